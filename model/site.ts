@@ -1,0 +1,82 @@
+// A site is the landlord's portfolio as the system knows it: buildings, their dwellings and
+// common areas, the sensors in each, and the tariffs tenants pay. One YAML or JSON file.
+import { z } from "zod";
+import { idSchema } from "./ids.ts";
+import { QUANTITIES, quantitySchema } from "./quantities.ts";
+
+export const sensorSchema = z
+  .object({
+    id: idSchema,
+    quantity: quantitySchema,
+    /** Defaults to the catalogue's unit for the quantity; a different unit is refused. */
+    unit: z.string().optional(),
+  })
+  .strict()
+  .refine((s) => s.unit === undefined || s.unit === QUANTITIES[s.quantity].unit, {
+    message: "unit must be the catalogue unit of the quantity",
+    path: ["unit"],
+  })
+  .transform((s) => ({ ...s, unit: QUANTITIES[s.quantity].unit as string }));
+
+const uniqueIds = <T extends { id: string }>(items: T[]) => new Set(items.map((i) => i.id)).size === items.length;
+
+export const dwellingSchema = z
+  .object({
+    id: idSchema,
+    label: z.string().max(200).optional(),
+    floor: z.number().int().min(-5).max(200).optional(),
+    areaM2: z.number().positive().max(1000),
+    rooms: z.number().int().positive().max(20).optional(),
+    sensors: z.array(sensorSchema).refine(uniqueIds, "sensor ids must be unique within a space"),
+  })
+  .strict();
+
+export const buildingSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    address: z.string().max(300).optional(),
+    constructionYear: z.number().int().min(1700).max(2100).optional(),
+    heating: z.enum(["collective", "individual"]).default("collective"),
+    dwellings: z.array(dwellingSchema).refine(uniqueIds, "dwelling ids must be unique within a building"),
+    common: z
+      .object({ sensors: z.array(sensorSchema).refine(uniqueIds, "sensor ids must be unique within a space") })
+      .strict()
+      .default({ sensors: [] }),
+  })
+  .strict()
+  .refine((b) => b.dwellings.every((d) => d.id !== "common"), {
+    message: "'common' is reserved for the common areas",
+    path: ["dwellings"],
+  });
+
+/** A decimal amount of euros, kept as a string so no float rounds it: "0.1028". */
+export const decimalEurosSchema = z.string().regex(/^\d{1,9}(\.\d{1,6})?$/, "a decimal amount such as 0.1028");
+
+export const tariffSchema = z
+  .object({
+    quantity: quantitySchema.refine((q) => QUANTITIES[q].kind === "counter", "tariffs price metered quantities"),
+    /** First day (Europe/Paris) the price applies, ISO date. */
+    from: z.iso.date(),
+    /** Euros TTC per catalogue unit of the quantity (kWh, m3). */
+    pricePerUnit: decimalEurosSchema,
+    label: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const siteSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(200),
+    timezone: z.literal("Europe/Paris").default("Europe/Paris"),
+    tariffs: z.array(tariffSchema).default([]),
+    buildings: z.array(buildingSchema).min(1).refine(uniqueIds, "building ids must be unique"),
+  })
+  .strict();
+
+export type SensorSpec = z.infer<typeof sensorSchema>;
+export type Dwelling = z.infer<typeof dwellingSchema>;
+export type Building = z.infer<typeof buildingSchema>;
+export type Tariff = z.infer<typeof tariffSchema>;
+export type Site = z.infer<typeof siteSchema>;
+export type SiteInput = z.input<typeof siteSchema>;
