@@ -11,6 +11,7 @@ export const REJECTION_REASONS = [
   "unknown_space",
   "unknown_sensor",
   "wrong_unit",
+  "wrong_quantity",
   "non_finite_value",
   "out_of_range",
   "timestamp_in_future",
