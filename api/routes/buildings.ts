@@ -1,0 +1,209 @@
+// Buildings as managers see them: the list, one building's spaces and sensors, its latest
+// values, and windowed series (consumption for meters, aggregates for the rest).
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { COMMON_SPACE } from "../../model/ids.ts";
+import { isCounter, QUANTITIES, quantitySchema } from "../../model/quantities.ts";
+import type { SiteRegistry } from "../../model/registry.ts";
+import type { Building } from "../../model/site.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { ApiError } from "../problem.ts";
+import { EVERY_MS, instantParam, MAX_WINDOWS } from "../time-params.ts";
+
+const buildingParams = z.object({ building: z.string().min(1).max(64) });
+
+const sensorOut = z.object({ id: z.string(), quantity: quantitySchema, unit: z.string() });
+
+const buildingSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string().optional(),
+  heating: z.enum(["collective", "individual"]),
+  dwellings: z.number().int(),
+  floorAreaM2: z.number(),
+});
+
+const buildingDetail = buildingSummary.omit({ dwellings: true }).extend({
+  dwellings: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string().optional(),
+      floor: z.number().int().optional(),
+      areaM2: z.number(),
+      rooms: z.number().int().optional(),
+      sensors: z.array(sensorOut),
+    }),
+  ),
+  common: z.object({ sensors: z.array(sensorOut) }),
+});
+
+const seriesQuery = z
+  .object({
+    quantity: quantitySchema,
+    space: z.string().min(1).max(64).optional(),
+    sensor: z.string().min(1).max(64).optional(),
+    from: instantParam.optional(),
+    to: instantParam.optional(),
+    every: z.enum(["15m", "1h", "1d", "1mo"]).default("1d"),
+    fn: z
+      .enum(["consumption", "mean", "min", "max", "sum", "last", "count"])
+      .optional()
+      .meta({ description: "Default: consumption for meters (cumulative indexes), mean otherwise" }),
+  })
+  .refine((q) => q.sensor === undefined || q.space !== undefined, { message: "sensor needs space", path: ["sensor"] });
+
+const seriesOut = z.object({
+  building: z.string(),
+  quantity: quantitySchema,
+  unit: z.string(),
+  space: z.string().optional(),
+  sensor: z.string().optional(),
+  every: z.string(),
+  fn: z.string(),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  points: z.array(z.object({ start: z.iso.datetime(), value: z.number() })),
+});
+
+const latestOut = z.object({
+  building: z.string(),
+  readings: z.array(
+    z.object({ space: z.string(), sensor: z.string(), quantity: quantitySchema, unit: z.string(), t: z.iso.datetime(), value: z.number() }),
+  ),
+});
+
+function floorArea(building: Building): number {
+  return building.dwellings.reduce((sum, d) => sum + d.areaM2, 0);
+}
+
+function findBuilding(registry: SiteRegistry, id: string): Building {
+  const building = registry.building(id);
+  if (!building) throw new ApiError("NOT_FOUND", "No such building.");
+  return building;
+}
+
+export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; store: TelemetryStore }> = async (
+  app,
+  { registry, store },
+) => {
+  app.get(
+    "/buildings",
+    {
+      schema: {
+        tags: ["buildings"],
+        summary: "Every building of the site",
+        response: { 200: z.object({ buildings: z.array(buildingSummary) }) },
+      },
+    },
+    async () => ({
+      buildings: registry.buildings.map((b) => ({
+        id: b.id,
+        name: b.name,
+        address: b.address,
+        heating: b.heating,
+        dwellings: b.dwellings.length,
+        floorAreaM2: floorArea(b),
+      })),
+    }),
+  );
+
+  app.get(
+    "/buildings/:building",
+    {
+      schema: {
+        tags: ["buildings"],
+        summary: "One building: its dwellings, common areas and sensors",
+        params: buildingParams,
+        response: { 200: buildingDetail },
+      },
+    },
+    async (request) => {
+      const b = findBuilding(registry, request.params.building);
+      return {
+        id: b.id,
+        name: b.name,
+        address: b.address,
+        heating: b.heating,
+        floorAreaM2: floorArea(b),
+        dwellings: b.dwellings,
+        common: b.common,
+      };
+    },
+  );
+
+  app.get(
+    "/buildings/:building/latest",
+    {
+      schema: {
+        tags: ["buildings"],
+        summary: "The most recent reading of every sensor of a building",
+        params: buildingParams,
+        querystring: z.object({ space: z.string().min(1).max(64).optional() }),
+        response: { 200: latestOut },
+      },
+    },
+    async (request) => {
+      const b = findBuilding(registry, request.params.building);
+      const { space } = request.query;
+      if (space !== undefined && !registry.hasSpace(b.id, space)) throw new ApiError("NOT_FOUND", "No such space in this building.");
+      const readings = await store.latest({ building: b.id, space });
+      return {
+        building: b.id,
+        readings: readings.map((r) => ({
+          space: r.space,
+          sensor: r.sensor,
+          quantity: r.quantity,
+          unit: QUANTITIES[r.quantity].unit,
+          t: new Date(r.t).toISOString(),
+          value: r.v,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    "/buildings/:building/series",
+    {
+      schema: {
+        tags: ["buildings"],
+        summary: "A quantity over time, per window, for the building, one space or one sensor",
+        description:
+          "Days and months are Europe/Paris calendar days and months. For meters the default is the consumption in each window, derived from cumulative indexes and robust to meter resets. The range defaults to the last 7 days.",
+        params: buildingParams,
+        querystring: seriesQuery,
+        response: { 200: seriesOut },
+      },
+    },
+    async (request) => {
+      const b = findBuilding(registry, request.params.building);
+      const q = request.query;
+      if (q.space !== undefined && q.space !== COMMON_SPACE && !registry.hasSpace(b.id, q.space)) {
+        throw new ApiError("NOT_FOUND", "No such space in this building.");
+      }
+      const to = q.to ?? Date.now();
+      const from = q.from ?? to - 7 * 86_400_000;
+      if (from >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
+      if ((to - from) / EVERY_MS[q.every] > MAX_WINDOWS) {
+        throw new ApiError("BAD_REQUEST", `That asks for more than ${MAX_WINDOWS} windows; use a wider \`every\` or a shorter range.`);
+      }
+      const fn = q.fn ?? (isCounter(q.quantity) ? "consumption" : "mean");
+      if (fn === "consumption" && !isCounter(q.quantity)) {
+        throw new ApiError("BAD_REQUEST", `${q.quantity} is not a meter; use mean, min, max, sum, last or count.`);
+      }
+      const filter = { building: b.id, quantity: q.quantity, space: q.space, sensor: q.sensor, from, to, every: q.every };
+      const windows = fn === "consumption" ? await store.consumption(filter) : await store.aggregate({ ...filter, fn });
+      return {
+        building: b.id,
+        quantity: q.quantity,
+        unit: QUANTITIES[q.quantity].unit,
+        space: q.space,
+        sensor: q.sensor,
+        every: q.every,
+        fn,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        points: windows.map((w) => ({ start: new Date(w.start).toISOString(), value: w.value })),
+      };
+    },
+  );
+};
