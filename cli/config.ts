@@ -26,6 +26,8 @@ export const configSchema = z
     MQTT_TOPIC: z.string().default("telemetry/#").describe("Subscription; `$share/ingest/telemetry/#` to split among workers"),
     API_HOST: z.string().default("127.0.0.1").describe("API: address to listen on"),
     API_PORT: port.default(3000).describe("API: port to listen on"),
+    INGEST_HTTP_HOST: z.string().default("127.0.0.1").describe("`ingest`: address of its /healthz, /readyz and /metrics"),
+    INGEST_HTTP_PORT: port.default(9464).describe("`ingest`: port of its /healthz, /readyz and /metrics"),
     STORE: z.enum(["sqlite", "influx"]).default("sqlite").describe("Where telemetry is stored"),
     SQLITE_PATH: z.string().optional().describe("Telemetry SQLite file (default DATA_DIR/telemetry.db)"),
     INFLUX_URL: z.url().default("http://127.0.0.1:8086").describe("InfluxDB HTTP API"),
