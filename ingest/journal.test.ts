@@ -1,0 +1,205 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DeadLetter } from "../model/dead-letter.ts";
+import type { Reading } from "../model/reading.ts";
+import { createJournal, type Journal, type JournalConfig, type JournalEntry } from "./journal.ts";
+import { createIngestMetrics } from "./metrics.ts";
+
+const logger = pino({ level: "silent" });
+let dir: string;
+const opened: Journal[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "journal-"));
+});
+afterEach(async () => {
+  for (const j of opened.splice(0)) await j.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(config: Partial<JournalConfig> = {}, metrics = createIngestMetrics()): Promise<Journal> {
+  const j = createJournal({ dir, segmentBytes: 4096, maxBytes: 1024 * 1024, ...config }, { logger, metrics });
+  await j.open();
+  opened.push(j);
+  return j;
+}
+
+const reading = (i: number): Reading => ({
+  building: "b1",
+  space: "dwelling 1, ét. 2",
+  sensor: "t",
+  quantity: "temperature",
+  t: 1_732_800_000_000 + i * 1000,
+  v: 19 + i / 100,
+});
+const letter = (i: number): DeadLetter => ({
+  receivedAt: 1_732_800_000_000 + i,
+  topic: "telemetry/b1/x/y",
+  reason: "unknown_space",
+  detail: "no space x in building b1",
+  payload: `{"v":${i}}`,
+  building: "b1",
+});
+const entry = (i: number, withLetter = false): JournalEntry => ({
+  receivedAt: 1_732_800_000_000 + i,
+  readings: [reading(i)],
+  deadLetters: withLetter ? [letter(i)] : [],
+});
+
+/** Reads and confirms everything, as the writer does. */
+function drain(j: Journal, confirm = true): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  for (let batch = j.read(100); batch; batch = j.read(100)) {
+    out.push(...batch.entries);
+    if (confirm) j.confirm(batch.end);
+  }
+  return out;
+}
+
+const segments = () => readdirSync(dir).filter((f) => f.endsWith(".seg"));
+
+describe("journal", () => {
+  it("hands back appended entries in order, readings and dead letters intact", async () => {
+    const j = await open();
+    for (let i = 0; i < 10; i++) expect(j.append(entry(i, i % 3 === 0))).toBe("ok");
+    expect(j.unread).toBe(14);
+    expect(drain(j)).toEqual(Array.from({ length: 10 }, (_, i) => entry(i, i % 3 === 0)));
+    expect(j.read(100)).toBeNull();
+  });
+
+  it("limits a batch to about the requested number of readings", async () => {
+    const j = await open();
+    for (let i = 0; i < 10; i++) j.append(entry(i));
+    expect(j.read(4)?.entries).toHaveLength(4);
+    expect(j.read(4)?.entries).toHaveLength(4);
+    expect(j.read(4)?.entries).toHaveLength(2);
+  });
+
+  it("replays what was not confirmed after the process dies without closing", async () => {
+    const a = await open();
+    for (let i = 0; i < 300; i++) a.append(entry(i, i === 7));
+    const first = a.read(100)!;
+    a.confirm(first.end);
+    a.read(100); // read but never confirmed: the store write did not finish
+    // The process "dies": no close, no flush. A new journal opens the same folder.
+    const b = await open();
+    const replayed = drain(b);
+    const n = first.entries.length; // 99: the entry with a dead letter weighs two
+    expect(replayed.map((e) => e.readings[0]!.t)).toEqual(
+      Array.from({ length: 300 - n }, (_, i) => reading(i + n).t),
+    );
+    expect(replayed.some((e) => e.deadLetters.length > 0)).toBe(false);
+  });
+
+  it("rotates segments by size and deletes each once all its entries are confirmed", async () => {
+    const j = await open();
+    for (let i = 0; i < 200; i++) j.append(entry(i));
+    const before = segments().length;
+    expect(before).toBeGreaterThan(3);
+    for (const f of segments()) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(4096);
+    const batch = j.read(100)!;
+    j.confirm(batch.end);
+    const middle = segments().length;
+    expect(middle).toBeLessThan(before);
+    expect(middle).toBeGreaterThan(0);
+    drain(j);
+    expect(segments().length).toBeLessThanOrEqual(1);
+    // Nothing left to replay.
+    const k = await open();
+    expect(drain(k)).toEqual([]);
+  });
+
+  it("skips a torn last record on open instead of failing, keeps the rest, appends after it", async () => {
+    const a = await open();
+    for (let i = 0; i < 5; i++) a.append(entry(i));
+    const last = segments().sort().at(-1)!;
+    // A crash in the middle of a write leaves a partial record at the end.
+    appendFileSync(join(dir, last), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 123, 34]));
+    const metrics = createIngestMetrics();
+    const b = await open({}, metrics);
+    expect(metrics.journalCorruptRecords).toBe(1);
+    b.append(entry(5));
+    expect(drain(b).map((e) => e.readings[0]!.t)).toEqual([0, 1, 2, 3, 4, 5].map((i) => reading(i).t));
+  });
+
+  it("skips a corrupt record in a closed segment and goes on with the next segment", async () => {
+    const a = await open();
+    for (let i = 0; i < 200; i++) a.append(entry(i));
+    const first = segments().sort()[0]!;
+    const size = statSync(join(dir, first)).size;
+    // Overwrite the middle of the first segment with garbage (bit rot, partial sector write).
+    const { openSync, writeSync, closeSync } = await import("node:fs");
+    const fd = openSync(join(dir, first), "r+");
+    writeSync(fd, Buffer.alloc(64, 0xab), 0, 64, Math.floor(size / 2));
+    closeSync(fd);
+    const metrics = createIngestMetrics();
+    const b = await open({}, metrics);
+    const got = drain(b);
+    expect(metrics.journalCorruptRecords).toBe(1);
+    expect(got.length).toBeLessThan(200);
+    expect(got.length).toBeGreaterThan(150);
+    expect(got.at(-1)!.readings[0]!.t).toBe(reading(199).t);
+  });
+
+  it("answers full at its byte bound, and has room again once the writer confirms", async () => {
+    const j = await open({ segmentBytes: 4096, maxBytes: 8192 });
+    let accepted = 0;
+    while (j.append(entry(accepted)) === "ok") accepted++;
+    expect(accepted).toBeGreaterThan(20);
+    expect(j.append(entry(accepted))).toBe("full");
+    expect(j.stats().bytes).toBeLessThanOrEqual(8192);
+    const room = j.waitForRoom();
+    drain(j);
+    await room;
+    expect(j.append(entry(accepted))).toBe("ok");
+    expect(drain(j)).toHaveLength(1);
+  });
+
+  it("reads back from disk what did not fit in memory, in order", async () => {
+    const j = await open({ memoryBytes: 2000 });
+    for (let i = 0; i < 120; i++) j.append(entry(i));
+    expect(j.unread).toBe(Number.POSITIVE_INFINITY);
+    const got = drain(j);
+    expect(got.map((e) => e.readings[0]!.t)).toEqual(Array.from({ length: 120 }, (_, i) => reading(i).t));
+    // Back in memory mode once caught up.
+    j.append(entry(500));
+    expect(j.unread).toBe(1);
+  });
+
+  it("wakes a waiting reader when enough data arrives", async () => {
+    const j = await open();
+    let woke = false;
+    const waiting = j.waitForData(3).then(() => {
+      woke = true;
+    });
+    j.append(entry(1));
+    j.append(entry(2));
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    j.append(entry(3));
+    await waiting;
+    expect(woke).toBe(true);
+  });
+
+  it("ignores a torn checkpoint and replays from the first segment", async () => {
+    const a = await open();
+    for (let i = 0; i < 3; i++) a.append(entry(i));
+    await a.close();
+    writeFileSync(join(dir, "checkpoint.json"), '{"segm');
+    const b = await open();
+    expect(drain(b)).toHaveLength(3);
+  });
+
+  it("is safe to close twice and without open, and refuses appends after close", async () => {
+    const never = createJournal({ dir }, { logger });
+    await never.close();
+    await never.close();
+    const j = await open();
+    await j.close();
+    await j.close();
+    expect(() => j.append(entry(1))).toThrow(/not open/);
+  });
+});

@@ -1,0 +1,624 @@
+// The ingest journal: a size-bounded, append-only log on local disk of what each MQTT message
+// yielded (readings and dead letters), so a message is acknowledged once it is safe HERE and the
+// store is written later in large batches. Confirmed segments are deleted; the rest replays.
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { DeadLetter } from "../model/dead-letter.ts";
+import type { Reading } from "../model/reading.ts";
+import type { IngestMetrics } from "./metrics.ts";
+
+const MiB = 1024 * 1024;
+
+export const journalConfigSchema = z
+  .object({
+    /** Folder of the segment files; created when missing. Local disk, never a network share. */
+    dir: z.string().min(1),
+    /** A segment is closed and a new one started past this size. */
+    segmentBytes: z
+      .number()
+      .int()
+      .min(4 * 1024)
+      .default(16 * MiB),
+    /** Disk the journal may use; when reached, `append` answers "full" and nothing is acknowledged. */
+    maxBytes: z
+      .number()
+      .int()
+      .min(8 * 1024)
+      .default(512 * MiB),
+    /** Appends are flushed to the device at this interval (power loss loses at most this much);
+     * 0 flushes after every append, which is safe and slow. */
+    fsyncIntervalMs: z.number().int().min(0).max(10_000).default(25),
+    /** Unread entries kept decoded in memory up to this size; beyond it they are read back from disk. */
+    memoryBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(64 * MiB),
+  })
+  .strict()
+  .refine((c) => c.maxBytes >= 2 * c.segmentBytes, {
+    message: "maxBytes must be at least twice segmentBytes, so a full journal always has a segment to free",
+    path: ["maxBytes"],
+  });
+
+export type JournalConfig = z.input<typeof journalConfigSchema>;
+
+/** What one MQTT message yielded, with the receipt time already applied to readings without one. */
+export interface JournalEntry {
+  receivedAt: number;
+  readings: Reading[];
+  deadLetters: DeadLetter[];
+}
+
+/** A place in the journal: the byte offset just past a record in a segment. */
+export interface JournalPosition {
+  segment: number;
+  offset: number;
+}
+
+export interface JournalBatch {
+  entries: JournalEntry[];
+  /** Confirm this once every entry of the batch is stored. */
+  end: JournalPosition;
+}
+
+export type JournalErrorCode = "journal_closed" | "journal_not_open" | "journal_write_failed";
+
+export class JournalError extends Error {
+  readonly code: JournalErrorCode;
+  constructor(code: JournalErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "JournalError";
+    this.code = code;
+  }
+}
+
+const MAGIC = Buffer.from("CGJRNL01", "latin1");
+const HEADER = MAGIC.length;
+const RECORD_HEADER = 8; // u32 LE payload length, u32 LE crc32 of the payload
+const CHECKPOINT = "checkpoint.json";
+const SEGMENT_RE = /^(\d{12})\.seg$/;
+
+interface Segment {
+  id: number;
+  size: number;
+}
+
+interface DataWaiter {
+  threshold: number;
+  resolve: () => void;
+}
+
+interface MemoryEntry {
+  entry: JournalEntry;
+  end: number;
+  segment: number;
+  weight: number;
+  bytes: number;
+}
+
+const segmentName = (id: number) => `${String(id).padStart(12, "0")}.seg`;
+const before = (a: JournalPosition, b: JournalPosition) =>
+  a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
+/** Readings and dead letters each count as one unit of work for batching. */
+const weightOf = (e: JournalEntry) => Math.max(1, e.readings.length + e.deadLetters.length);
+
+// Readings are stored as tuples: half the bytes of objects and cheaper to encode and parse.
+function encode(entry: JournalEntry): string {
+  const r = new Array(entry.readings.length);
+  for (let i = 0; i < entry.readings.length; i++) {
+    const x = entry.readings[i]!;
+    r[i] = [x.building, x.space, x.sensor, x.quantity, x.t, x.v];
+  }
+  return JSON.stringify(
+    entry.deadLetters.length > 0
+      ? { a: entry.receivedAt, r, d: entry.deadLetters }
+      : { a: entry.receivedAt, r },
+  );
+}
+
+function decode(payload: Buffer): JournalEntry {
+  const o = JSON.parse(payload.toString("utf8")) as {
+    a: number;
+    r: [string, string, string, Reading["quantity"], number, number][];
+    d?: DeadLetter[];
+  };
+  return {
+    receivedAt: o.a,
+    readings: o.r.map(([building, space, sensor, quantity, t, v]) => ({
+      building,
+      space,
+      sensor,
+      quantity,
+      t,
+      v,
+    })),
+    deadLetters: o.d ?? [],
+  };
+}
+
+/** Parses the records of `buf` (which starts at file offset `base`); stops at the first torn or corrupt one. */
+function* records(
+  buf: Buffer,
+  base: number,
+): Generator<{ start: number; end: number; payload: Buffer }, number> {
+  let at = 0;
+  while (at + RECORD_HEADER <= buf.length) {
+    const len = buf.readUInt32LE(at);
+    if (len === 0 || at + RECORD_HEADER + len > buf.length) break;
+    const payload = buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + len);
+    if (crc32(payload) !== buf.readUInt32LE(at + 4)) break;
+    const start = base + at;
+    at += RECORD_HEADER + len;
+    yield { start, end: base + at, payload };
+  }
+  return base + at;
+}
+
+export class Journal {
+  readonly #config: z.infer<typeof journalConfigSchema>;
+  readonly #logger: Logger;
+  readonly #metrics: IngestMetrics | undefined;
+
+  #open = false;
+  #closed = false;
+  #segments: Segment[] = [];
+  /** Write descriptor of the last segment, opened lazily by the first append after open or rotation. */
+  #fd: number | null = null;
+  #totalBytes = 0;
+  #head: JournalPosition = { segment: 0, offset: HEADER };
+  #confirmed: JournalPosition = { segment: 0, offset: HEADER };
+  #cursor: JournalPosition = { segment: 0, offset: HEADER };
+
+  // Unread entries [cursor, memEnd) are held decoded; [memEnd, head) only on disk ("spilled").
+  #memory: MemoryEntry[] = [];
+  #memoryHead = 0;
+  #memoryBytes = 0;
+  #memoryWeight = 0;
+  #spilled = false;
+
+  #dirty = false;
+  #syncTimer: NodeJS.Timeout | null = null;
+  #syncInFlight: number | null = null;
+  #closeAfterSync = new Set<number>();
+
+  #dataWaiters: DataWaiter[] = [];
+  #roomWaiters: (() => void)[] = [];
+
+  constructor(config: JournalConfig, deps: { logger: Logger; metrics?: IngestMetrics }) {
+    this.#config = journalConfigSchema.parse(config);
+    this.#logger = deps.logger;
+    this.#metrics = deps.metrics;
+  }
+
+  /** Opens the folder and finds what is left to replay; drops a torn last record. */
+  async open(): Promise<void> {
+    if (this.#closed) throw new JournalError("journal_closed", "the journal was closed; create a new one");
+    if (this.#open) return;
+    const dir = this.#config.dir;
+    mkdirSync(dir, { recursive: true });
+    const ids = readdirSync(dir)
+      .map((name) => SEGMENT_RE.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const id of ids) {
+      const size = this.#recoverSegment(id, id === ids[ids.length - 1]);
+      if (size !== null) this.#segments.push({ id, size });
+    }
+    this.#totalBytes = this.#segments.reduce((n, s) => n + s.size, 0);
+    const last = this.#segments[this.#segments.length - 1];
+    const first = this.#segments[0];
+    // New appends go to a fresh segment so nothing is ever written after a recovered tail.
+    this.#head = { segment: (last?.id ?? ids[ids.length - 1] ?? 0) + 1, offset: HEADER };
+    this.#confirmed = first ? { segment: first.id, offset: HEADER } : this.#head;
+    const checkpoint = this.#readCheckpoint();
+    if (checkpoint && before(this.#confirmed, checkpoint) && before(checkpoint, this.#head)) {
+      this.#confirmed = checkpoint;
+    }
+    this.#cursor = { ...this.#confirmed };
+    this.#spilled = before(this.#cursor, this.#head);
+    this.#dropConfirmedSegments();
+    this.#open = true;
+    if (this.#spilled) {
+      this.#logger.info(
+        { segments: this.#segments.length, bytes: this.#totalBytes },
+        "journal replays unconfirmed entries",
+      );
+    }
+    if (this.#config.fsyncIntervalMs > 0) {
+      this.#syncTimer = setInterval(() => this.#syncSoon(), this.#config.fsyncIntervalMs);
+      this.#syncTimer.unref();
+    }
+  }
+
+  /** Appends one message's entry with a single write. "ok" means it survives a process crash
+   * from now on (a power loss after the next fsync); "full" means the caller must not acknowledge. */
+  append(entry: JournalEntry): "ok" | "full" {
+    if (!this.#open) {
+      throw new JournalError(this.#closed ? "journal_closed" : "journal_not_open", "the journal is not open");
+    }
+    const json = encode(entry);
+    const len = Buffer.byteLength(json);
+    const size = RECORD_HEADER + len;
+    if (this.#totalBytes + size > this.#config.maxBytes && this.#totalBytes > 0) return "full";
+    const buf = Buffer.allocUnsafe(size);
+    buf.write(json, RECORD_HEADER, "utf8");
+    buf.writeUInt32LE(len, 0);
+    buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
+
+    if (this.#fd !== null && this.#head.offset + size > this.#config.segmentBytes) this.#rotate();
+    const fd = this.#fd ?? this.#startSegment();
+    const at = this.#head.offset;
+    try {
+      let done = 0;
+      while (done < size) done += writeSync(fd, buf, done, size - done, at + done);
+      if (this.#config.fsyncIntervalMs === 0) fdatasyncSync(fd);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, at);
+      } catch {
+        // the write error below is what matters; a torn tail is skipped on the next open anyway
+      }
+      throw new JournalError(
+        "journal_write_failed",
+        `could not write the journal in ${this.#config.dir}: is the disk full or failing?`,
+        {
+          cause: err,
+        },
+      );
+    }
+    this.#head.offset = at + size;
+    this.#segments[this.#segments.length - 1]!.size = at + size;
+    this.#totalBytes += size;
+    this.#dirty = true;
+    if (this.#metrics) {
+      this.#metrics.journalAppends++;
+      this.#metrics.journalBytes += size;
+    }
+
+    const weight = weightOf(entry);
+    if (!this.#spilled && this.#memoryBytes + size <= this.#config.memoryBytes) {
+      this.#memory.push({ entry, end: this.#head.offset, segment: this.#head.segment, weight, bytes: size });
+      this.#memoryBytes += size;
+      this.#memoryWeight += weight;
+    } else {
+      this.#spilled = true;
+    }
+    if (this.#dataWaiters.length > 0) this.#wakeReaders();
+    return "ok";
+  }
+
+  /** Unread readings and dead letters, or Infinity when part of the backlog is only on disk. */
+  get unread(): number {
+    return this.#spilled ? Number.POSITIVE_INFINITY : this.#memoryWeight;
+  }
+
+  /** Resolves once at least `threshold` readings and dead letters are unread (or on close). */
+  waitForData(threshold = 1): Promise<void> {
+    if (this.unread >= threshold || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#dataWaiters.push({ threshold, resolve }));
+  }
+
+  /** Resolves when confirmed entries have freed disk space (or on close). */
+  waitForRoom(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /** Takes the next unread entries, about `maxWeight` readings and dead letters (at least one
+   * entry). They stay in the journal until `confirm(batch.end)`. */
+  read(maxWeight: number): JournalBatch | null {
+    if (!this.#open) return null;
+    const entries: JournalEntry[] = [];
+    let weight = 0;
+    while (this.#memoryHead < this.#memory.length && (entries.length === 0 || weight < maxWeight)) {
+      const m = this.#memory[this.#memoryHead]!;
+      if (entries.length > 0 && weight + m.weight > maxWeight) break;
+      this.#memory[this.#memoryHead++] = undefined as unknown as MemoryEntry;
+      entries.push(m.entry);
+      weight += m.weight;
+      this.#memoryBytes -= m.bytes;
+      this.#memoryWeight -= m.weight;
+      this.#cursor = { segment: m.segment, offset: m.end };
+    }
+    if (this.#memoryHead === this.#memory.length) {
+      this.#memory = [];
+      this.#memoryHead = 0;
+    } else if (this.#memoryHead > 4096) {
+      this.#memory = this.#memory.slice(this.#memoryHead);
+      this.#memoryHead = 0;
+    }
+    if (entries.length === 0 && this.#spilled) this.#readFromDisk(entries, maxWeight);
+    if (this.#spilled && !before(this.#cursor, this.#head)) this.#spilled = false;
+    return entries.length > 0 ? { entries, end: { ...this.#cursor } } : null;
+  }
+
+  /** Everything up to `position` is stored: segments wholly before it are deleted. */
+  confirm(position: JournalPosition): void {
+    if (!this.#open || !before(this.#confirmed, position)) return;
+    this.#confirmed = { ...position };
+    const freed = this.#dropConfirmedSegments();
+    this.#writeCheckpoint();
+    if (freed && this.#roomWaiters.length > 0) {
+      const waiters = this.#roomWaiters;
+      this.#roomWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  stats(): {
+    segments: number;
+    bytes: number;
+    unread: number;
+    head: JournalPosition;
+    confirmed: JournalPosition;
+  } {
+    return {
+      segments: this.#segments.length,
+      bytes: this.#totalBytes,
+      unread: this.unread,
+      head: { ...this.#head },
+      confirmed: { ...this.#confirmed },
+    };
+  }
+
+  /** Flushes and closes the files; unconfirmed entries replay on the next open. Safe twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#syncTimer) clearInterval(this.#syncTimer);
+    this.#syncTimer = null;
+    if (this.#fd !== null) this.#closeFd(this.#fd);
+    this.#fd = null;
+    while (this.#syncInFlight !== null) await new Promise((r) => setTimeout(r, 1));
+    if (this.#open) this.#writeCheckpoint();
+    this.#open = false;
+    for (const w of this.#dataWaiters) w.resolve();
+    for (const w of this.#roomWaiters) w();
+    this.#dataWaiters = [];
+    this.#roomWaiters = [];
+  }
+
+  /** Validates a segment found on open; returns its usable size, or null when it was removed. */
+  #recoverSegment(id: number, isLast: boolean): number | null {
+    const path = join(this.#config.dir, segmentName(id));
+    const fileSize = statSync(path).size;
+    const head = this.#readAt(id, 0, HEADER);
+    if (fileSize <= HEADER || !head.equals(MAGIC)) {
+      if (fileSize <= HEADER) {
+        unlinkSync(path); // created but never written: a crash between create and first write
+        return null;
+      }
+      renameSync(path, `${path}.corrupt`);
+      this.#logger.error({ segment: id }, "journal segment has no valid header; set aside as .corrupt");
+      return null;
+    }
+    if (!isLast) return fileSize; // closed segments were synced whole; reads skip any damage
+    const buf = readFileSync(path);
+    const it = records(buf.subarray(HEADER), HEADER);
+    let r = it.next();
+    while (!r.done) r = it.next();
+    const end = r.value;
+    if (end < buf.length) {
+      if (this.#metrics) this.#metrics.journalCorruptRecords++;
+      this.#logger.warn({ segment: id, bytes: buf.length - end }, "journal tail torn by a crash; dropped it");
+      const fd = openSync(path, "r+");
+      try {
+        ftruncateSync(fd, end);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return end;
+  }
+
+  #readFromDisk(entries: JournalEntry[], maxWeight: number): void {
+    let weight = 0;
+    while (before(this.#cursor, this.#head) && weight < maxWeight) {
+      const seg = this.#segments.find((s) => s.id >= this.#cursor.segment);
+      if (!seg) {
+        this.#cursor = { ...this.#head };
+        return;
+      }
+      if (seg.id !== this.#cursor.segment) this.#cursor = { segment: seg.id, offset: HEADER };
+      if (this.#cursor.offset >= seg.size) {
+        if (seg.id === this.#head.segment) return;
+        this.#cursor = { segment: seg.id + 1, offset: HEADER };
+        continue;
+      }
+      const want = Math.min(seg.size - this.#cursor.offset, 4 * MiB);
+      const buf = this.#readAt(seg.id, this.#cursor.offset, want);
+      let progressed = false;
+      for (const rec of records(buf, this.#cursor.offset)) {
+        let entry: JournalEntry;
+        try {
+          entry = decode(rec.payload);
+        } catch {
+          break; // a CRC-valid record that is not ours to parse: treat like corruption below
+        }
+        entries.push(entry);
+        weight += weightOf(entry);
+        this.#cursor = { segment: seg.id, offset: rec.end };
+        progressed = true;
+        if (weight >= maxWeight) return;
+      }
+      if (!progressed) {
+        // One record larger than the read window: read exactly it.
+        const len = this.#readAt(seg.id, this.#cursor.offset, RECORD_HEADER).readUInt32LE(0);
+        const whole = len > 0 && this.#cursor.offset + RECORD_HEADER + len <= seg.size;
+        const rec = whole
+          ? records(
+              this.#readAt(seg.id, this.#cursor.offset, RECORD_HEADER + len),
+              this.#cursor.offset,
+            ).next()
+          : null;
+        if (rec && !rec.done) {
+          try {
+            const entry = decode(rec.value.payload);
+            entries.push(entry);
+            weight += weightOf(entry);
+            this.#cursor = { segment: seg.id, offset: rec.value.end };
+            continue;
+          } catch {
+            // fall through to skipping the segment's rest
+          }
+        }
+        // Corruption inside a segment cannot be resynchronised: skip its remainder, loudly.
+        if (this.#metrics) this.#metrics.journalCorruptRecords++;
+        this.#logger.error(
+          { segment: seg.id, offset: this.#cursor.offset, lostBytes: seg.size - this.#cursor.offset },
+          "corrupt journal record; skipped the rest of the segment",
+        );
+        this.#cursor =
+          seg.id === this.#head.segment ? { ...this.#head } : { segment: seg.id + 1, offset: HEADER };
+      }
+    }
+  }
+
+  #readAt(segment: number, offset: number, length: number): Buffer {
+    const fd = openSync(join(this.#config.dir, segmentName(segment)), "r");
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  #startSegment(): number {
+    const id = this.#head.segment;
+    const fd = openSync(join(this.#config.dir, segmentName(id)), "wx");
+    writeSync(fd, MAGIC, 0, HEADER, 0);
+    this.#syncDir();
+    this.#fd = fd;
+    this.#segments.push({ id, size: HEADER });
+    this.#totalBytes += HEADER;
+    this.#head = { segment: id, offset: HEADER };
+    return fd;
+  }
+
+  #rotate(): void {
+    if (this.#fd !== null) this.#closeFd(this.#fd);
+    this.#fd = null;
+    this.#head = { segment: this.#head.segment + 1, offset: HEADER };
+  }
+
+  /** Deletes segments wholly confirmed; the write segment too once everything is confirmed. */
+  #dropConfirmedSegments(): boolean {
+    let freed = false;
+    const allConfirmed = !before(this.#confirmed, this.#head);
+    while (this.#segments.length > 0) {
+      const s = this.#segments[0]!;
+      const isWriting = this.#fd !== null && s.id === this.#head.segment;
+      const done =
+        s.id < this.#confirmed.segment ||
+        (s.id === this.#confirmed.segment && this.#confirmed.offset >= s.size);
+      if (!done) break;
+      if (isWriting) {
+        // Recycle the write segment only when worth it, to avoid creating a file per batch.
+        if (!allConfirmed || s.size < this.#config.segmentBytes / 4) break;
+        this.#closeFd(this.#fd!);
+        this.#fd = null;
+        this.#head = { segment: s.id + 1, offset: HEADER };
+        this.#confirmed = { ...this.#head };
+        if (!before(this.#cursor, this.#head)) this.#cursor = { ...this.#head };
+      }
+      unlinkSync(join(this.#config.dir, segmentName(s.id)));
+      this.#segments.shift();
+      this.#totalBytes -= s.size;
+      freed = true;
+    }
+    return freed;
+  }
+
+  #syncSoon(): void {
+    if (!this.#dirty || this.#fd === null || this.#syncInFlight !== null) return;
+    this.#dirty = false;
+    const fd = this.#fd;
+    this.#syncInFlight = fd;
+    // Off the event loop: an fsync can take milliseconds on a real disk.
+    fdatasync(fd, (err) => {
+      this.#syncInFlight = null;
+      if (err) this.#logger.error({ err }, "journal fsync failed");
+      if (this.#closeAfterSync.delete(fd)) closeSync(fd);
+    });
+  }
+
+  #closeFd(fd: number): void {
+    fdatasyncSync(fd);
+    if (this.#syncInFlight === fd) this.#closeAfterSync.add(fd);
+    else closeSync(fd);
+  }
+
+  #syncDir(): void {
+    const fd = openSync(this.#config.dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  #wakeReaders(): void {
+    const unread = this.unread;
+    const keep: DataWaiter[] = [];
+    for (const w of this.#dataWaiters) {
+      if (unread >= w.threshold) w.resolve();
+      else keep.push(w);
+    }
+    this.#dataWaiters = keep;
+  }
+
+  #readCheckpoint(): JournalPosition | null {
+    try {
+      const o = JSON.parse(
+        readFileSync(join(this.#config.dir, CHECKPOINT), "utf8"),
+      ) as Partial<JournalPosition>;
+      return Number.isInteger(o.segment) && Number.isInteger(o.offset)
+        ? { segment: o.segment!, offset: o.offset! }
+        : null;
+    } catch {
+      return null; // no checkpoint (or a torn one): replay from the first segment, harmless
+    }
+  }
+
+  #writeCheckpoint(): void {
+    const path = join(this.#config.dir, CHECKPOINT);
+    writeFileSync(`${path}.tmp`, JSON.stringify(this.#confirmed));
+    renameSync(`${path}.tmp`, path);
+  }
+}
+
+export function createJournal(
+  config: JournalConfig,
+  deps: { logger: Logger; metrics?: IngestMetrics },
+): Journal {
+  return new Journal(config, deps);
+}

@@ -1,0 +1,48 @@
+// Ingest's counters, kept as plain numbers so the hot path pays one increment each; the ops
+// endpoint (prom-client) reads them when scraped rather than being called per message.
+import type { RejectionReason } from "../model/dead-letter.ts";
+
+export interface IngestMetrics {
+  /** MQTT messages handed to ingest (each attempt, so a refused then redelivered message counts twice). */
+  messages: number;
+  /** Messages ingest refused to acknowledge because the journal was full or failed. */
+  messagesRefused: number;
+  /** Readings accepted and appended to the journal. */
+  readingsAccepted: number;
+  /** Dead letters produced at the edge or by the store, per reason. */
+  deadLetters: Partial<Record<RejectionReason, number>>;
+  /** Journal records appended and their bytes. */
+  journalAppends: number;
+  journalBytes: number;
+  /** Corrupt or torn journal records found and skipped (on open or while reading back). */
+  journalCorruptRecords: number;
+  /** Readings the store confirmed, batches written, retried attempts. */
+  readingsStored: number;
+  storeBatches: number;
+  storeRetries: number;
+  /** Dead letters the dead-letter store confirmed. */
+  deadLettersStored: number;
+  /** Dead letters that even the dead-letter store refused permanently; each is logged in full. */
+  deadLettersLost: number;
+}
+
+export function createIngestMetrics(): IngestMetrics {
+  return {
+    messages: 0,
+    messagesRefused: 0,
+    readingsAccepted: 0,
+    deadLetters: {},
+    journalAppends: 0,
+    journalBytes: 0,
+    journalCorruptRecords: 0,
+    readingsStored: 0,
+    storeBatches: 0,
+    storeRetries: 0,
+    deadLettersStored: 0,
+    deadLettersLost: 0,
+  };
+}
+
+export function countDeadLetter(metrics: IngestMetrics, reason: RejectionReason, n = 1): void {
+  metrics.deadLetters[reason] = (metrics.deadLetters[reason] ?? 0) + n;
+}
