@@ -1,0 +1,146 @@
+// Before/after on the same meters (IPMVP option B/C) with a CalTRACK daily baseline: a full
+// year before installation fits the model, the latest full year after it is compared with the
+// model's prediction. A reporting period shorter than a year is never annualised; the verdict
+// waits for it. Several meters form a portfolio (ASHRAE 14).
+import type { Claim } from "../../model/device.ts";
+import { COMMON_SPACE } from "../../model/ids.ts";
+import type { Policy } from "../../model/policy.ts";
+import type { Pilot } from "../../model/proposal.ts";
+import { QUANTITIES } from "../../model/quantities.ts";
+import { dayIndex, type Evidence, findSeries } from "../evidence.ts";
+import { RegressionError } from "../regression.ts";
+import { daysToMonths } from "../sample-size.ts";
+import { portfolioUncertainty } from "../uncertainty.ts";
+import { avoidedUse, type DayPoint, fitBaseline } from "./caltrack-baseline.ts";
+import type { ClaimEstimate, Window } from "./estimate.ts";
+
+type BeforeAfter = Extract<Pilot, { design: "before_after" }>;
+
+const YEAR = 365;
+
+export function estimateBeforeAfter(
+  claim: Claim,
+  pilot: BeforeAfter,
+  evidence: Evidence,
+  policy: Policy,
+  households: number,
+): ClaimEstimate {
+  const unit = QUANTITIES[claim.quantity].unit;
+  const base = { quantity: claim.quantity, meter: claim.meter, unit, method: "caltrack_daily" as const };
+  const min = policy.minimum;
+  const tmean = evidence.outdoor.map((o) => (o.tmin + o.tmax) / 2);
+  const meters = pilot.meters.filter((m) => (claim.meter === "common") === (m.space === COMMON_SPACE));
+  const problems = new Set<string>();
+  const parts: { savings: number; uncertainty: number; days: number }[] = [];
+  const fits: Record<string, number>[] = [];
+  let moreMonths: number | null = null;
+  let baselineWindow: Window | null = null;
+  let reportingWindow: Window | null = null;
+
+  for (const meter of meters) {
+    const daily = findSeries(evidence, meter.space, claim.quantity);
+    if (!daily) {
+      problems.add("meter_series_missing");
+      continue;
+    }
+    const cut = dayIndex(evidence, meter.installDate);
+    const points = (from: number, to: number): DayPoint[] =>
+      daily.slice(from, to).map((use, i) => ({ use, tmean: tmean[from + i]! }));
+    const missing = (p: DayPoint[]) => p.filter((d) => d.use === null).length / Math.max(1, p.length);
+    if (cut < min.baselineDays) {
+      problems.add("baseline_too_short");
+      continue;
+    }
+    const baseline = points(cut - min.baselineDays, cut);
+    if (missing(baseline) > min.maxMissingShare) {
+      problems.add("baseline_too_many_missing_days");
+      continue;
+    }
+    const reportingDays = evidence.days.length - cut;
+    if (reportingDays < YEAR) {
+      problems.add("reporting_year_incomplete");
+      moreMonths = Math.max(moreMonths ?? 0, daysToMonths(YEAR - reportingDays));
+      continue;
+    }
+    // The latest full year: what a re-evaluation should weigh.
+    const reporting = points(evidence.days.length - YEAR, evidence.days.length);
+    if (missing(reporting) > min.maxMissingShare) {
+      problems.add("reporting_too_many_missing_days");
+      continue;
+    }
+    let model: ReturnType<typeof fitBaseline>;
+    try {
+      model = fitBaseline(baseline, { cooling: claim.quantity === "electricity" });
+    } catch (e) {
+      if (!(e instanceof RegressionError)) throw e;
+      problems.add("baseline_model_failed");
+      continue;
+    }
+    if (!(model.cvRmse <= min.maxCvRmse)) {
+      problems.add("baseline_model_too_noisy");
+      continue;
+    }
+    const avoided = avoidedUse(model, reporting, policy.confidence);
+    // Up to maxMissingShare of the year may lack values; scale those days in, uncertainty with them.
+    const scale = YEAR / avoided.m;
+    parts.push({
+      savings: avoided.savings * scale,
+      uncertainty: avoided.uncertainty.savingsUncertainty * scale,
+      days: avoided.m,
+    });
+    fits.push({
+      rSquared: model.rSquared,
+      adjustedRSquared: model.adjustedRSquared,
+      cvRmse: model.cvRmse,
+      nmbe: model.nmbe,
+      hddBalancePointC: model.hddBalance ?? Number.NaN,
+      residualAutocorrelation: model.rho,
+      effectivePoints: avoided.uncertainty.nPrime,
+      fsu: avoided.uncertainty.fsu,
+    });
+    baselineWindow = { from: evidence.days[cut - min.baselineDays]!, to: evidence.days[cut - 1]! };
+    reportingWindow = {
+      from: evidence.days[evidence.days.length - YEAR]!,
+      to: evidence.days[evidence.days.length - 1]!,
+    };
+  }
+
+  const window = { baseline: baselineWindow, reporting: reportingWindow };
+  // Every meter of the design must count, or the portfolio would be a selection.
+  if (parts.length === 0 || parts.length < meters.length) {
+    if (meters.length === 0) problems.add("no_meter_for_claim");
+    return {
+      result: { ...base, savingPerDwellingPerYear: null, fit: {}, problems: [...problems] },
+      window,
+      settle: null,
+      moreMonths,
+      moreDwellingsPerArm: null,
+    };
+  }
+  const total = portfolioUncertainty(parts);
+  const dwellings = claim.meter === "common" ? households : meters.length;
+  const per = total.savings / dwellings;
+  const half = total.uncertainty / dwellings;
+  const fit: Record<string, number> =
+    fits.length === 1
+      ? { ...fits[0]! }
+      : {
+          meters: fits.length,
+          maxCvRmse: Math.max(...fits.map((f) => f.cvRmse!)),
+          meanAdjustedRSquared: fits.reduce((s, f) => s + f.adjustedRSquared!, 0) / fits.length,
+          fsu: total.fsu,
+        };
+  for (const k of Object.keys(fit)) if (!Number.isFinite(fit[k])) delete fit[k];
+  return {
+    result: {
+      ...base,
+      savingPerDwellingPerYear: { estimate: per, lower: per - half, upper: per + half },
+      fit: { ...fit, sharedAmongHouseholds: dwellings },
+      problems: [...problems],
+    },
+    window,
+    settle: { kind: "days", days: YEAR },
+    moreMonths: null,
+    moreDwellingsPerArm: null,
+  };
+}
