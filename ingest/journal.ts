@@ -201,7 +201,7 @@ export class Journal {
   #syncInFlight: number | null = null;
   #closeAfterSync = new Set<number>();
 
-  #dataWaiters: DataWaiter[] = [];
+  #dataWaiter: DataWaiter | null = null;
   #roomWaiters: (() => void)[] = [];
 
   constructor(config: JournalConfig, deps: { logger: Logger; metrics?: IngestMetrics }) {
@@ -304,7 +304,10 @@ export class Journal {
     } else {
       this.#spilled = true;
     }
-    if (this.#dataWaiters.length > 0) this.#wakeReaders();
+    if (this.#dataWaiter !== null && this.unread >= this.#dataWaiter.threshold) {
+      this.#dataWaiter.resolve();
+      this.#dataWaiter = null;
+    }
     return "ok";
   }
 
@@ -313,10 +316,15 @@ export class Journal {
     return this.#spilled ? Number.POSITIVE_INFINITY : this.#memoryWeight;
   }
 
-  /** Resolves once at least `threshold` readings and dead letters are unread (or on close). */
+  /** Resolves once at least `threshold` readings and dead letters are unread (or on close).
+   * The journal has one reader: a new call settles the previous wait. */
   waitForData(threshold = 1): Promise<void> {
+    this.#dataWaiter?.resolve();
+    this.#dataWaiter = null;
     if (this.unread >= threshold || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#dataWaiters.push({ threshold, resolve }));
+    return new Promise((resolve) => {
+      this.#dataWaiter = { threshold, resolve };
+    });
   }
 
   /** Resolves when confirmed entries have freed disk space (or on close). */
@@ -393,9 +401,9 @@ export class Journal {
     while (this.#syncInFlight !== null) await new Promise((r) => setTimeout(r, 1));
     if (this.#open) this.#writeCheckpoint();
     this.#open = false;
-    for (const w of this.#dataWaiters) w.resolve();
+    this.#dataWaiter?.resolve();
+    this.#dataWaiter = null;
     for (const w of this.#roomWaiters) w();
-    this.#dataWaiters = [];
     this.#roomWaiters = [];
   }
 
@@ -584,16 +592,6 @@ export class Journal {
     } finally {
       closeSync(fd);
     }
-  }
-
-  #wakeReaders(): void {
-    const unread = this.unread;
-    const keep: DataWaiter[] = [];
-    for (const w of this.#dataWaiters) {
-      if (unread >= w.threshold) w.resolve();
-      else keep.push(w);
-    }
-    this.#dataWaiters = keep;
   }
 
   #readCheckpoint(): JournalPosition | null {

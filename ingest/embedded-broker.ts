@@ -1,0 +1,156 @@
+// The embedded MQTT broker (aedes) with ingest inside it: telemetry is taken in aedes's
+// authorizePublish hook, which runs before aedes sends a QoS 1 PUBACK, so a message is
+// acknowledged only once its readings are in the journal, without a loopback client hop.
+import { createServer, type Server } from "node:net";
+import { Aedes, type Client, type PublishPacket } from "aedes";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { IngestPipeline } from "./pipeline.ts";
+
+export const embeddedBrokerConfigSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    /** 0 picks a free port (tests); read it back from `port` after listen(). */
+    port: z.number().int().min(0).max(65_535).default(1883),
+    /** Messages whose topic starts with this are ingested; others pass through untouched. */
+    telemetryPrefix: z.string().min(1).default("telemetry/"),
+    /** How long a publish waits for journal room before its client is disconnected unacknowledged. */
+    fullWaitMs: z.number().int().min(0).max(60_000).default(2000),
+  })
+  .strict();
+
+export type EmbeddedBrokerConfig = z.input<typeof embeddedBrokerConfigSchema>;
+
+export interface EmbeddedBrokerDeps {
+  pipeline: IngestPipeline;
+  logger: Logger;
+}
+
+export type EmbeddedBrokerErrorCode = "broker_listen_failed" | "journal_full";
+
+export class EmbeddedBrokerError extends Error {
+  readonly code: EmbeddedBrokerErrorCode;
+  constructor(code: EmbeddedBrokerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EmbeddedBrokerError";
+    this.code = code;
+  }
+}
+
+export class EmbeddedBroker {
+  readonly #config: z.infer<typeof embeddedBrokerConfigSchema>;
+  readonly #deps: EmbeddedBrokerDeps;
+  #aedes: Aedes | null = null;
+  #server: Server | null = null;
+  #port = 0;
+  #closing = false;
+  #lastRefusalLog = 0;
+
+  constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
+    this.#config = embeddedBrokerConfigSchema.parse(config);
+    this.#deps = deps;
+  }
+
+  /** The port listened on (the chosen one when configured with 0). */
+  get port(): number {
+    return this.#port;
+  }
+
+  get url(): string {
+    return `mqtt://${this.#config.host}:${this.#port}`;
+  }
+
+  /** The aedes instance, for subscribing in-process (e.g. a live view). */
+  get aedes(): Aedes {
+    if (!this.#aedes) throw new Error("the embedded broker is not listening");
+    return this.#aedes;
+  }
+
+  async listen(): Promise<void> {
+    if (this.#aedes || this.#closing) return;
+    const { logger } = this.#deps;
+    const aedes = await Aedes.createBroker({
+      authorizePublish: (client, packet, callback) => this.#authorizePublish(client, packet, callback),
+    });
+    aedes.on("clientError", (client, err) =>
+      logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
+    );
+    this.#aedes = aedes;
+    const server = createServer(aedes.handle);
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (err) =>
+        reject(
+          new EmbeddedBrokerError(
+            "broker_listen_failed",
+            `the embedded MQTT broker cannot listen on ${this.#config.host}:${this.#config.port} (${err.message}); set MQTT_PORT to a free port`,
+            { cause: err },
+          ),
+        ),
+      );
+      server.listen(this.#config.port, this.#config.host, () => resolve());
+    }).catch(async (err) => {
+      await this.close();
+      throw err;
+    });
+    const address = server.address();
+    this.#port = typeof address === "object" && address ? address.port : this.#config.port;
+    logger.info({ host: this.#config.host, port: this.#port }, "embedded MQTT broker listening");
+  }
+
+  /** Disconnects clients, stops listening, closes aedes. Safe twice and without listen. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const server = this.#server;
+    const aedes = this.#aedes;
+    this.#server = null;
+    this.#aedes = null;
+    const serverClosed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    if (aedes) await new Promise<void>((r) => aedes.close(() => r()));
+    await serverClosed;
+  }
+
+  #authorizePublish(
+    client: Client | null,
+    packet: PublishPacket,
+    callback: (error?: Error | null) => void,
+  ): void {
+    const topic = packet.topic;
+    if (!topic.startsWith(this.#config.telemetryPrefix)) {
+      if (topic.startsWith("$SYS/")) callback(new Error("$SYS topics are reserved"));
+      else callback(null);
+      return;
+    }
+    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+    const receivedAt = Date.now();
+    const { pipeline } = this.#deps;
+    if (pipeline.handle(topic, payload, receivedAt)) {
+      callback(null);
+      return;
+    }
+    // Journal full: hold this publish (and, through aedes, the client's socket) for a while; if
+    // there is still no room, refuse. aedes then drops the connection without a PUBACK, and the
+    // publisher sends the message again after reconnecting.
+    const deadline = receivedAt + this.#config.fullWaitMs;
+    const retry = async () => {
+      while (!this.#closing && !client?.closed && Date.now() < deadline) {
+        await pipeline.waitForRoom(Math.max(1, deadline - Date.now()));
+        if (this.#closing || client?.closed) break;
+        if (pipeline.handle(topic, payload, receivedAt)) return callback(null);
+      }
+      const now = Date.now();
+      if (now - this.#lastRefusalLog > 10_000) {
+        this.#lastRefusalLog = now;
+        this.#deps.logger.warn(
+          "ingest journal full: publishers are disconnected unacknowledged until it drains",
+        );
+      }
+      callback(new EmbeddedBrokerError("journal_full", "ingest journal full; message not acknowledged"));
+    };
+    void retry();
+  }
+}
+
+export function createEmbeddedBroker(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps): EmbeddedBroker {
+  return new EmbeddedBroker(config, deps);
+}

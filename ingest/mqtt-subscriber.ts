@@ -1,0 +1,198 @@
+// Ingest from an external MQTT broker (Mosquitto, EMQX…): an mqtt.js client with a persistent
+// session and QoS 1 whose PUBACK is sent right after the journal append, so the broker keeps
+// every message ingest has not made safe, across ingest restarts.
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { IngestPipeline } from "./pipeline.ts";
+
+export const mqttSubscriberConfigSchema = z
+  .object({
+    url: z.url(),
+    /** Names the persistent session: keep it stable across restarts, distinct per worker. */
+    clientId: z.string().min(1).max(64),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** `$share/ingest/telemetry/#` splits the stream among several workers (MQTT 5 or Mosquitto ≥ 1.6). */
+    topic: z.string().min(1).default("telemetry/#"),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    /** MQTT 5: how long the broker keeps the session (and queues messages) while ingest is away. */
+    sessionExpirySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(0xfffffffe)
+      .default(7 * 24 * 3600),
+    keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+    reconnectPeriodMs: z.number().int().min(100).max(60_000).default(1000),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict();
+
+export type MqttSubscriberConfig = z.input<typeof mqttSubscriberConfigSchema>;
+
+export interface MqttSubscriberDeps {
+  pipeline: IngestPipeline;
+  logger: Logger;
+}
+
+export type MqttSubscriberErrorCode = "mqtt_connect_failed" | "mqtt_subscribe_refused";
+
+export class MqttSubscriberError extends Error {
+  readonly code: MqttSubscriberErrorCode;
+  constructor(code: MqttSubscriberErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "MqttSubscriberError";
+    this.code = code;
+  }
+}
+
+export class MqttSubscriber {
+  readonly #config: z.infer<typeof mqttSubscriberConfigSchema>;
+  readonly #deps: MqttSubscriberDeps;
+  #client: MqttClient | null = null;
+  #closing = false;
+  #lastRefusalLog = 0;
+
+  constructor(config: MqttSubscriberConfig, deps: MqttSubscriberDeps) {
+    this.#config = mqttSubscriberConfigSchema.parse(config);
+    this.#deps = deps;
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected ?? false;
+  }
+
+  /** Connects and subscribes; resolves once the first subscription is granted. Reconnects by itself afterwards. */
+  async connect(): Promise<void> {
+    if (this.#client || this.#closing) return;
+    const c = this.#config;
+    const { logger } = this.#deps;
+    const options: IClientOptions = {
+      clientId: c.clientId,
+      username: c.username,
+      password: c.password,
+      protocolVersion: c.protocolVersion,
+      // A persistent session: the broker keeps our subscription and queues unacknowledged messages.
+      clean: false,
+      keepalive: c.keepaliveSeconds,
+      reconnectPeriod: c.reconnectPeriodMs,
+      connectTimeout: c.connectTimeoutMs,
+      resubscribe: false,
+      ...(c.protocolVersion === 5 ? { properties: { sessionExpiryInterval: c.sessionExpirySeconds } } : {}),
+    };
+    const client = mqtt.connect(c.url, options);
+    this.#client = client;
+    client.handleMessage = (packet, callback) => this.#handleMessage(client, packet, callback);
+
+    let first = true;
+    const ready = new Promise<void>((resolve, reject) => {
+      const fail = (err: Error) => {
+        if (!first) return;
+        first = false;
+        reject(
+          new MqttSubscriberError(
+            "mqtt_connect_failed",
+            `cannot connect to the MQTT broker at ${redact(c.url)} (${err.message}); check MQTT_URL and credentials`,
+            { cause: err },
+          ),
+        );
+      };
+      client.on("error", (err) => {
+        if (first) fail(err);
+        else logger.warn({ err: err.message }, "mqtt client error");
+      });
+      const timer = setTimeout(() => fail(new Error("no answer in time")), c.connectTimeoutMs * 2);
+      client.on("connect", (connack) => {
+        // Subscribing on every connect is harmless and covers a session the broker lost.
+        client.subscribe(c.topic, { qos: 1 }, (err, granted) => {
+          const refused =
+            err ?? (granted?.some((g) => g.qos !== 1 && g.qos !== 0) ? new Error("refused") : null);
+          if (refused) {
+            const error = new MqttSubscriberError(
+              "mqtt_subscribe_refused",
+              `the MQTT broker refused the subscription to ${c.topic} (${refused.message}); check its ACL`,
+              { cause: refused },
+            );
+            if (first) {
+              first = false;
+              clearTimeout(timer);
+              reject(error);
+            } else logger.error({ err: error.message }, "mqtt subscription refused");
+            return;
+          }
+          logger.info(
+            { topic: c.topic, sessionPresent: connack.sessionPresent },
+            "subscribed to the MQTT broker",
+          );
+          if (first) {
+            first = false;
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    });
+    client.on("offline", () => logger.warn("MQTT broker unreachable; reconnecting"));
+    try {
+      await ready;
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** Disconnects, leaving the session on the broker (it queues for us). Safe twice and without connect. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const client = this.#client;
+    this.#client = null;
+    if (client) await client.endAsync(false).catch(() => client.end(true));
+  }
+
+  #handleMessage(client: MqttClient, packet: IPublishPacket, callback: (err?: Error) => void): void {
+    const { pipeline } = this.#deps;
+    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+    const receivedAt = Date.now();
+    // mqtt.js sends the PUBACK when `callback` runs, after this synchronous append.
+    if (pipeline.handle(packet.topic, payload, receivedAt)) {
+      callback();
+      return;
+    }
+    // Journal full: hold the connection (mqtt.js handles one message at a time) until there is
+    // room. If the connection is replaced meanwhile, give up: the broker redelivers.
+    const stream = client.stream;
+    const retry = async () => {
+      while (!this.#closing && client.stream === stream) {
+        const now = Date.now();
+        if (now - this.#lastRefusalLog > 10_000) {
+          this.#lastRefusalLog = now;
+          this.#deps.logger.warn(
+            "ingest journal full: messages wait unacknowledged on the broker until it drains",
+          );
+        }
+        await pipeline.waitForRoom(1000);
+        if (this.#closing || client.stream !== stream) break;
+        if (pipeline.handle(packet.topic, payload, receivedAt)) return callback();
+      }
+      callback(new Error("not acknowledged: ingest is closing or reconnected; the broker redelivers"));
+    };
+    void retry();
+  }
+}
+
+/** The URL without credentials, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+export function createMqttSubscriber(config: MqttSubscriberConfig, deps: MqttSubscriberDeps): MqttSubscriber {
+  return new MqttSubscriber(config, deps);
+}

@@ -1,0 +1,81 @@
+// One MQTT message in, one decision out: decode and validate it (accept.ts), append what it
+// yielded to the journal, and say whether the broker may be sent its acknowledgement.
+import type { Logger } from "pino";
+import type { DeadLetter } from "../model/dead-letter.ts";
+import { DEAD_LETTER_PAYLOAD_EXCERPT } from "../model/dead-letter.ts";
+import type { SiteRegistry } from "../model/registry.ts";
+import { acceptMessage } from "./accept.ts";
+import type { Journal } from "./journal.ts";
+import type { IngestLimits } from "./limits.ts";
+import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+
+export interface IngestPipelineDeps {
+  registry: SiteRegistry;
+  limits: IngestLimits;
+  journal: Journal;
+  metrics: IngestMetrics;
+  logger: Logger;
+}
+
+export interface IngestPipeline {
+  /** Handles one message synchronously. True: its readings and dead letters are in the journal
+   * and the message may be acknowledged. False: the journal is full or failing; do NOT
+   * acknowledge (the broker keeps the message) and retry after `waitForRoom()`. */
+  handle(topic: string, payload: Buffer, receivedAt: number): boolean;
+  /** Resolves when the journal has freed space, or after `maxMs` (a failing disk frees none). */
+  waitForRoom(maxMs?: number): Promise<void>;
+}
+
+export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
+  const { registry, limits, journal, metrics, logger } = deps;
+  let lastWriteError = 0;
+
+  return {
+    handle(topic, payload, receivedAt) {
+      metrics.messages++;
+      let outcome: ReturnType<typeof acceptMessage>;
+      try {
+        outcome = acceptMessage(topic, payload, receivedAt, registry, limits);
+      } catch (err) {
+        // A bug in a decoder must not take the broker down, nor lose the message: keep it as a letter.
+        logger.error({ err, topic }, "accepting a message threw; kept as a dead letter");
+        outcome = { accepted: [], rejected: [internalError(topic, payload, receivedAt, err)] };
+      }
+      let appended: "ok" | "full";
+      try {
+        appended = journal.append({ receivedAt, readings: outcome.accepted, deadLetters: outcome.rejected });
+      } catch (err) {
+        metrics.messagesRefused++;
+        if (receivedAt - lastWriteError > 10_000) {
+          lastWriteError = receivedAt;
+          logger.error({ err }, "journal write failed; messages are not acknowledged until it works again");
+        }
+        return false;
+      }
+      if (appended === "full") {
+        metrics.messagesRefused++;
+        return false;
+      }
+      metrics.readingsAccepted += outcome.accepted.length;
+      for (const letter of outcome.rejected) countDeadLetter(metrics, letter.reason);
+      return true;
+    },
+    waitForRoom(maxMs = 1000) {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([
+        journal.waitForRoom(),
+        new Promise<void>((r) => (timer = setTimeout(r, maxMs))),
+      ]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+function internalError(topic: string, payload: Buffer, receivedAt: number, err: unknown): DeadLetter {
+  return {
+    receivedAt,
+    topic,
+    reason: "malformed_payload",
+    detail: `ingest could not process this message (${err instanceof Error ? err.message : String(err)}); please report it`,
+    payload: payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8"),
+  };
+}

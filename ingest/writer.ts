@@ -1,0 +1,265 @@
+// Drains the journal into the stores in large batches: readings to the TelemetryStore, dead
+// letters to the DeadLetterStore. Retries with backoff; confirms to the journal only what the
+// stores confirmed, so a crash or an outage loses nothing (the journal replays it).
+import type { Logger } from "pino";
+import { z } from "zod";
+import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter } from "../model/dead-letter.ts";
+import type { Reading } from "../model/reading.ts";
+import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
+import type { TelemetryStore } from "../storage/telemetry-store.ts";
+import type { Journal, JournalBatch } from "./journal.ts";
+import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+
+export const writerConfigSchema = z
+  .object({
+    /** A batch holds about this many readings and dead letters. */
+    maxBatch: z.number().int().min(1).max(1_000_000).default(5000),
+    /** A partial batch waits at most this long for more. */
+    maxDelayMs: z.number().int().min(0).max(60_000).default(50),
+    /** Backoff after a failed write: retryBaseMs doubling up to retryMaxMs, with full jitter. */
+    retryBaseMs: z.number().int().min(1).default(100),
+    retryMaxMs: z.number().int().min(1).default(30_000),
+  })
+  .strict();
+
+export type WriterConfig = z.input<typeof writerConfigSchema>;
+
+export interface JournalWriterDeps {
+  journal: Journal;
+  store: TelemetryStore;
+  deadLetters: DeadLetterStore;
+  logger: Logger;
+  metrics: IngestMetrics;
+}
+
+class Stopped extends Error {}
+
+/** Errors from a store may say whether retrying can help and when (Telegraf's habit). */
+interface StoreErrorHints {
+  retryable?: boolean;
+  retryAfterMs?: number;
+  code?: string;
+}
+const hints = (err: unknown): StoreErrorHints =>
+  typeof err === "object" && err !== null ? (err as StoreErrorHints) : {};
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export class JournalWriter {
+  readonly #config: z.infer<typeof writerConfigSchema>;
+  readonly #deps: JournalWriterDeps;
+  #running: Promise<void> | null = null;
+  #stopping = false;
+  #urgent = 0;
+  #busy = false;
+  #wake: (() => void) | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(config: WriterConfig, deps: JournalWriterDeps) {
+    this.#config = writerConfigSchema.parse(config);
+    this.#deps = deps;
+  }
+
+  /** Starts draining in the background (the journal must be open). Idempotent. */
+  start(): void {
+    if (this.#running || this.#stopping) return;
+    this.#running = this.#loop().catch((err) => {
+      this.#deps.logger.error({ err }, "journal writer stopped on an unexpected error");
+    });
+  }
+
+  /** Resolves true once everything appended so far is stored, false if `timeoutMs` passed first. */
+  async flush(timeoutMs = 10_000): Promise<boolean> {
+    if (!this.#running) return this.#deps.journal.unread === 0;
+    this.#urgent++;
+    this.#kick();
+    try {
+      return await withTimeout(
+        new Promise<boolean>((resolve) => {
+          const check = () => {
+            if (!this.#busy && this.#deps.journal.unread === 0) resolve(true);
+            else this.#idleWaiters.push(check);
+          };
+          check();
+        }),
+        timeoutMs,
+        false,
+      );
+    } finally {
+      this.#urgent--;
+    }
+  }
+
+  /** Flushes (up to `timeoutMs`) then stops; what is not stored stays in the journal. Safe twice. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.#running && !this.#stopping) {
+      const flushed = await this.flush(timeoutMs);
+      if (!flushed)
+        this.#deps.logger.warn("journal writer closed before the store took everything; it will replay");
+    }
+    this.#stopping = true;
+    this.#kick();
+    if (this.#running) await withTimeout(this.#running, 1000, undefined);
+  }
+
+  async #loop(): Promise<void> {
+    const { journal } = this.#deps;
+    const { maxBatch, maxDelayMs } = this.#config;
+    while (!this.#stopping) {
+      if (journal.unread === 0) {
+        this.#notifyIdle();
+        await this.#sleepUntil(journal.waitForData(1), Number.POSITIVE_INFINITY);
+        continue;
+      }
+      // Let a partial batch fill for a moment: fewer, larger transactions.
+      if (this.#urgent === 0 && journal.unread < maxBatch && maxDelayMs > 0) {
+        await this.#sleepUntil(journal.waitForData(maxBatch), maxDelayMs);
+        if (this.#stopping) break;
+      }
+      const batch = journal.read(maxBatch);
+      if (!batch) continue;
+      this.#busy = true;
+      try {
+        await this.#write(batch);
+        journal.confirm(batch.end);
+      } catch (err) {
+        if (!(err instanceof Stopped)) throw err;
+      } finally {
+        this.#busy = false;
+      }
+    }
+    this.#notifyIdle();
+  }
+
+  async #write(batch: JournalBatch): Promise<void> {
+    const { metrics } = this.#deps;
+    const readings: Reading[] = [];
+    const letters: DeadLetter[] = [];
+    const receivedAt: number[] = [];
+    for (const e of batch.entries) {
+      for (const r of e.readings) {
+        readings.push(r);
+        receivedAt.push(e.receivedAt);
+      }
+      for (const d of e.deadLetters) letters.push(d);
+    }
+    if (readings.length > 0) {
+      const refused = await this.#writeReadings(readings, receivedAt);
+      metrics.readingsStored += readings.length - refused.length;
+      metrics.storeBatches++;
+      if (refused.length > 0) countDeadLetter(metrics, "store_rejected", refused.length);
+      letters.push(...refused);
+    }
+    if (letters.length > 0) await this.#recordLetters(letters);
+  }
+
+  /** Writes readings; returns dead letters for those the store refused. A batch the store
+   * refuses whole and for good is split in halves until the culprits are alone. */
+  async #writeReadings(readings: Reading[], receivedAt: number[]): Promise<DeadLetter[]> {
+    try {
+      const result = await this.#retrying("telemetry store", () => this.#deps.store.write(readings));
+      if (result.rejected.length === 0) return [];
+      const index = new Map(readings.map((r, i) => [r, i]));
+      return result.rejected.map(({ reading, reason }) =>
+        storeRejected(reading, receivedAt[index.get(reading) ?? -1] ?? Date.now(), reason),
+      );
+    } catch (err) {
+      if (err instanceof Stopped) throw err;
+      if (readings.length === 1) return [storeRejected(readings[0]!, receivedAt[0]!, describe(err))];
+      const half = readings.length >> 1;
+      const left = await this.#writeReadings(readings.slice(0, half), receivedAt.slice(0, half));
+      const right = await this.#writeReadings(readings.slice(half), receivedAt.slice(half));
+      return left.concat(right);
+    }
+  }
+
+  async #recordLetters(letters: DeadLetter[]): Promise<void> {
+    const { deadLetters, metrics, logger } = this.#deps;
+    try {
+      await this.#retrying("dead-letter store", () => deadLetters.record(letters));
+      metrics.deadLettersStored += letters.length;
+    } catch (err) {
+      if (err instanceof Stopped) throw err;
+      if (letters.length > 1) {
+        const half = letters.length >> 1;
+        await this.#recordLetters(letters.slice(0, half));
+        await this.#recordLetters(letters.slice(half));
+        return;
+      }
+      // The last resort: the letter goes to the log in full rather than vanish.
+      metrics.deadLettersLost++;
+      logger.error(
+        { err, deadLetter: letters[0] },
+        "dead-letter store refused a dead letter for good; logged here",
+      );
+    }
+  }
+
+  /** Runs `op` until it succeeds, it fails for good (`retryable === false`), or we stop. */
+  async #retrying<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const { retryBaseMs, retryMaxMs } = this.#config;
+    for (let attempt = 0; ; attempt++) {
+      if (this.#stopping) throw new Stopped();
+      try {
+        return await op();
+      } catch (err) {
+        const h = hints(err);
+        if (h.retryable === false) throw err;
+        const backoff = Math.random() * Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 30));
+        const delay = Math.min(retryMaxMs, Math.max(backoff, h.retryAfterMs ?? 0));
+        this.#deps.metrics.storeRetries++;
+        this.#deps.logger.warn(
+          { code: h.code, attempt: attempt + 1, delayMs: Math.round(delay), error: describe(err) },
+          `${what} write failed; retrying`,
+        );
+        await this.#sleepUntil(null, delay);
+      }
+    }
+  }
+
+  /** Sleeps until `event` settles, `ms` passes, or close() wakes us. */
+  async #sleepUntil(event: Promise<void> | null, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ...(event ? [event] : []),
+      ...(Number.isFinite(ms) ? [new Promise<void>((r) => (timer = setTimeout(r, ms)))] : []),
+      new Promise<void>((r) => {
+        this.#wake = r;
+      }),
+    ]);
+    if (timer) clearTimeout(timer);
+    this.#wake = null;
+  }
+
+  #kick(): void {
+    this.#wake?.();
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function storeRejected(reading: Reading, receivedAt: number, reason: string): DeadLetter {
+  const payload = JSON.stringify({ quantity: reading.quantity, t: reading.t, v: reading.v });
+  return {
+    receivedAt,
+    topic: `telemetry/${reading.building}/${reading.space}/${reading.sensor}`,
+    reason: "store_rejected",
+    detail: `the telemetry store refused this reading: ${reason}`.slice(0, 2000),
+    payload: payload.slice(0, DEAD_LETTER_PAYLOAD_EXCERPT),
+    building: reading.building,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+export function createJournalWriter(config: WriterConfig, deps: JournalWriterDeps): JournalWriter {
+  return new JournalWriter(config, deps);
+}
