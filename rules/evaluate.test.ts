@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { DEFAULT_POLICY } from "../model/policy.ts";
+import { type Proposal, proposalSchema } from "../model/proposal.ts";
+import type { Tariff } from "../model/site.ts";
+import { verdictSchema } from "../model/verdict.ts";
+import { hashOf } from "./canonical.ts";
+import { GuardError } from "./errors.ts";
+import { evaluateProposal } from "./evaluate.ts";
+import { syntheticEvidence } from "./test-support.ts";
+import { GUARD_VERSION } from "./version.ts";
+import { reevaluate } from "./watch.ts";
+
+const TARIFFS: Tariff[] = [
+  { quantity: "heating_energy", from: "2024-01-01", pricePerUnit: "0.1028" },
+  { quantity: "electricity", from: "2024-01-01", pricePerUnit: "0.2016" },
+  { quantity: "cold_water", from: "2024-01-01", pricePerUnit: "4.34" },
+];
+const NOW = new Date("2026-06-01T12:00:00Z");
+const example = (name: string): Proposal =>
+  proposalSchema.parse(
+    parse(readFileSync(join(import.meta.dirname, "..", "examples", "proposals", name), "utf8")),
+  );
+
+/** A controlled heating pilot: n treated installed on 2025-10-01, n controls, from Oct 2024 to May 2026. */
+function heatingPilot(effect: number, n: number, seed: number, maintenance = "12") {
+  const treated = Array.from({ length: n }, (_, i) => ({ dwelling: `t${i}`, installDate: "2025-10-01" }));
+  const control = Array.from({ length: n }, (_, i) => `c${i}`);
+  const base = example("thermostatic-valves.yaml");
+  const proposal: Proposal = proposalSchema.parse({
+    ...base,
+    pilot: { design: "controlled", treated, control },
+    costLines: base.costLines.map((l) =>
+      l.kind === "maintenance" ? { ...l, eurosPerDwellingPerYear: maintenance } : l,
+    ),
+  });
+  const evidence = syntheticEvidence({
+    seed,
+    from: "2024-10-01",
+    days: 608,
+    quantity: "heating_energy",
+    effect,
+    dailyNoise: 0.08,
+    habitShift: 0.04,
+    controlSplit: "2025-10-01",
+    spaces: [
+      ...treated.map((t, i) => ({ space: t.dwelling, scale: 120 + 7 * i, installDate: t.installDate })),
+      ...control.map((c, i) => ({ space: c, scale: 120 + 7 * i, installDate: null })),
+    ],
+  });
+  return { proposal, evidence };
+}
+
+describe("evaluateProposal: pilot with controls", () => {
+  it("approves valves whose measured saving beats their cost, with a complete, frozen record", () => {
+    const { proposal, evidence } = heatingPilot(0.15, 20, 1);
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("approve");
+    expect(v.rule).toBe("benefit_lower_bound_above_cost");
+    expect(v.method).toBe("difference_in_differences");
+    expect(v.guardVersion).toBe(GUARD_VERSION);
+    expect(v.costs.tenantCentsPerYear).toBe(1200);
+    // ~120–250 W/K over a 2 400 DJU normal year, 15% saved: roughly 1 000–2 000 kWh, €100–200.
+    const s = v.claims[0]!.savingPerDwellingPerYear!;
+    expect(s.lower).toBeLessThan(s.estimate);
+    expect(s.estimate).toBeGreaterThan(900);
+    expect(s.estimate).toBeLessThan(2200);
+    expect(v.benefitCentsPerYear.lower).toBeGreaterThan(1200);
+    expect(v.window).toEqual({
+      baseline: { from: "2024-10-01", to: "2025-09-30" },
+      reporting: { from: "2025-10-01", to: "2026-05-31" },
+    });
+    expect(v.explanation.fr).toContain("Le garde-fou l'accepte");
+    expect(v.explanation.en).toContain("20 homes with the device");
+    expect(Object.isFrozen(v) && Object.isFrozen(v.claims[0])).toBe(true);
+    expect(() => verdictSchema.parse(v)).not.toThrow();
+    expect(v.inputHash).toBe(hashOf({ proposal, evidence, policy: DEFAULT_POLICY, tariffs: TARIFFS }));
+  });
+
+  it("rejects when even the best case saves less than tenants pay", () => {
+    const { proposal, evidence } = heatingPilot(0, 20, 2, "60");
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("reject");
+    expect(v.rule).toBe("benefit_upper_bound_below_cost");
+    expect(v.explanation.en).toContain("The guard rejects it");
+  });
+
+  it("stays undecided on a small pilot and says how many more homes would settle it", () => {
+    const { proposal, evidence } = heatingPilot(0.04, 5, 3, "40");
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("insufficient_evidence");
+    expect(v.toSettle?.moreDwellingsPerArm).toBeGreaterThan(0);
+    expect(v.explanation.fr).toMatch(/logements de plus dans chaque groupe/);
+  });
+
+  it("waits for the heating season rather than read a summer as a saving", () => {
+    const { proposal, evidence } = heatingPilot(0.15, 20, 4);
+    const cut = evidence.days.indexOf("2025-10-20");
+    const short = {
+      days: evidence.days.slice(0, cut),
+      outdoor: evidence.outdoor.slice(0, cut),
+      series: evidence.series.map((s) => ({ ...s, daily: s.daily.slice(0, cut) })),
+    };
+    const v = evaluateProposal(proposal, short, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("insufficient_evidence");
+    expect(v.rule).toBe("data_insufficient");
+    expect(v.toSettle?.moreMonths).toBeGreaterThan(0);
+  });
+
+  it("needs a tariff for what is claimed", () => {
+    const { proposal, evidence } = heatingPilot(0.15, 5, 5);
+    expect(() => evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS.slice(1), NOW)).toThrow(
+      GuardError,
+    );
+  });
+});
+
+describe("evaluateProposal: gadgets and before/after", () => {
+  it("rejects a voice assistant: nothing measurable, a standby draw on the tenant's bill", () => {
+    const v = evaluateProposal(
+      example("voice-assistant.yaml"),
+      { days: [], outdoor: [], series: [] },
+      DEFAULT_POLICY,
+      TARIFFS,
+      NOW,
+    );
+    expect(v.decision).toBe("reject");
+    expect(v.rule).toBe("gadget_claims_nothing");
+    expect(v.costs.tenantBillCentsPerYear).toBe(530);
+    expect(v.explanation.fr).toContain("5 € par an");
+    expect(v.explanation.en).toContain("gain nothing they can check");
+  });
+
+  it("never annualises a partial reporting year", () => {
+    const proposal = example("presence-lighting.yaml");
+    const evidence = syntheticEvidence({
+      seed: 6,
+      from: "2024-01-01",
+      days: 425 + 200,
+      quantity: "electricity",
+      effect: 0.4,
+      dailyNoise: 0.05,
+      habitShift: 0,
+      flatPerDay: 1,
+      spaces: [{ space: "common", scale: 60, installDate: "2025-03-01" }],
+    });
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("insufficient_evidence");
+    expect(v.claims[0]!.problems).toContain("reporting_year_incomplete");
+    expect(v.toSettle?.moreMonths).toBe(6);
+  });
+
+  it("approves common-area lighting once a full year after shows the saving, shared among households", () => {
+    const proposal = example("presence-lighting.yaml");
+    const evidence = syntheticEvidence({
+      seed: 7,
+      from: "2024-01-01",
+      days: 425 + 400,
+      quantity: "electricity",
+      effect: 0.4,
+      dailyNoise: 0.05,
+      habitShift: 0,
+      flatPerDay: 1,
+      spaces: [{ space: "common", scale: 60, installDate: "2025-03-01" }],
+    });
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.method).toBe("caltrack_daily");
+    // 60 kWh/day × 40% × 365 / 40 households ≈ 219 kWh ≈ €44 each.
+    expect(v.claims[0]!.savingPerDwellingPerYear!.estimate).toBeCloseTo(219, -1);
+    expect(v.claims[0]!.fit.cvRmse).toBeLessThan(0.1);
+    expect(v.decision).toBe("approve");
+    expect(v.window.reporting?.to).toBe(evidence.days.at(-1));
+  });
+});
+
+describe("keeping watch", () => {
+  it("flags an approved device whose benefit fell below its cost on newer data", () => {
+    const { proposal, evidence } = heatingPilot(0.15, 20, 8);
+    const approved = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(approved.decision).toBe("approve");
+    expect(reevaluate(approved, evidence, TARIFFS, NOW).flag).toBeNull();
+    // Newer data: tenants unplugged the valves, the effect is gone.
+    const later = heatingPilot(0, 20, 9).evidence;
+    const { verdict, flag } = reevaluate(approved, later, TARIFFS, new Date("2026-07-01T00:00:00Z"));
+    expect(verdict.decision).not.toBe("approve");
+    expect(flag?.code).toBe("benefit_below_cost");
+    expect(flag?.severity).toBe(verdict.decision === "reject" ? "confirmed" : "suspected");
+    expect(verdict.benefitCentsPerYear.estimate).toBeLessThan(verdict.costs.tenantCentsPerYear);
+  });
+});

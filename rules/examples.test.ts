@@ -1,0 +1,56 @@
+// Every example proposal shipped in examples/proposals must validate.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { proposalSchema } from "../model/proposal.ts";
+
+const dir = join(import.meta.dirname, "..", "examples", "proposals");
+const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+
+describe("example proposals", () => {
+  it("ships the four examples", () => {
+    expect(files.sort()).toEqual([
+      "presence-lighting.yaml",
+      "thermostatic-valves.yaml",
+      "voice-assistant.yaml",
+      "water-meters.yaml",
+    ]);
+  });
+
+  it.each(files)("%s validates", (file) => {
+    const result = proposalSchema.safeParse(parse(readFileSync(join(dir, file), "utf8")));
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
+});
+
+describe("proposal rules at the edge", () => {
+  const base = parse(readFileSync(join(dir, "thermostatic-valves.yaml"), "utf8"));
+
+  it("refuses tenant charges without a heading of the décret", () => {
+    const p = structuredClone(base);
+    delete p.costLines[2].heading;
+    const r = proposalSchema.safeParse(p);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toMatch(/heading of décret 87-713/);
+  });
+
+  it("refuses purchase or installation put on tenant charges", () => {
+    const p = structuredClone(base);
+    p.costLines[0] = { ...p.costLines[0], payer: "tenant_charges", heading: "II" };
+    const r = proposalSchema.safeParse(p);
+    expect(r.error?.issues[0]?.message).toMatch(/improvements/);
+  });
+
+  it("refuses a device on the dwelling's meter paid other than on the tenant's bill", () => {
+    const p = structuredClone(base);
+    p.costLines.push({
+      kind: "own_energy",
+      label: "veille",
+      wattsPerDwelling: 1,
+      meter: "dwelling",
+      payer: "landlord",
+    });
+    expect(proposalSchema.safeParse(p).error?.issues[0]?.message).toMatch(/tenant_bill/);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { decide } from "./verdict.ts";
+
+const b = (estimate: number, lower: number, upper: number) => ({ estimate, lower, upper });
+
+describe("the decision rule", () => {
+  it.each([
+    [
+      { claimsNothing: false, benefit: b(5000, 3000, 7000), tenantCost: 2000 },
+      "approve",
+      "benefit_lower_bound_above_cost",
+    ],
+    [
+      { claimsNothing: false, benefit: b(1000, 0, 1900), tenantCost: 2000 },
+      "reject",
+      "benefit_upper_bound_below_cost",
+    ],
+    [
+      { claimsNothing: false, benefit: b(2000, 1000, 3000), tenantCost: 2000 },
+      "insufficient_evidence",
+      "interval_includes_cost",
+    ],
+    [{ claimsNothing: false, benefit: null, tenantCost: 2000 }, "insufficient_evidence", "data_insufficient"],
+    [{ claimsNothing: true, benefit: null, tenantCost: 1 }, "reject", "gadget_claims_nothing"],
+    [{ claimsNothing: true, benefit: null, tenantCost: 0 }, "approve", "no_cost_to_tenants"],
+    // A bound equal to the cost proves nothing either way.
+    [
+      { claimsNothing: false, benefit: b(3000, 2000, 4000), tenantCost: 2000 },
+      "insufficient_evidence",
+      "interval_includes_cost",
+    ],
+  ] as const)("%o → %s (%s)", (input, decision, rule) => {
+    expect(decide(input)).toEqual({ decision, rule });
+  });
+});
