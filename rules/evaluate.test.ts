@@ -167,8 +167,10 @@ describe("evaluateProposal: gadgets and before/after", () => {
     });
     const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
     expect(v.method).toBe("caltrack_daily");
-    // 60 kWh/day × 40% × 365 / 40 households ≈ 219 kWh ≈ €44 each.
-    expect(v.claims[0]!.savingPerDwellingPerYear!.estimate).toBeCloseTo(219, -1);
+    // 60 kWh/day × 40% × 365 / 40 households ≈ 219 kWh ≈ €44 each, plus the detectors' declared
+    // 0.5 W added back (these hand-made data do not draw it): 4.38 kWh.
+    expect(v.claims[0]!.fit.ownDrawAddedBackKWh).toBeCloseTo(4.38, 6);
+    expect(v.claims[0]!.savingPerDwellingPerYear!.estimate).toBeCloseTo(219 + 4.38, -1);
     expect(v.claims[0]!.fit.cvRmse).toBeLessThan(0.1);
     expect(v.decision).toBe("approve");
     expect(v.window.reporting?.to).toBe(evidence.days.at(-1));

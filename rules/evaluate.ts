@@ -6,7 +6,7 @@ import type { Proposal } from "../model/proposal.ts";
 import type { Tariff } from "../model/site.ts";
 import type { ClaimResult, Verdict } from "../model/verdict.ts";
 import { hashOf } from "./canonical.ts";
-import { yearlyCosts } from "./cost-model.ts";
+import { HOURS_PER_YEAR, yearlyCosts } from "./cost-model.ts";
 import { estimateBeforeAfter } from "./estimators/before-after.ts";
 import { estimateControlledPilot } from "./estimators/controlled-pilot.ts";
 import type { ClaimEstimate } from "./estimators/estimate.ts";
@@ -64,6 +64,31 @@ function settleUndecided(
   };
 }
 
+/**
+ * A device drawing on the very meter that measures an electricity claim is already inside the
+ * measurement: its draw lowers the measured saving. Its cost line still counts as a cost, so
+ * the draw is added back to the saving rather than counted twice.
+ */
+function addBackOwnDraw(e: ClaimEstimate, proposal: Proposal): ClaimEstimate {
+  const s = e.result.savingPerDwellingPerYear;
+  if (!s || e.result.quantity !== "electricity") return e;
+  const kWh = proposal.costLines
+    .filter((l) => l.kind === "own_energy" && l.meter === e.result.meter)
+    .reduce(
+      (sum, l) => sum + (l.kind === "own_energy" ? (l.wattsPerDwelling * HOURS_PER_YEAR) / 1000 : 0),
+      0,
+    );
+  if (kWh === 0) return e;
+  return {
+    ...e,
+    result: {
+      ...e.result,
+      savingPerDwellingPerYear: { estimate: s.estimate + kWh, lower: s.lower + kWh, upper: s.upper + kWh },
+      fit: { ...e.result.fit, ownDrawAddedBackKWh: kWh },
+    },
+  };
+}
+
 function finiteFit(fit: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(fit).filter(([, v]) => Number.isFinite(v)));
 }
@@ -86,7 +111,7 @@ export function evaluateProposal(
   const date = now.toISOString().slice(0, 10);
   const costs = yearlyCosts(proposal, policy, tariffs, date);
   const claims = proposal.device.claims;
-  const estimates = estimateClaims(proposal, evidence, policy);
+  const estimates = estimateClaims(proposal, evidence, policy).map((e) => addBackOwnDraw(e, proposal));
   const prices = claims.map((c) => tariffAt(tariffs, c.quantity, date).pricePerUnit);
 
   const claimResults: ClaimResult[] = estimates.map((e, i) => ({
