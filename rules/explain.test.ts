@@ -1,0 +1,57 @@
+// The paragraph must read for a tenants' association: euros per household per year, short
+// sentences, none of the statistics words.
+import { describe, expect, it } from "vitest";
+import { type ExplainInput, explain } from "./explain.ts";
+
+const base: ExplainInput = {
+  deviceName: { fr: "Robinets thermostatiques", en: "Thermostatic valves" },
+  decision: "insufficient_evidence",
+  rule: "interval_includes_cost",
+  confidence: 0.9,
+  method: "difference_in_differences",
+  quantities: ["heating_energy"],
+  vendorClaim: 0.15,
+  benefit: { estimate: 2500, lower: 800, upper: 4200 },
+  tenantCost: 2000,
+  tenantCharges: 1500,
+  tenantBill: 500,
+  landlordCost: 4000,
+  treatedHomes: 12,
+  controlHomes: 12,
+  problems: [],
+  toSettle: { moreDwellingsPerArm: 30, moreMonths: null },
+};
+
+const JARGON =
+  /intervalle|confiance|régression|regression|statisti|écart-type|standard error|DiD|CalTRACK|ASHRAE|p-value/i;
+
+describe("plain-language explanation", () => {
+  it("says what is undecided, in euros per household per year, and what would settle it", () => {
+    const e = explain(base);
+    expect(e.fr).toContain("environ 25 € par foyer et par an");
+    expect(e.fr).toContain("entre 8 € et 42 €");
+    expect(e.fr).toContain("20 € par an (15 € de charges et 5 € sur sa propre facture)");
+    expect(e.fr).toContain("environ 30 logements de plus dans chaque groupe");
+    expect(e.en).toContain("about €25 per household a year");
+    expect(e.en).toContain("The seller claims a 15% saving");
+    expect(e.en).toContain("about 30 more homes in each group");
+    for (const text of [e.fr, e.en]) {
+      expect(text).not.toMatch(JARGON);
+      const sentences = text.split(/(?<=[.!?])\s+/);
+      for (const s of sentences) expect(s.split(/\s+/).length).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it("explains a missing year of data", () => {
+    const e = explain({
+      ...base,
+      rule: "data_insufficient",
+      method: "caltrack_daily",
+      benefit: null,
+      problems: ["reporting_year_incomplete"],
+      toSettle: { moreDwellingsPerArm: null, moreMonths: 5 },
+    });
+    expect(e.fr).toContain("Il faut une année entière de relevés après la pose.");
+    expect(e.en).toContain("about 5 more months of readings");
+  });
+});
