@@ -44,16 +44,62 @@ export function isWeekend(day: number): boolean {
   return w === 0 || w === 6;
 }
 
-/** Month (1-12) and day of month of a day number. */
+/** Year, month (1-12) and day of month of a day number, without allocating a Date (the
+ * civil-from-days algorithm; daily studies call this millions of times). */
 export function monthDay(day: number): { year: number; month: number; day: number } {
-  const d = new Date(day * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return {
+    year: yoe + era * 400 + (month <= 2 ? 1 : 0),
+    month,
+    day: doy - Math.floor((153 * mp + 2) / 5) + 1,
+  };
+}
+
+// year·10000 + month·100 + day for 1970-2100, filled on demand: the daily study asks for the
+// same few hundred days millions of times.
+const PACKED_DAYS = 47_482;
+const packed = new Int32Array(PACKED_DAYS);
+
+function packedDate(day: number): number {
+  if (day >= 0 && day < PACKED_DAYS) {
+    let v = packed[day]!;
+    if (v === 0) {
+      const d = monthDay(day);
+      v = d.year * 10_000 + d.month * 100 + d.day;
+      packed[day] = v;
+    }
+    return v;
+  }
+  const d = monthDay(day);
+  return d.year * 10_000 + d.month * 100 + d.day;
+}
+
+/** Month × 100 + day of month: 1231 for 31 December. */
+export function monthDayCode(day: number): number {
+  return packedDate(day) % 10_000;
+}
+
+export function yearOf(day: number): number {
+  return Math.floor(packedDate(day) / 10_000);
+}
+
+/** Day number of 1 July of a year. */
+export function julyFirst(year: number): number {
+  return Date.UTC(year, 6, 1) / DAY_MS;
 }
 
 /** The French collective heating season: 1 October to 20 May inclusive. */
 export function inHeatingSeason(day: number): boolean {
-  const { month, day: dom } = monthDay(day);
-  return month >= 10 || month <= 4 || (month === 5 && dom <= 20);
+  const md = packedDate(day) % 10_000;
+  return md >= 1001 || md <= 520;
 }
 
 /** Phase of the year in radians, 0 on 15 January (the coldest day on average). */

@@ -79,19 +79,58 @@ export function resolveInstallations(
 
 const active = (i: Installation, day: number): boolean => day >= i.fromDay && day < i.toDay;
 
-/** Lookups the simulation makes for every space and day. */
+/** The devices that matter to one space: those in it (their effects) and those on its meter
+ * (their standby draw). */
+export class SpaceDevices {
+  readonly #inSpace: readonly Installation[];
+  readonly #onMeter: readonly Installation[];
+
+  constructor(inSpace: readonly Installation[], onMeter: readonly Installation[]) {
+    this.#inSpace = inSpace;
+    this.#onMeter = onMeter.filter((i) => i.standbyW > 0);
+  }
+
+  /** What the space's consumption of `quantity` is multiplied by on that day (1: no effect). */
+  factor(quantity: MeteredQuantity, day: number): number {
+    let f = 1;
+    for (const i of this.#inSpace)
+      if (i.effect?.quantity === quantity && active(i, day)) f *= 1 + i.effect.fraction;
+    return f;
+  }
+
+  /** Energy drawn that day by the devices powered from the space's meter, kWh. */
+  standbyKWh(day: number): number {
+    let w = 0;
+    for (const i of this.#onMeter) if (active(i, day)) w += i.standbyW;
+    return (w * 24) / 1000;
+  }
+
+  /** Whether some device is in the space on that day. */
+  treated(day: number): boolean {
+    return this.#inSpace.some((i) => active(i, day));
+  }
+}
+
+const NO_DEVICES = new SpaceDevices([], []);
+
+/** Per-space views of a scenario's installations. */
 export class DeviceEffects {
   readonly installations: readonly Installation[];
-  readonly #bySpace = new Map<string, Installation[]>();
-  readonly #byMeter = new Map<string, Installation[]>();
+  readonly #spaces = new Map<string, SpaceDevices>();
 
   constructor(installations: readonly Installation[]) {
     this.installations = installations;
-    for (const i of installations) {
-      const k = `${i.building}\u0000${i.space}`;
-      this.#bySpace.set(k, [...(this.#bySpace.get(k) ?? []), i]);
-      const m = `${i.building}\u0000${i.meterSpace}`;
-      if (i.standbyW > 0) this.#byMeter.set(m, [...(this.#byMeter.get(m) ?? []), i]);
+    const keys = new Set(
+      installations.flatMap((i) => [key(i.building, i.space), key(i.building, i.meterSpace)]),
+    );
+    for (const k of keys) {
+      this.#spaces.set(
+        k,
+        new SpaceDevices(
+          installations.filter((i) => key(i.building, i.space) === k),
+          installations.filter((i) => key(i.building, i.meterSpace) === k),
+        ),
+      );
     }
   }
 
@@ -99,26 +138,9 @@ export class DeviceEffects {
     return new DeviceEffects([]);
   }
 
-  /** What the space's consumption of `quantity` is multiplied by on that day (1: no effect). */
-  factor(building: string, space: string, quantity: MeteredQuantity, day: number): number {
-    const list = this.#bySpace.get(`${building}\u0000${space}`);
-    if (!list) return 1;
-    let f = 1;
-    for (const i of list) if (i.effect?.quantity === quantity && active(i, day)) f *= 1 + i.effect.fraction;
-    return f;
-  }
-
-  /** Energy drawn that day by the devices powered from the space's meter, kWh. */
-  standbyKWh(building: string, meterSpace: string, day: number): number {
-    const list = this.#byMeter.get(`${building}\u0000${meterSpace}`);
-    if (!list) return 0;
-    let w = 0;
-    for (const i of list) if (active(i, day)) w += i.standbyW;
-    return (w * 24) / 1000;
-  }
-
-  /** Whether some device is in the space on that day. */
-  treated(building: string, space: string, day: number): boolean {
-    return this.#bySpace.get(`${building}\u0000${space}`)?.some((i) => active(i, day)) ?? false;
+  of(building: string, space: string): SpaceDevices {
+    return this.#spaces.get(key(building, space)) ?? NO_DEVICES;
   }
 }
+
+const key = (building: string, space: string): string => `${building}\u0000${space}`;

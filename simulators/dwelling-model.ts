@@ -2,7 +2,7 @@
 // day the consumption of each metered quantity (a daily total) and how it spreads over the
 // day's hours, and the indoor comfort values at an instant. Daily totals are the source of
 // truth: the 15-minute series distributes them, the pilot study sums them directly.
-import { inHeatingSeason, isWeekend, monthDay, seasonPhase } from "./calendar.ts";
+import { inHeatingSeason, isWeekend, julyFirst, monthDayCode, seasonPhase, yearOf } from "./calendar.ts";
 import { createRng, hashOf, hashString, normalAt, uniformAt } from "./random.ts";
 import { type DailyWeather, degreeDaysCostic } from "./weather.ts";
 
@@ -109,11 +109,14 @@ const QUANTITY_KEY: Record<MeteredQuantity, number> = {
 
 /** Summer holidays: most households leave one to three weeks in July or August. */
 export function isAway(p: DwellingParams, day: number): boolean {
-  const { year } = monthDay(day);
+  // Holidays start in July or August and last at most three weeks.
+  const md = monthDayCode(day);
+  if (md < 701 || md > 915) return false;
+  const year = yearOf(day);
   const h = hashOf(p.key, 0xa3a7, year);
   const weeks = h % 4;
   if (weeks === 0) return false;
-  const july1 = Date.UTC(year, 6, 1) / 86_400_000;
+  const july1 = julyFirst(year);
   const start = july1 + ((h >>> 2) % 45);
   return day >= start && day < start + 7 * weeks;
 }

@@ -32,21 +32,20 @@ export function finalize(h: number): number {
   return r >>> 0;
 }
 
-/** A hash of integer keys; keys beyond 32 bits must be split by the caller. */
-export function hashOf(...keys: number[]): number {
-  let h = 0x9747b28c;
-  for (const k of keys) h = mix(h, k);
-  return finalize(h);
+/** A hash of up to five integer keys (missing keys count as 0; fixed arity keeps the hot
+ * path free of allocations). */
+export function hashOf(a: number, b = 0, c = 0, d = 0, e = 0): number {
+  return finalize(mix(mix(mix(mix(mix(0x9747b28c, a), b), c), d), e));
 }
 
 /** Uniform in [0, 1) determined by the keys. */
-export function uniformAt(...keys: number[]): number {
-  return hashOf(...keys) / 4294967296;
+export function uniformAt(a: number, b = 0, c = 0, d = 0, e = 0): number {
+  return hashOf(a, b, c, d, e) / 4294967296;
 }
 
 /** Standard normal determined by the keys (Box–Muller on two derived uniforms). */
-export function normalAt(...keys: number[]): number {
-  const h = hashOf(...keys);
+export function normalAt(a: number, b = 0, c = 0, d = 0, e = 0): number {
+  const h = hashOf(a, b, c, d, e);
   const u1 = (finalize(h ^ 0x68e31da4) + 1) / 4294967297;
   const u2 = finalize(h ^ 0x1b56c4e9) / 4294967296;
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
