@@ -19,12 +19,20 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { DeadLetter } from "../model/dead-letter.ts";
-import type { Reading } from "../model/reading.ts";
+import {
+  decodeEntry,
+  encodeRecord,
+  HEADER,
+  type JournalEntry,
+  MAGIC,
+  RECORD_HEADER,
+  records,
+} from "./journal-format.ts";
 import type { IngestMetrics } from "./metrics.ts";
+
+export type { JournalEntry } from "./journal-format.ts";
 
 const MiB = 1024 * 1024;
 
@@ -62,13 +70,6 @@ export const journalConfigSchema = z
 
 export type JournalConfig = z.input<typeof journalConfigSchema>;
 
-/** What one MQTT message yielded, with the receipt time already applied to readings without one. */
-export interface JournalEntry {
-  receivedAt: number;
-  readings: Reading[];
-  deadLetters: DeadLetter[];
-}
-
 /** A place in the journal: the byte offset just past a record in a segment. */
 export interface JournalPosition {
   segment: number;
@@ -92,9 +93,6 @@ export class JournalError extends Error {
   }
 }
 
-const MAGIC = Buffer.from("CGJRNL01", "latin1");
-const HEADER = MAGIC.length;
-const RECORD_HEADER = 8; // u32 LE payload length, u32 LE crc32 of the payload
 const CHECKPOINT = "checkpoint.json";
 const SEGMENT_RE = /^(\d{12})\.seg$/;
 
@@ -121,58 +119,6 @@ const before = (a: JournalPosition, b: JournalPosition) =>
   a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 /** Readings and dead letters each count as one unit of work for batching. */
 const weightOf = (e: JournalEntry) => Math.max(1, e.readings.length + e.deadLetters.length);
-
-// Readings are stored as tuples: half the bytes of objects and cheaper to encode and parse.
-function encode(entry: JournalEntry): string {
-  const r = new Array(entry.readings.length);
-  for (let i = 0; i < entry.readings.length; i++) {
-    const x = entry.readings[i]!;
-    r[i] = [x.building, x.space, x.sensor, x.quantity, x.t, x.v];
-  }
-  return JSON.stringify(
-    entry.deadLetters.length > 0
-      ? { a: entry.receivedAt, r, d: entry.deadLetters }
-      : { a: entry.receivedAt, r },
-  );
-}
-
-function decode(payload: Buffer): JournalEntry {
-  const o = JSON.parse(payload.toString("utf8")) as {
-    a: number;
-    r: [string, string, string, Reading["quantity"], number, number][];
-    d?: DeadLetter[];
-  };
-  return {
-    receivedAt: o.a,
-    readings: o.r.map(([building, space, sensor, quantity, t, v]) => ({
-      building,
-      space,
-      sensor,
-      quantity,
-      t,
-      v,
-    })),
-    deadLetters: o.d ?? [],
-  };
-}
-
-/** Parses the records of `buf` (which starts at file offset `base`); stops at the first torn or corrupt one. */
-function* records(
-  buf: Buffer,
-  base: number,
-): Generator<{ start: number; end: number; payload: Buffer }, number> {
-  let at = 0;
-  while (at + RECORD_HEADER <= buf.length) {
-    const len = buf.readUInt32LE(at);
-    if (len === 0 || at + RECORD_HEADER + len > buf.length) break;
-    const payload = buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + len);
-    if (crc32(payload) !== buf.readUInt32LE(at + 4)) break;
-    const start = base + at;
-    at += RECORD_HEADER + len;
-    yield { start, end: base + at, payload };
-  }
-  return base + at;
-}
 
 export class Journal {
   readonly #config: z.infer<typeof journalConfigSchema>;
@@ -257,14 +203,9 @@ export class Journal {
     if (!this.#open) {
       throw new JournalError(this.#closed ? "journal_closed" : "journal_not_open", "the journal is not open");
     }
-    const json = encode(entry);
-    const len = Buffer.byteLength(json);
-    const size = RECORD_HEADER + len;
+    const buf = encodeRecord(entry);
+    const size = buf.length;
     if (this.#totalBytes + size > this.#config.maxBytes && this.#totalBytes > 0) return "full";
-    const buf = Buffer.allocUnsafe(size);
-    buf.write(json, RECORD_HEADER, "utf8");
-    buf.writeUInt32LE(len, 0);
-    buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
 
     if (this.#fd !== null && this.#head.offset + size > this.#config.segmentBytes) this.#rotate();
     const fd = this.#fd ?? this.#startSegment();
@@ -461,7 +402,7 @@ export class Journal {
       for (const rec of records(buf, this.#cursor.offset)) {
         let entry: JournalEntry;
         try {
-          entry = decode(rec.payload);
+          entry = decodeEntry(rec.payload);
         } catch {
           break; // a CRC-valid record that is not ours to parse: treat like corruption below
         }
@@ -483,7 +424,7 @@ export class Journal {
           : null;
         if (rec && !rec.done) {
           try {
-            const entry = decode(rec.value.payload);
+            const entry = decodeEntry(rec.value.payload);
             entries.push(entry);
             weight += weightOf(entry);
             this.#cursor = { segment: seg.id, offset: rec.value.end };

@@ -1,0 +1,262 @@
+// Ingest throughput end to end: publishers → embedded aedes → ingest (accept + journal + PUBACK)
+// → writer → SQLite, for single JSON readings and SenML packs of 50, against the limit: what the
+// same aedes delivers to a subscriber that only counts. Prints figures; never fails a build.
+//
+//   npx tsx bench/ingest-embedded.ts [--readings 60000] [--connections 4] [--window 500]
+//
+// Publishers run in a child process (this file with --publisher) so they do not share the
+// broker's event loop; the figure is what the broker process sustains.
+import { fork } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Aedes } from "aedes";
+import mqtt from "mqtt";
+import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
+import { BUILDING, DWELLINGS, openStack, removeDir } from "../ingest/test/stack.ts";
+
+type Mode = "single" | "senml";
+const PACK = 50;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+// ---------------------------------------------------------------- publisher (child process)
+
+/** Messages of publisher connection `c` of `n`: distinct (space, sensor, t) across all of them. */
+function* messages(
+  mode: Mode,
+  total: number,
+  c: number,
+  n: number,
+): Generator<{ topic: string; payload: string }> {
+  const base = Date.now() - 6 * 3_600_000;
+  const perMessage = mode === "single" ? 1 : PACK;
+  const count = Math.ceil(total / perMessage);
+  for (let m = c; m < count; m += n) {
+    const space = `d${m % DWELLINGS}`;
+    const slot = Math.floor(m / DWELLINGS); // per space, message slots never overlap in time
+    const topic = `telemetry/${BUILDING}/${space}/t`;
+    if (mode === "single") {
+      yield { topic, payload: `{"t":${base + slot},"v":${(18 + (m % 50) / 10).toFixed(1)}}` };
+    } else {
+      // SenML times are seconds: slot * PACK seconds apart, one per record.
+      const bt = Math.floor(base / 1000) + slot * PACK;
+      const records = [];
+      for (let k = 0; k < PACK; k++) {
+        records.push(k === 0 ? { bt, bu: "Cel", t: 0, v: 19.5 } : { t: k, v: 19 + (k % 20) / 10 });
+      }
+      yield { topic, payload: JSON.stringify(records) };
+    }
+  }
+}
+
+async function runPublishers(url: string, mode: Mode, total: number, connections: number, window: number) {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, (_, c) =>
+      mqtt.connectAsync(url, {
+        clientId: `bench-pub-${process.pid}-${c}`,
+        protocolVersion: 4,
+        reconnectPeriod: 200,
+      }),
+    ),
+  );
+  // Payloads are built before the clock starts.
+  const queues = clients.map((_, c) => [...messages(mode, total, c, connections)]);
+  process.send?.({ ready: true });
+  await new Promise<void>((r) => process.once("message", () => r()));
+  await Promise.all(
+    clients.map(
+      (client, c) =>
+        new Promise<void>((resolve, reject) => {
+          const queue = queues[c]!;
+          let next = 0;
+          let inFlight = 0;
+          const pump = () => {
+            while (inFlight < window && next < queue.length) {
+              const m = queue[next++]!;
+              inFlight++;
+              client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+                if (err) return reject(err);
+                inFlight--;
+                if (next === queue.length && inFlight === 0) resolve();
+                else pump();
+              });
+            }
+          };
+          pump();
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.endAsync()));
+  process.send?.({ done: true });
+}
+
+// ---------------------------------------------------------------- broker side (parent process)
+
+function startPublishers(url: string, mode: Mode, total: number, connections: number, window: number) {
+  const child = fork(fileURLToPath(import.meta.url), [
+    "--publisher",
+    url,
+    mode,
+    String(total),
+    String(connections),
+    String(window),
+  ]);
+  const ready = new Promise<void>((r) => child.once("message", () => r()));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: { done?: boolean }) => m.done && resolve());
+    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
+  });
+  return { child, ready, done, go: () => child.send("go") };
+}
+
+class RssPeak {
+  peak = process.memoryUsage().rss;
+  #timer = setInterval(() => {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }, 50);
+  stop(): number {
+    clearInterval(this.#timer);
+    return Math.max(this.peak, process.memoryUsage().rss);
+  }
+}
+
+interface Figure {
+  name: string;
+  readings: number;
+  messages: number;
+  seconds: number;
+  rssMiB: number;
+  stored?: number;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("bench timed out");
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** The limit: plain aedes (defaults) and a QoS 1 subscriber that only counts. */
+async function limit(total: number, connections: number, window: number): Promise<Figure> {
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const url = `mqtt://127.0.0.1:${port}`;
+  const sub = await mqtt.connectAsync(url, { clientId: "bench-counter", protocolVersion: 4 });
+  await sub.subscribeAsync("telemetry/#", { qos: 1 });
+  let received = 0;
+  sub.on("message", () => {
+    received++;
+  });
+  const pubs = startPublishers(url, "single", total, connections, window);
+  await pubs.ready;
+  const rss = new RssPeak();
+  const start = performance.now();
+  pubs.go();
+  await until(() => received >= total);
+  const seconds = (performance.now() - start) / 1000;
+  const rssMiB = rss.stop() / 2 ** 20;
+  await pubs.done;
+  await sub.endAsync();
+  await new Promise<void>((r) => aedes.close(() => r()));
+  await new Promise<void>((r) => server.close(() => r()));
+  return { name: "aedes → counting subscriber (limit)", readings: total, messages: total, seconds, rssMiB };
+}
+
+/** The real thing: embedded broker with ingest, journal, writer, SQLite. Ends when all is stored. */
+async function ingest(mode: Mode, total: number, connections: number, window: number): Promise<Figure> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
+  const stack = await openStack({ dir });
+  const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger: stack.logger });
+  await broker.listen();
+  const pubs = startPublishers(broker.url, mode, total, connections, window);
+  await pubs.ready;
+  const rss = new RssPeak();
+  const start = performance.now();
+  pubs.go();
+  await until(() => stack.metrics.readingsStored >= total);
+  const seconds = (performance.now() - start) / 1000;
+  const rssMiB = rss.stop() / 2 ** 20;
+  await pubs.done;
+  const stored = await stack.store.count({
+    building: BUILDING,
+    quantity: "temperature",
+    from: 0,
+    to: Date.now() + 86_400_000,
+  });
+  const letters = await stack.deadLetters.countByReason();
+  if (Object.keys(letters).length > 0) console.log("  dead letters:", letters);
+  await broker.close();
+  await stack.close();
+  removeDir(dir);
+  return {
+    name: mode === "single" ? "ingest, single JSON readings" : `ingest, SenML packs of ${PACK}`,
+    readings: total,
+    messages: mode === "single" ? total : Math.ceil(total / PACK),
+    seconds,
+    rssMiB,
+    stored,
+  };
+}
+
+function print(f: Figure): void {
+  const rate = f.readings / f.seconds;
+  console.log(
+    `${f.name.padEnd(40)} ${Math.round(rate).toLocaleString("en").padStart(9)} readings/s  ` +
+      `${Math.round(f.messages / f.seconds)
+        .toLocaleString("en")
+        .padStart(8)} msg/s  ` +
+      `${f.seconds.toFixed(2)} s  peak RSS ${f.rssMiB.toFixed(0)} MiB` +
+      (f.stored !== undefined
+        ? `  stored ${f.stored.toLocaleString("en")}/${f.readings.toLocaleString("en")}`
+        : ""),
+  );
+}
+
+async function main(): Promise<void> {
+  const total = arg("readings", 60_000);
+  const connections = arg("connections", 4);
+  const window = arg("window", 500);
+  console.log(
+    `${total.toLocaleString("en")} readings per run, ${connections} publisher connections, ${window} in flight each, QoS 1`,
+  );
+  const a = await limit(total, connections, window);
+  print(a);
+  const b = await ingest("single", total, connections, window);
+  print(b);
+  const c = await ingest("senml", total * 5, connections, Math.max(10, Math.floor(window / 10)));
+  print(c);
+  const ratio = b.readings / b.seconds / (a.readings / a.seconds);
+  console.log(`single readings: ${(ratio * 100).toFixed(0)}% of the limit (target ≥ 70%)`);
+  console.log(
+    `SenML packs: ${((c.readings / c.seconds / (a.readings / a.seconds)) * 100).toFixed(0)}% of the limit in readings/s`,
+  );
+  console.log(`peak RSS of this process overall: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
+if (process.argv[2] === "--publisher") {
+  const [, , , url, mode, total, connections, window] = process.argv;
+  runPublishers(url!, mode as Mode, Number(total), Number(connections), Number(window)).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

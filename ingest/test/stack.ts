@@ -1,0 +1,106 @@
+// The real ingest chain for service tests and the bench: a small site, a journal, SQLite stores
+// in a temp folder, the writer and the pipeline. `crash()` drops it all without flushing.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import pino from "pino";
+import { SiteRegistry } from "../../model/registry.ts";
+import { siteSchema } from "../../model/site.ts";
+import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
+import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
+import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { createJournal, type Journal, type JournalConfig } from "../journal.ts";
+import { ingestLimitsSchema } from "../limits.ts";
+import { createIngestMetrics, type IngestMetrics } from "../metrics.ts";
+import { createIngestPipeline, type IngestPipeline } from "../pipeline.ts";
+import { createJournalWriter, type JournalWriter, type WriterConfig } from "../writer.ts";
+
+export const BUILDING = "b1";
+export const DWELLINGS = 20;
+
+/** One building, DWELLINGS dwellings each with a temperature sensor "t" and an electricity meter "elec". */
+export function testRegistry(): SiteRegistry {
+  return new SiteRegistry(
+    siteSchema.parse({
+      id: "site",
+      name: "Test site",
+      buildings: [
+        {
+          id: BUILDING,
+          name: "Résidence des Tilleuls",
+          dwellings: Array.from({ length: DWELLINGS }, (_, i) => ({
+            id: `d${i}`,
+            areaM2: 50,
+            sensors: [
+              { id: "t", quantity: "temperature" },
+              { id: "elec", quantity: "electricity" },
+            ],
+          })),
+        },
+      ],
+    }),
+  );
+}
+
+export interface IngestStack {
+  dir: string;
+  registry: SiteRegistry;
+  journal: Journal;
+  store: TelemetryStore;
+  deadLetters: DeadLetterStore;
+  writer: JournalWriter;
+  pipeline: IngestPipeline;
+  metrics: IngestMetrics;
+  logger: Logger;
+  /** Graceful: flush the writer, close journal and stores. */
+  close(): Promise<void>;
+  /** The process "dies": writer stopped without flushing, journal left open, stores closed. */
+  crash(): Promise<void>;
+}
+
+export async function openStack(
+  options: { dir?: string; journal?: Partial<JournalConfig>; writer?: WriterConfig; logger?: Logger } = {},
+): Promise<IngestStack> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "ingest-"));
+  const logger = options.logger ?? pino({ level: "silent" });
+  const metrics = createIngestMetrics();
+  const registry = testRegistry();
+  const journal = createJournal({ dir: join(dir, "journal"), ...options.journal }, { logger, metrics });
+  const store = createSqliteTelemetryStore({ path: join(dir, "telemetry.db") });
+  const deadLetters = createSqliteDeadLetterStore({ path: join(dir, "dead-letters.db") });
+  await journal.open();
+  await store.connect();
+  await deadLetters.connect();
+  const writer = createJournalWriter(options.writer ?? {}, { journal, store, deadLetters, logger, metrics });
+  writer.start();
+  const limits = ingestLimitsSchema.parse({});
+  const pipeline = createIngestPipeline({ registry, limits, journal, metrics, logger });
+  return {
+    dir,
+    registry,
+    journal,
+    store,
+    deadLetters,
+    writer,
+    pipeline,
+    metrics,
+    logger,
+    async close() {
+      await writer.close();
+      await journal.close();
+      await store.close();
+      await deadLetters.close();
+    },
+    async crash() {
+      await writer.close(0);
+      await store.close();
+      await deadLetters.close();
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
