@@ -11,7 +11,11 @@ export const chargeHeadingSchema = z
   .string()
   .regex(/^(I|II|III|IV|V|VI|VII|VIII)(\.\d{1,2})?$/, "a heading of décret 87-713 such as IV or VII.2");
 
-export const payerSchema = z.enum(["tenant_charges", "tenant_bill", "landlord"]);
+/**
+ * tenant_contribution is the "3e ligne de quittance" (loi MOLLE 2009 art. 119, CCH R.442-24 to
+ * R.442-30): a fixed share of the estimated saving, only for qualifying works.
+ */
+export const payerSchema = z.enum(["tenant_charges", "tenant_bill", "tenant_contribution", "landlord"]);
 
 const lineBase = {
   label: z.string().min(1).max(200),
@@ -39,6 +43,16 @@ export const costLineSchema = z.discriminatedUnion("kind", [
       ...lineBase,
     })
     .strict(),
+  /** A tenant contribution to shared savings, per dwelling per year, for a number of years. */
+  z
+    .object({
+      kind: z.literal("savings_contribution"),
+      label: z.string().min(1).max(200),
+      eurosPerDwellingPerYear: decimalEurosSchema,
+      years: z.number().int().min(1).max(50),
+      payer: z.literal("tenant_contribution").default("tenant_contribution"),
+    })
+    .strict(),
 ]);
 
 export const pilotSchema = z.discriminatedUnion("design", [
@@ -64,6 +78,12 @@ export const proposalSchema = z
     title: z.string().min(1).max(300),
     device: deviceTypeSchema,
     buildings: z.array(idSchema).min(1),
+    /**
+     * The device is one action of a works programme that qualifies for a tenant contribution
+     * (at least two of: insulation, glazing, heating/hot-water regulation or replacement,
+     * renewables). A connected device alone does not.
+     */
+    qualifyingWorks: z.boolean().default(false),
     /** Households that would carry the charges; common-meter savings are shared among them. */
     households: z.number().int().positive(),
     pilot: pilotSchema,
@@ -73,6 +93,14 @@ export const proposalSchema = z
   .superRefine((p, ctx) => {
     p.costLines.forEach((line, i) => {
       const path = ["costLines", i];
+      if (line.payer === "tenant_contribution" && line.kind !== "savings_contribution") {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "payer"],
+          message: "only a savings_contribution line is paid as a tenant contribution",
+        });
+      }
+      if (line.kind === "savings_contribution") return;
       if (line.payer === "tenant_charges" && !line.heading) {
         ctx.addIssue({
           code: "custom",

@@ -4,7 +4,7 @@
 // decided, and a plain-language explanation in French and English.
 import { z } from "zod";
 import { policySchema } from "./policy.ts";
-import { proposalSchema } from "./proposal.ts";
+import { payerSchema, proposalSchema } from "./proposal.ts";
 import { tariffSchema } from "./site.ts";
 
 export const decisionSchema = z.enum(["approve", "reject", "insufficient_evidence"]);
@@ -20,6 +20,10 @@ export const ruleSchema = z.enum([
   "no_cost_to_tenants",
   /** The interval straddles the cost. */
   "interval_includes_cost",
+  /** A tenant contribution outside qualifying works (a connected device alone does not qualify). */
+  "contribution_not_allowed",
+  /** A tenant contribution above the cap share of the estimated saving, or for too many years. */
+  "contribution_over_cap",
   /** The data do not meet the policy's minimum. */
   "data_insufficient",
 ]);
@@ -45,7 +49,7 @@ export const costBreakdownSchema = z
   .object({
     label: z.string(),
     kind: z.string(),
-    payer: z.enum(["tenant_charges", "tenant_bill", "landlord"]),
+    payer: payerSchema,
     heading: z.string().nullable(),
     centsPerDwellingPerYear: z.number().int(),
   })
@@ -82,8 +86,9 @@ export const verdictSchema = z
         lines: z.array(costBreakdownSchema),
         tenantChargesCentsPerYear: z.number().int(),
         tenantBillCentsPerYear: z.number().int(),
+        tenantContributionCentsPerYear: z.number().int(),
         landlordCentsPerYear: z.number().int(),
-        /** What the guard weighs: tenant charges + tenant's own bill. */
+        /** What the guard weighs: tenant charges + tenant's own bill + any contribution. */
         tenantCentsPerYear: z.number().int(),
       })
       .strict(),

@@ -1,7 +1,7 @@
 // Yearly cost per dwelling of a proposal, by payer: one-off costs spread over the device's
 // lifetime as an annuity, subscriptions and maintenance as they are, and the device's own
-// electricity at the tariff of whoever's meter it is on. What lands on tenants (charges plus
-// their own bill) is what the guard weighs.
+// electricity at the tariff of whoever's meter it is on. What lands on tenants (charges, their
+// own bill, a contribution to shared savings) is what the guard weighs.
 import { type Cents, costCents } from "../model/money.ts";
 import type { Policy } from "../model/policy.ts";
 import type { CostLine, Proposal } from "../model/proposal.ts";
@@ -20,6 +20,7 @@ export interface YearlyCosts {
   lines: CostBreakdown[];
   tenantChargesCentsPerYear: Cents;
   tenantBillCentsPerYear: Cents;
+  tenantContributionCentsPerYear: Cents;
   landlordCentsPerYear: Cents;
   tenantCentsPerYear: Cents;
 }
@@ -40,6 +41,7 @@ function lineCents(
       );
     case "subscription":
     case "maintenance":
+    case "savings_contribution":
       return costCents(1, line.eurosPerDwellingPerYear);
     case "own_energy":
       return costCents(
@@ -59,18 +61,23 @@ export function yearlyCosts(
     label: line.label,
     kind: line.kind,
     payer: line.payer,
-    heading: line.heading ?? (line.kind === "own_energy" && line.meter === "common" ? "IV" : null),
+    heading:
+      line.kind === "savings_contribution"
+        ? null
+        : (line.heading ?? (line.kind === "own_energy" && line.meter === "common" ? "IV" : null)),
     centsPerDwellingPerYear: lineCents(line, proposal, policy, tariffs, date),
   }));
   const by = (payer: CostLine["payer"]) =>
     lines.filter((l) => l.payer === payer).reduce((s, l) => s + l.centsPerDwellingPerYear, 0);
   const tenantChargesCentsPerYear = by("tenant_charges");
   const tenantBillCentsPerYear = by("tenant_bill");
+  const tenantContributionCentsPerYear = by("tenant_contribution");
   return {
     lines,
     tenantChargesCentsPerYear,
     tenantBillCentsPerYear,
+    tenantContributionCentsPerYear,
     landlordCentsPerYear: by("landlord"),
-    tenantCentsPerYear: tenantChargesCentsPerYear + tenantBillCentsPerYear,
+    tenantCentsPerYear: tenantChargesCentsPerYear + tenantBillCentsPerYear + tenantContributionCentsPerYear,
   };
 }

@@ -117,6 +117,25 @@ describe("evaluateProposal: pilot with controls", () => {
   });
 });
 
+describe("evaluateProposal: tenant contribution to shared savings", () => {
+  it("rejects a contribution for a connected device that is not part of qualifying works", () => {
+    const { proposal, evidence } = heatingPilot(0.15, 20, 10);
+    const withContribution = proposalSchema.parse({
+      ...proposal,
+      costLines: [
+        ...proposal.costLines,
+        { kind: "savings_contribution", label: "3e ligne", eurosPerDwellingPerYear: "10", years: 10 },
+      ],
+    });
+    const v = evaluateProposal(withContribution, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.costs.tenantContributionCentsPerYear).toBe(1000);
+    expect(v.costs.tenantCentsPerYear).toBe(2200);
+    expect(v.decision).toBe("reject");
+    expect(v.rule).toBe("contribution_not_allowed");
+    expect(v.explanation.fr).toContain("pas pour un appareil connecté seul");
+  });
+});
+
 describe("evaluateProposal: gadgets and before/after", () => {
   it("rejects a voice assistant: nothing measurable, a standby draw on the tenant's bill", () => {
     const v = evaluateProposal(

@@ -128,7 +128,22 @@ export function evaluateProposal(
   const measured = claims.length > 0 && valued.every((v) => v !== null);
   const benefit = measured ? combine(valued as Interval[]) : null;
   const tenantCost = costs.tenantCentsPerYear;
-  const { decision, rule } = decide({ claimsNothing: claims.length === 0, benefit, tenantCost });
+  const contributions = proposal.costLines.filter((l) => l.kind === "savings_contribution");
+  const contribution = contributions.length
+    ? {
+        centsPerYear: costs.tenantContributionCentsPerYear,
+        years: Math.max(...contributions.map((l) => l.years)),
+        qualifyingWorks: proposal.qualifyingWorks,
+        capShare: policy.contributionCapShare,
+        maxYears: policy.contributionMaxYears,
+      }
+    : null;
+  const { decision, rule } = decide({
+    claimsNothing: claims.length === 0,
+    benefit,
+    tenantCost,
+    contribution,
+  });
 
   let toSettle: Verdict["toSettle"] = null;
   if (decision === "insufficient_evidence") {
@@ -185,6 +200,9 @@ export function evaluateProposal(
       tenantCost,
       tenantCharges: costs.tenantChargesCentsPerYear,
       tenantBill: costs.tenantBillCentsPerYear,
+      tenantContribution: costs.tenantContributionCentsPerYear,
+      contributionCapShare: policy.contributionCapShare,
+      contributionMaxYears: policy.contributionMaxYears,
       landlordCost: costs.landlordCentsPerYear,
       treatedHomes: fit0.nTreated ?? null,
       controlHomes: fit0.nControl ?? null,

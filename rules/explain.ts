@@ -16,6 +16,9 @@ export interface ExplainInput {
   tenantCost: Cents;
   tenantCharges: Cents;
   tenantBill: Cents;
+  tenantContribution: Cents;
+  contributionCapShare: number;
+  contributionMaxYears: number;
   landlordCost: Cents;
   treatedHomes: number | null;
   controlHomes: number | null;
@@ -160,6 +163,22 @@ function paragraph(i: ExplainInput, l: Lang): string {
     for (const p of i.problems) if (PROBLEMS[p]) s.push(PROBLEMS[p][l]);
   }
   s.push(costSentence);
+  if (i.rule === "contribution_not_allowed") {
+    s.push(
+      fr
+        ? "Le garde-fou le refuse : une contribution des locataires au partage des économies n'est permise que pour de vrais travaux d'économie d'énergie (au moins deux actions, comme l'isolation ou le changement de chauffage), pas pour un appareil connecté seul."
+        : "The guard rejects it: a tenant contribution to shared savings is allowed only for real energy-saving works (at least two actions, such as insulation or a new heating system), not for a connected device alone.",
+    );
+    return s.join(" ");
+  }
+  if (i.rule === "contribution_over_cap") {
+    s.push(
+      fr
+        ? `Le garde-fou le refuse : la contribution des locataires ne peut dépasser ${pct(i.contributionCapShare)} % de l'économie estimée, ni durer plus de ${i.contributionMaxYears} ans.`
+        : `The guard rejects it: the tenants' contribution may not exceed ${pct(i.contributionCapShare)}% of the estimated saving, nor last more than ${i.contributionMaxYears} years.`,
+    );
+    return s.join(" ");
+  }
   if (i.rule === "benefit_lower_bound_above_cost") {
     s.push(
       fr

@@ -32,4 +32,24 @@ describe("the decision rule", () => {
   ] as const)("%o → %s (%s)", (input, decision, rule) => {
     expect(decide(input)).toEqual({ decision, rule });
   });
+
+  const contribution = { centsPerYear: 3000, years: 15, qualifyingWorks: true, capShare: 0.5, maxYears: 15 };
+  it.each([
+    // A connected device alone never qualifies for a contribution, whatever it saves.
+    [
+      { ...contribution, qualifyingWorks: false },
+      b(10_000, 9000, 11_000),
+      "reject",
+      "contribution_not_allowed",
+    ],
+    [{ ...contribution, years: 20 }, b(10_000, 9000, 11_000), "reject", "contribution_over_cap"],
+    // 30 € against 50% of a 50 € estimated saving.
+    [contribution, b(5000, 4000, 6000), "reject", "contribution_over_cap"],
+    [contribution, b(7000, 6500, 7500), "approve", "benefit_lower_bound_above_cost"],
+  ] as const)("contribution %o with benefit %o → %s (%s)", (c, benefit, decision, rule) => {
+    expect(decide({ claimsNothing: false, benefit, tenantCost: 3000, contribution: c })).toEqual({
+      decision,
+      rule,
+    });
+  });
 });
