@@ -8,7 +8,7 @@ import { QUANTITIES } from "../../model/quantities.ts";
 import { degreeDaysMeteo } from "../degree-days.ts";
 import { dayIndex, type Evidence, findSeries } from "../evidence.ts";
 import { normalYearUse } from "../normalise.ts";
-import { daysToMonths } from "../sample-size.ts";
+import { daysToMonths, dwellingsPerArm } from "../sample-size.ts";
 import { differenceInDifferences } from "./difference-in-differences.ts";
 import type { ClaimEstimate } from "./estimate.ts";
 
@@ -127,6 +127,8 @@ export function estimateControlledPilot(
         standardError: did.se,
         welchDf: did.df,
         normalYearDju: policy.normalYearDju,
+        // Dwellings per arm a pilot would need to detect the effect seen here (80% power).
+        dwellingsPerArmForEffect: dwellingsPerArm(sigma, did.estimate, policy.confidence, policy.power),
       },
       problems: [...problems],
     },
