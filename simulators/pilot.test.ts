@@ -22,7 +22,8 @@ function logRatioDiD(data: ReturnType<typeof simulatePilot>, baselineDays: numbe
     const post = daily.slice(baselineDays).reduce((s, v) => s + v, 0);
     return Math.log(post / pre);
   };
-  const arm = (treated: boolean) => data.dwellings.filter((d) => d.treated === treated).map((d) => logRatio(d.daily));
+  const arm = (treated: boolean) =>
+    data.dwellings.filter((d) => d.treated === treated).map((d) => logRatio(d.daily));
   const stats = (xs: number[]) => {
     const m = xs.reduce((s, x) => s + x, 0) / xs.length;
     return { m, v: xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1), n: xs.length };

@@ -130,7 +130,13 @@ describe("scenarios", () => {
           effect: { quantity: "heating_energy", fraction: -0.08 },
           standbyW: 2,
         },
-        { id: "lights", building: b, spaces: ["common"], installedOn: "2025-02-10", effect: { quantity: "electricity", fraction: -0.15 } },
+        {
+          id: "lights",
+          building: b,
+          spaces: ["common"],
+          installedOn: "2025-02-10",
+          effect: { quantity: "electricity", fraction: -0.15 },
+        },
       ],
     });
     const sim = new SiteSimulation({ site, seed: 3, scenario });
@@ -138,9 +144,16 @@ describe("scenarios", () => {
       0.92 * plain.dailyTotal(b, "001", "heating_energy", day),
       9,
     );
-    expect(sim.dailyTotal(b, "001", "heating_energy", day - 1)).toBe(plain.dailyTotal(b, "001", "heating_energy", day - 1));
-    expect(sim.dailyTotal(b, "002", "electricity", day)).toBeCloseTo(plain.dailyTotal(b, "002", "electricity", day) + 0.048, 9);
-    expect(sim.dailyTotal(b, "003", "heating_energy", day)).toBe(plain.dailyTotal(b, "003", "heating_energy", day));
+    expect(sim.dailyTotal(b, "001", "heating_energy", day - 1)).toBe(
+      plain.dailyTotal(b, "001", "heating_energy", day - 1),
+    );
+    expect(sim.dailyTotal(b, "002", "electricity", day)).toBeCloseTo(
+      plain.dailyTotal(b, "002", "electricity", day) + 0.048,
+      9,
+    );
+    expect(sim.dailyTotal(b, "003", "heating_energy", day)).toBe(
+      plain.dailyTotal(b, "003", "heating_energy", day),
+    );
     expect(sim.dailyTotal(b, COMMON_SPACE, "electricity", day)).toBeCloseTo(
       0.85 * plain.dailyTotal(b, COMMON_SPACE, "electricity", day),
       9,
@@ -149,7 +162,9 @@ describe("scenarios", () => {
 
   it("replaces a meter and silences sensors as scheduled", () => {
     const scenario = scenarioSchema.parse({
-      meterReplacements: [{ building: b, space: "001", sensor: "heat", at: "2025-01-29T12:00:00Z", newIndex: 5 }],
+      meterReplacements: [
+        { building: b, space: "001", sensor: "heat", at: "2025-01-29T12:00:00Z", newIndex: 5 },
+      ],
       outages: [{ building: b, space: "002", from: "2025-01-30T00:00:00Z", to: "2025-01-30T06:00:00Z" }],
     });
     const rs = [...generateReadings({ site, seed: 3, scenario, from, to })];
@@ -158,7 +173,12 @@ describe("scenarios", () => {
     expect(heat[drop]!.v).toBe(5);
     expect(heat[drop - 1]!.v).toBeGreaterThan(1_000);
     for (let i = drop + 1; i < heat.length; i++) expect(heat[i]!.v).toBeGreaterThanOrEqual(heat[i - 1]!.v);
-    const silent = rs.filter((r) => r.space === "002" && r.t >= Date.parse("2025-01-30T00:00:00Z") && r.t < Date.parse("2025-01-30T06:00:00Z"));
+    const silent = rs.filter(
+      (r) =>
+        r.space === "002" &&
+        r.t >= Date.parse("2025-01-30T00:00:00Z") &&
+        r.t < Date.parse("2025-01-30T06:00:00Z"),
+    );
     expect(silent).toEqual([]);
     expect(rs.length).toBe(week.length - 24 * 7);
   });

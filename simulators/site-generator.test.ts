@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseSite } from "../model/site-file.ts";
 import { siteSchema } from "../model/site.ts";
+import { parseSite } from "../model/site-file.ts";
 import { loadScenarioFile } from "./scenario.ts";
 import { generateSite, SENSOR_IDS } from "./site-generator.ts";
 
@@ -47,11 +47,17 @@ describe("examples", () => {
     const site = parseSite(readFileSync("examples/site.yaml", "utf8"), "examples/site.yaml");
     expect(site.buildings).toHaveLength(2);
     expect(site.buildings.map((b) => b.dwellings.length)).toEqual([6, 6]);
-    expect(site.buildings[1]!.dwellings[3]!.sensors.map((s) => s.id)).toEqual(Object.keys(SENSOR_IDS.dwelling));
+    expect(site.buildings[1]!.dwellings[3]!.sensors.map((s) => s.id)).toEqual(
+      Object.keys(SENSOR_IDS.dwelling),
+    );
   });
 
   it("scenario.yaml parses", () => {
     const scenario = loadScenarioFile("examples/scenario.yaml");
-    expect(scenario.devices.map((d) => d.id)).toEqual(["thermostat", "detection-presence", "assistant-vocal"]);
+    expect(scenario.devices.map((d) => d.id)).toEqual([
+      "thermostat",
+      "detection-presence",
+      "assistant-vocal",
+    ]);
   });
 });

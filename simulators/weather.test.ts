@@ -26,7 +26,11 @@ describe("randomness", () => {
   it("computes calendar dates without Date", () => {
     for (let d = -800; d < 60_000; d += 7) {
       const x = new Date(d * 86_400_000);
-      expect(monthDay(d)).toEqual({ year: x.getUTCFullYear(), month: x.getUTCMonth() + 1, day: x.getUTCDate() });
+      expect(monthDay(d)).toEqual({
+        year: x.getUTCFullYear(),
+        month: x.getUTCMonth() + 1,
+        day: x.getUTCDate(),
+      });
     }
   });
 });
