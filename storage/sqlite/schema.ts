@@ -1,0 +1,67 @@
+// The schema of the SQLite file, as an ordered list of migrations; PRAGMA user_version holds
+// how many have run. One list for the whole file so both stores may share it.
+import type Database from "better-sqlite3";
+import { SqliteStoreError } from "./errors.ts";
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    building TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    space TEXT NOT NULL,
+    sensor TEXT NOT NULL,
+    UNIQUE (building, quantity, space, sensor)
+  );
+  CREATE TABLE points (
+    series_id INTEGER NOT NULL REFERENCES series (id),
+    t INTEGER NOT NULL,
+    v REAL NOT NULL,
+    PRIMARY KEY (series_id, t)
+  ) WITHOUT ROWID;
+  -- One row per series and Europe/Paris day (day = that day's first ms), rebuilt from points
+  -- for every day a write touched: n/total/lo/hi/last_* for aggregates, inc/inc_n for
+  -- consumption (increases of the day's points over their predecessors, and how many had one).
+  CREATE TABLE daily (
+    series_id INTEGER NOT NULL REFERENCES series (id),
+    day INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    total REAL NOT NULL,
+    lo REAL NOT NULL,
+    hi REAL NOT NULL,
+    last_t INTEGER NOT NULL,
+    last_v REAL NOT NULL,
+    inc REAL NOT NULL,
+    inc_n INTEGER NOT NULL,
+    PRIMARY KEY (series_id, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    building TEXT
+  );
+  CREATE INDEX dead_letters_by_building ON dead_letters (building, id);
+  CREATE INDEX dead_letters_by_reason ON dead_letters (reason, id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  // IMMEDIATE takes the write lock first, so two processes opening a new file migrate once.
+  db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new SqliteStoreError(
+        "sqlite_schema_too_new",
+        `the SQLite file ${db.name} has schema version ${current}, newer than this program's ${SCHEMA_VERSION}; upgrade the program or use another file`,
+      );
+    }
+    for (let version = current; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version]!);
+    if (current < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,89 @@
+// Runs the TelemetryStore contract against the SQLite adapter on temporary files, plus what
+// only this adapter promises: durability across reopen, lifecycle, schema versioning.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
+import { createSqliteTelemetryStore } from "./telemetry-store.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "sqlite-telemetry-"));
+let files = 0;
+const freshPath = () => join(folder, `store-${files++}.db`);
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+telemetryStoreContract("sqlite (file)", async () => {
+  const store = createSqliteTelemetryStore({ path: freshPath() });
+  await store.connect();
+  return { store, teardown: () => store.close() };
+});
+
+describe("SQLite telemetry store", () => {
+  const reading = {
+    building: "b1",
+    space: "d1",
+    sensor: "m1",
+    quantity: "electricity" as const,
+    t: 1_700_000_000_000,
+    v: 12.5,
+  };
+
+  it("keeps what a resolved write stored after closing and reopening the file", async () => {
+    const path = freshPath();
+    const first = createSqliteTelemetryStore({ path });
+    await first.connect();
+    await first.write([reading, { ...reading, t: reading.t + 60_000, v: 13 }]);
+    await first.close();
+    const second = createSqliteTelemetryStore({ path });
+    await second.connect();
+    expect(await second.readRaw({ building: "b1", quantity: "electricity", from: 0, to: 2e12 })).toHaveLength(
+      2,
+    );
+    expect(
+      await second.consumption({ building: "b1", quantity: "electricity", from: 0, to: 2e12, every: "1d" }),
+    ).toEqual([{ start: Date.parse("2023-11-13T23:00:00Z"), value: 0.5 }]);
+    await second.close();
+  });
+
+  it("runs in memory with ':memory:'", async () => {
+    const store = createSqliteTelemetryStore({ path: ":memory:" });
+    await store.connect();
+    await store.write([reading]);
+    expect(await store.count({ building: "b1", quantity: "electricity", from: 0, to: 2e12 })).toBe(1);
+    await store.close();
+  });
+
+  it("closes safely without connect, and refuses use before connect with a typed error", async () => {
+    const store = createSqliteTelemetryStore({ path: freshPath() });
+    await expect(store.close()).resolves.toBeUndefined();
+    await expect(store.ping()).rejects.toMatchObject({ code: "sqlite_not_connected" });
+  });
+
+  it("validates its options without touching the disk", () => {
+    expect(() => createSqliteTelemetryStore({ path: "" })).toThrow(
+      expect.objectContaining({ code: "sqlite_bad_config" }),
+    );
+  });
+
+  it("uses WAL with synchronous=FULL and records its schema version", async () => {
+    const path = freshPath();
+    const store = createSqliteTelemetryStore({ path });
+    await store.connect();
+    const db = new Database(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    db.close();
+    await store.close();
+  });
+
+  it("refuses a file written by a newer schema", async () => {
+    const path = freshPath();
+    const db = new Database(path);
+    db.pragma("user_version = 99");
+    db.close();
+    const store = createSqliteTelemetryStore({ path });
+    await expect(store.connect()).rejects.toMatchObject({ code: "sqlite_schema_too_new" });
+    await store.close();
+  });
+});

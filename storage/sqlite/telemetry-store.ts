@@ -1,0 +1,171 @@
+// The embedded TelemetryStore: one SQLite file (or ":memory:"), raw points keyed by series and
+// time, and per-day rollups kept in step at write time for fast monthly and daily reads.
+import type Database from "better-sqlite3";
+import type { Reading } from "../../model/reading.ts";
+import type { AggregateQuery, SeriesFilter, TelemetryStore, WriteResult } from "../telemetry-store.ts";
+import { DailyRollup, type TouchedDays, touchDay } from "./daily-rollup.ts";
+import { openDatabase, parseSqliteOptions } from "./database.ts";
+import { SqliteStoreError } from "./errors.ts";
+import { StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
+import { WindowQueries } from "./window-queries.ts";
+
+interface Connection {
+  db: Database.Database;
+  seriesIds: Map<string, number>;
+  findSeries: Database.Statement<[string, string, string, string], { id: number }>;
+  addSeries: Database.Statement<[string, string, string, string]>;
+  upsertPoint: Database.Statement<[number, number, number]>;
+  rollup: DailyRollup;
+  windows: WindowQueries;
+  statements: StatementCache;
+  writeBatch: (accepted: readonly Reading[]) => void;
+}
+
+type RawRow = Reading;
+
+export function createSqliteTelemetryStore(options: { path: string }): TelemetryStore {
+  const config = parseSqliteOptions(options);
+  let connection: Connection | undefined;
+
+  const connected = (): Connection => {
+    if (connection === undefined) {
+      throw new SqliteStoreError(
+        "sqlite_not_connected",
+        "the SQLite telemetry store is not connected; call connect() first",
+      );
+    }
+    return connection;
+  };
+
+  function open(): Connection {
+    const db = openDatabase(config);
+    const c: Connection = {
+      db,
+      seriesIds: new Map(),
+      findSeries: db.prepare(
+        "SELECT id FROM series WHERE building = ? AND quantity = ? AND space = ? AND sensor = ?",
+      ),
+      addSeries: db.prepare("INSERT INTO series (building, quantity, space, sensor) VALUES (?, ?, ?, ?)"),
+      upsertPoint: db.prepare(
+        "INSERT INTO points (series_id, t, v) VALUES (?, ?, ?) ON CONFLICT (series_id, t) DO UPDATE SET v = excluded.v",
+      ),
+      rollup: new DailyRollup(db),
+      windows: new WindowQueries(db),
+      statements: new StatementCache(db),
+      writeBatch: () => {},
+    };
+    const seriesId = (r: Reading): number => {
+      // Ids cannot hold control characters, so NUL separates them unambiguously.
+      const key = `${r.building}\u0000${r.quantity}\u0000${r.space}\u0000${r.sensor}`;
+      let id = c.seriesIds.get(key);
+      if (id === undefined) {
+        id =
+          c.findSeries.get(r.building, r.quantity, r.space, r.sensor)?.id ??
+          Number(c.addSeries.run(r.building, r.quantity, r.space, r.sensor).lastInsertRowid);
+        c.seriesIds.set(key, id);
+      }
+      return id;
+    };
+    c.writeBatch = db.transaction((accepted: readonly Reading[]) => {
+      const touched: TouchedDays = new Map();
+      for (const r of accepted) {
+        const id = seriesId(r);
+        c.upsertPoint.run(id, r.t, r.v);
+        touchDay(touched, id, r.t);
+      }
+      c.rollup.refresh(touched);
+    });
+    return c;
+  }
+
+  return {
+    async connect() {
+      if (connection === undefined) connection = open();
+    },
+
+    async close() {
+      const c = connection;
+      connection = undefined;
+      c?.db.close();
+    },
+
+    async ping() {
+      connected().db.prepare("SELECT 1").get();
+    },
+
+    async write(readings): Promise<WriteResult> {
+      const c = connected();
+      const accepted: Reading[] = [];
+      const rejected: WriteResult["rejected"] = [];
+      for (const reading of readings) {
+        const reason = refusal(reading);
+        if (reason === undefined) accepted.push(reading);
+        else rejected.push({ reading, reason });
+      }
+      if (accepted.length > 0) {
+        try {
+          c.writeBatch(accepted);
+        } catch (error) {
+          // Series created in the rolled-back transaction no longer exist.
+          c.seriesIds.clear();
+          throw error;
+        }
+      }
+      return { written: accepted.length, rejected };
+    },
+
+    async readRaw(filter: SeriesFilter): Promise<Reading[]> {
+      const c = connected();
+      const sql = `SELECT s.building AS building, s.space AS space, s.sensor AS sensor, s.quantity AS quantity,
+          p.t AS t, p.v AS v
+        FROM series s JOIN points p ON p.series_id = s.id
+        WHERE ${seriesWhere(filter)} AND p.t >= @from AND p.t < @to
+        ORDER BY s.sensor, p.t, s.space`;
+      return c.statements
+        .get(sql)
+        .all({ ...seriesParams(filter), from: filter.from, to: filter.to }) as RawRow[];
+    },
+
+    async count(filter) {
+      return connected().windows.count(filter);
+    },
+
+    async aggregate(query: AggregateQuery) {
+      return connected().windows.aggregate(query);
+    },
+
+    async consumption(query) {
+      return connected().windows.consumption(query);
+    },
+
+    async consumptionBySpace(query) {
+      return connected().windows.consumptionBySpace(query);
+    },
+
+    async latest(filter) {
+      const c = connected();
+      const params = seriesParams(filter);
+      let before = "";
+      if (filter.to !== undefined) {
+        before = " AND q.t < @to";
+        params.to = filter.to;
+      }
+      // One index seek per series for its newest point, never a scan of its history.
+      const sql = `SELECT s.building AS building, s.space AS space, s.sensor AS sensor, s.quantity AS quantity,
+          p.t AS t, p.v AS v
+        FROM series s JOIN points p ON p.series_id = s.id
+          AND p.t = (SELECT MAX(q.t) FROM points q WHERE q.series_id = s.id${before})
+        WHERE ${seriesWhere(filter)}
+        ORDER BY s.sensor, s.space, s.quantity`;
+      return c.statements.get(sql).all(params) as RawRow[];
+    },
+  };
+}
+
+function refusal(reading: Reading): string | undefined {
+  if (!Number.isFinite(reading.v)) return `value ${reading.v} is not a finite number`;
+  if (!Number.isSafeInteger(reading.t) || reading.t < 0) {
+    return `timestamp ${reading.t} is not a whole number of ms since 1970`;
+  }
+  return undefined;
+}
