@@ -1,0 +1,98 @@
+// Property: whatever the series (meter resets, overwrites, writes out of order and in several
+// batches) and whatever the window, the SQLite store's consumption equals the reference rule
+// of storage/consumption.ts. Values are integers so every summation order is exact.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Reading } from "../../model/reading.ts";
+import { consumptionOfSeries } from "../consumption.ts";
+import type { Every, WindowValue } from "../telemetry-store.ts";
+import { createSqliteTelemetryStore } from "./telemetry-store.ts";
+
+// Forty days around the spring change of 2024, so windows cross a 23-hour day and two months.
+const BASE = Date.parse("2024-03-10T00:00:00Z");
+const STEP = 5 * 60_000;
+const STEPS = 40 * 288;
+
+const pointArb = fc.record({
+  sensor: fc.constantFrom("m1", "m2", "m3"),
+  step: fc.integer({ min: 0, max: STEPS }),
+  // Mostly rising indexes; small values read as resets after large ones.
+  v: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 20 })),
+});
+
+const windowArb = fc.record({
+  from: fc.integer({ min: -STEPS * STEP * 0.1, max: STEPS * STEP }),
+  length: fc.integer({ min: 1, max: STEPS * STEP }),
+  every: fc.constantFrom<Every>("15m", "1h", "1d", "1mo"),
+});
+
+const spaceOf = (sensor: string) => (sensor === "m3" ? "d2" : "d1");
+
+function reference(points: Map<string, Map<number, number>>, from: number, to: number, every: Every) {
+  const total = new Map<number, number>();
+  const bySpace = new Map<string, Map<number, number>>();
+  for (const [sensor, series] of points) {
+    const sorted = [...series].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
+    const before = sorted.filter((p) => p.t < from).at(-1);
+    const inside = sorted.filter((p) => p.t >= from && p.t < to);
+    const space = bySpace.get(spaceOf(sensor)) ?? new Map<number, number>();
+    bySpace.set(spaceOf(sensor), space);
+    for (const w of consumptionOfSeries(before, inside, every)) {
+      total.set(w.start, (total.get(w.start) ?? 0) + w.value);
+      space.set(w.start, (space.get(w.start) ?? 0) + w.value);
+    }
+  }
+  const sorted = (m: Map<number, number>): WindowValue[] =>
+    [...m].sort((a, b) => a[0] - b[0]).map(([start, value]) => ({ start, value }));
+  return {
+    total: sorted(total),
+    bySpace: [...bySpace]
+      .flatMap(([space, m]) => sorted(m).map((w) => ({ space, ...w })))
+      .sort((a, b) => a.start - b.start || (a.space < b.space ? -1 : 1)),
+  };
+}
+
+describe("SQLite consumption against storage/consumption.ts", () => {
+  it("matches consumptionOfSeries on random series, batches and windows", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(pointArb, { maxLength: 150 }), { minLength: 1, maxLength: 4 }),
+        fc.array(windowArb, { minLength: 1, maxLength: 6 }),
+        async (batches, windows) => {
+          const store = createSqliteTelemetryStore({ path: ":memory:" });
+          await store.connect();
+          try {
+            const truth = new Map<string, Map<number, number>>();
+            for (const batch of batches) {
+              const readings: Reading[] = batch.map((p) => ({
+                building: "b1",
+                space: spaceOf(p.sensor),
+                sensor: p.sensor,
+                quantity: "heating_energy",
+                t: BASE + p.step * STEP,
+                v: p.v,
+              }));
+              await store.write(readings);
+              for (const r of readings) {
+                const series = truth.get(r.sensor) ?? new Map<number, number>();
+                series.set(r.t, r.v);
+                truth.set(r.sensor, series);
+              }
+            }
+            for (const w of windows) {
+              const from = BASE + w.from;
+              const to = from + w.length;
+              const query = { building: "b1", quantity: "heating_energy" as const, from, to, every: w.every };
+              const want = reference(truth, from, to, w.every);
+              expect(await store.consumption(query)).toEqual(want.total);
+              expect(await store.consumptionBySpace(query)).toEqual(want.bySpace);
+            }
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
