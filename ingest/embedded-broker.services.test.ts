@@ -125,14 +125,33 @@ describe("embedded broker", () => {
     expect(await stack.store.count(everything)).toBe(600);
   });
 
+  it("keeps every acknowledged reading through a crash: the next start replays the journal", async () => {
+    const first = await openStack();
+    await first.writer.close(0); // nothing reaches SQLite before the "crash"
+    const broker = await start(first);
+    const client = await publisher(broker.url, "pub-5");
+    await Promise.all(goodMessages(1000).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1 })));
+    await client.endAsync(true);
+    await broker.close();
+    await first.crash(); // no flush, journal left as the dead process left it
+    const second = await openStack({ dir: first.dir });
+    cleanups.push(async () => {
+      await second.close();
+      removeDir(second.dir);
+    });
+    expect(await second.writer.flush()).toBe(true);
+    expect(await second.store.count(everything)).toBe(1000);
+  });
+
   it("closes cleanly with clients connected, and twice", async () => {
     const stack = await openStack();
     cleanups.push(async () => {
       await stack.close();
       removeDir(stack.dir);
     });
+    const never = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger: stack.logger });
+    await never.close(); // without listen
     const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger: stack.logger });
-    await broker.close(); // without listen
     await broker.listen();
     const client = await publisher(broker.url, "pub-4");
     const closed = new Promise<void>((r) => client.once("close", () => r()));

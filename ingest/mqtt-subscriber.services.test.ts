@@ -117,6 +117,30 @@ describe("MQTT subscriber (Mosquitto)", () => {
     expect(s.metrics.messages).toBe(2000);
   });
 
+  it("holds messages unacknowledged while the journal is full, then takes them all", async () => {
+    const m = await broker();
+    const s = await openStack({ journal: { segmentBytes: 8 * 1024, maxBytes: 16 * 1024 } });
+    cleanups.push(async () => {
+      await s.close();
+      removeDir(s.dir);
+    });
+    await s.writer.close(0); // the store is "down": the journal fills up
+    await subscriber(s, { url: m.url, clientId: "ingest-e" });
+    const pub = await publisher(m.url);
+    await publishRange(pub, 0, 600);
+    await until(() => s.metrics.messagesRefused > 0, "the journal to fill");
+    const taken = s.metrics.readingsAccepted;
+    expect(taken).toBeLessThan(600);
+    const { createJournalWriter } = await import("./writer.ts");
+    const writer = createJournalWriter({ maxDelayMs: 5 }, { ...s, deadLetters: s.deadLetters });
+    writer.start();
+    cleanups.push(() => writer.close());
+    await until(() => s.metrics.readingsAccepted >= 600, "the rest");
+    expect(await writer.flush()).toBe(true);
+    expect(await s.store.count(everything)).toBe(600);
+    expect(await distinctStored(s)).toBe(600);
+  });
+
   it("fails to connect with a clear error when the broker refuses the credentials", async () => {
     const m = await startMosquitto({ users: { ingest: "right" } });
     cleanups.push(() => m.stop());

@@ -20,8 +20,8 @@ import { createJournalWriter, type JournalWriter, type WriterConfig } from "../w
 export const BUILDING = "b1";
 export const DWELLINGS = 20;
 
-/** One building, DWELLINGS dwellings each with a temperature sensor "t" and an electricity meter "elec". */
-export function testRegistry(): SiteRegistry {
+/** One building, `dwellings` dwellings each with a temperature sensor "t" and an electricity meter "elec". */
+export function testRegistry(dwellings = DWELLINGS): SiteRegistry {
   return new SiteRegistry(
     siteSchema.parse({
       id: "site",
@@ -30,7 +30,7 @@ export function testRegistry(): SiteRegistry {
         {
           id: BUILDING,
           name: "Résidence des Tilleuls",
-          dwellings: Array.from({ length: DWELLINGS }, (_, i) => ({
+          dwellings: Array.from({ length: dwellings }, (_, i) => ({
             id: `d${i}`,
             areaM2: 50,
             sensors: [
@@ -61,12 +61,18 @@ export interface IngestStack {
 }
 
 export async function openStack(
-  options: { dir?: string; journal?: Partial<JournalConfig>; writer?: WriterConfig; logger?: Logger } = {},
+  options: {
+    dir?: string;
+    dwellings?: number;
+    journal?: Partial<JournalConfig>;
+    writer?: WriterConfig;
+    logger?: Logger;
+  } = {},
 ): Promise<IngestStack> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "ingest-"));
   const logger = options.logger ?? pino({ level: "silent" });
   const metrics = createIngestMetrics();
-  const registry = testRegistry();
+  const registry = testRegistry(options.dwellings);
   const journal = createJournal({ dir: join(dir, "journal"), ...options.journal }, { logger, metrics });
   const store = createSqliteTelemetryStore({ path: join(dir, "telemetry.db") });
   const deadLetters = createSqliteDeadLetterStore({ path: join(dir, "dead-letters.db") });
