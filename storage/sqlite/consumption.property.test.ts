@@ -1,11 +1,13 @@
 // Property: whatever the series (meter resets, overwrites, writes out of order and in several
 // batches) and whatever the window, the SQLite store's consumption equals the reference rule
-// of storage/consumption.ts. Values are integers so every summation order is exact.
+// of storage/consumption.ts, and its count/sum/min/max those of the raw points. Values are
+// integers so every summation order is exact.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import { consumptionOfSeries } from "../consumption.ts";
 import type { Every, WindowValue } from "../telemetry-store.ts";
+import { windowStart } from "../windows.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
 // Forty days around the spring change of 2024, so windows cross a 23-hour day and two months.
@@ -52,13 +54,41 @@ function reference(points: Map<string, Map<number, number>>, from: number, to: n
   };
 }
 
+function naiveStats(points: Map<string, Map<number, number>>, from: number, to: number, every: Every) {
+  const byStart = new Map<number, number[]>();
+  for (const series of points.values()) {
+    for (const [t, v] of series) {
+      if (t < from || t >= to) continue;
+      const start = windowStart(t, every);
+      byStart.set(start, [...(byStart.get(start) ?? []), v]);
+    }
+  }
+  return [...byStart]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, vs]) => ({
+      start,
+      count: vs.length,
+      sum: vs.reduce((a, b) => a + b, 0),
+      min: Math.min(...vs),
+      max: Math.max(...vs),
+    }));
+}
+
+function inTimeOrder<T extends { step: number }>(batches: T[][]): T[][] {
+  const sorted = batches.flat().sort((a, b) => a.step - b.step);
+  return batches.map((batch) => sorted.splice(0, batch.length));
+}
+
 describe("SQLite consumption against storage/consumption.ts", () => {
   it("matches consumptionOfSeries on random series, batches and windows", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(pointArb, { maxLength: 150 }), { minLength: 1, maxLength: 4 }),
         fc.array(windowArb, { minLength: 1, maxLength: 6 }),
-        async (batches, windows) => {
+        fc.boolean(),
+        async (drawn, windows, chronological) => {
+          // Live ingest mostly appends: half the runs write the same points in time order.
+          const batches = chronological ? inTimeOrder(drawn) : drawn;
           const store = createSqliteTelemetryStore({ path: ":memory:" });
           await store.connect();
           try {
@@ -86,13 +116,23 @@ describe("SQLite consumption against storage/consumption.ts", () => {
               const want = reference(truth, from, to, w.every);
               expect(await store.consumption(query)).toEqual(want.total);
               expect(await store.consumptionBySpace(query)).toEqual(want.bySpace);
+              // The rollups also carry count, sum, min and max: same answers as the raw points.
+              const stats = naiveStats(truth, from, to, w.every);
+              expect(await store.count(query)).toBe(stats.reduce((n, x) => n + x.count, 0));
+              for (const fn of ["count", "sum", "min", "max"] as const) {
+                const got = await store.aggregate({ ...query, fn });
+                expect({ fn, got }).toEqual({
+                  fn,
+                  got: stats.map((x) => ({ start: x.start, value: x[fn] })),
+                });
+              }
             }
           } finally {
             await store.close();
           }
         },
       ),
-      { numRuns: 80 },
+      { numRuns: 100 },
     );
   });
 });

@@ -1,71 +1,90 @@
 // Keeps the `daily` table equal to what the points say: after a write, every Paris day it
-// touched is rebuilt from the points, in SQL, inside the write's transaction. So months and
-// years are read from 365 rows per series instead of 35 040 points.
+// touched is brought up to date from the points, in SQL, inside the write's transaction. So
+// months and years are read from 365 rows per series instead of 35 040 points.
 import type Database from "better-sqlite3";
 import { nextParisDay, parisDayStart } from "./paris-days.ts";
 
-/** Days touched by a write: series id -> set of Paris day starts. */
-export type TouchedDays = Map<number, Set<number>>;
+/** Days touched by a write: series id -> Paris day start -> earliest time written in it. */
+export type TouchedDays = Map<number, Map<number, number>>;
 
 export function touchDay(touched: TouchedDays, seriesId: number, t: number): void {
   let days = touched.get(seriesId);
   if (days === undefined) {
-    days = new Set();
+    days = new Map();
     touched.set(seriesId, days);
   }
-  days.add(parisDayStart(t));
+  const day = parisDayStart(t);
+  const earliest = days.get(day);
+  if (earliest === undefined || t < earliest) days.set(day, t);
 }
 
 export class DailyRollup {
   private readonly nextPoint: Database.Statement<[number, number], { t: number }>;
-  private readonly addAffected: Database.Statement<[number, number, number]>;
+  private readonly addAffected: Database.Statement<[number, number, number, number]>;
   private readonly rebuild: Database.Statement<[]>;
   private readonly clearAffected: Database.Statement<[]>;
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS rollup_affected (
-      series_id INTEGER NOT NULL, day INTEGER NOT NULL, day_end INTEGER NOT NULL,
+      series_id INTEGER NOT NULL, day INTEGER NOT NULL, day_end INTEGER NOT NULL, min_t INTEGER NOT NULL,
       PRIMARY KEY (series_id, day)) WITHOUT ROWID`);
     this.nextPoint = db.prepare("SELECT t FROM points WHERE series_id = ? AND t >= ? ORDER BY t LIMIT 1");
     this.addAffected = db.prepare(
-      "INSERT OR IGNORE INTO temp.rollup_affected (series_id, day, day_end) VALUES (?, ?, ?)",
+      "INSERT OR IGNORE INTO temp.rollup_affected (series_id, day, day_end, min_t) VALUES (?, ?, ?, ?)",
     );
-    // The first point of a day takes its predecessor from before the day (the correlated
-    // subquery runs only when LAG has nothing), so a day's `inc` is exactly the increases
-    // that storage/consumption.ts counts in that day.
+    // When a write only appended to a day (all its points after the day's last one, the usual
+    // case for live ingest), only the new points are read and folded into the day's row; any
+    // other change rebuilds the day from all its points. The first point read takes its
+    // predecessor from before `since` (the correlated subquery runs only when LAG has none),
+    // so a day's `inc` is exactly the increases storage/consumption.ts counts in that day.
     this.rebuild = db.prepare(`
-      INSERT OR REPLACE INTO daily (series_id, day, n, total, lo, hi, last_t, last_v, inc, inc_n)
-      SELECT series_id, day, COUNT(*), SUM(v), MIN(v), MAX(v), MAX(t),
-        MAX(CASE WHEN is_last THEN v END),
-        TOTAL(CASE WHEN prev IS NULL THEN NULL WHEN v >= prev THEN v - prev ELSE v END),
-        COUNT(prev)
-      FROM (
-        SELECT a.series_id AS series_id, a.day AS day, p.t AS t, p.v AS v,
-          COALESCE(LAG(p.v) OVER w, (
-            SELECT q.v FROM points q WHERE q.series_id = a.series_id AND q.t < a.day ORDER BY q.t DESC LIMIT 1
-          )) AS prev,
-          (LEAD(p.t) OVER w) IS NULL AS is_last
-        FROM temp.rollup_affected a
-        JOIN points p ON p.series_id = a.series_id AND p.t >= a.day AND p.t < a.day_end
-        WINDOW w AS (PARTITION BY a.series_id, a.day ORDER BY p.t)
+      WITH plan AS (
+        SELECT a.series_id AS series_id, a.day AS day, a.day_end AS day_end,
+          IFNULL(o.last_t < a.min_t, 0) AS append,
+          CASE WHEN o.last_t < a.min_t THEN a.min_t ELSE a.day END AS since
+        FROM temp.rollup_affected a LEFT JOIN daily o ON o.series_id = a.series_id AND o.day = a.day
+      ),
+      fresh AS (
+        SELECT series_id, day, append, COUNT(*) AS n, SUM(v) AS total, MIN(v) AS lo, MAX(v) AS hi,
+          MAX(t) AS last_t, MAX(CASE WHEN is_last THEN v END) AS last_v,
+          TOTAL(CASE WHEN prev IS NULL THEN NULL WHEN v >= prev THEN v - prev ELSE v END) AS inc,
+          COUNT(prev) AS inc_n
+        FROM (
+          SELECT pl.series_id AS series_id, pl.day AS day, pl.append AS append, p.t AS t, p.v AS v,
+            COALESCE(LAG(p.v) OVER w, (
+              SELECT q.v FROM points q WHERE q.series_id = pl.series_id AND q.t < pl.since ORDER BY q.t DESC LIMIT 1
+            )) AS prev,
+            (LEAD(p.t) OVER w) IS NULL AS is_last
+          FROM plan pl
+          JOIN points p ON p.series_id = pl.series_id AND p.t >= pl.since AND p.t < pl.day_end
+          WINDOW w AS (PARTITION BY pl.series_id, pl.day ORDER BY p.t)
+        )
+        GROUP BY series_id, day
       )
-      GROUP BY series_id, day`);
+      INSERT OR REPLACE INTO daily (series_id, day, n, total, lo, hi, last_t, last_v, inc, inc_n)
+      SELECT f.series_id, f.day,
+        f.n + IFNULL(o.n, 0), f.total + IFNULL(o.total, 0), MIN(f.lo, IFNULL(o.lo, f.lo)), MAX(f.hi, IFNULL(o.hi, f.hi)),
+        f.last_t, f.last_v, f.inc + IFNULL(o.inc, 0), f.inc_n + IFNULL(o.inc_n, 0)
+      FROM fresh f LEFT JOIN daily o ON f.append AND o.series_id = f.series_id AND o.day = f.day`);
     this.clearAffected = db.prepare("DELETE FROM temp.rollup_affected");
   }
 
-  /** Rebuilds the touched days, and the day of the first point after each of them, whose
+  /** Updates the touched days, and the day of the first point after each of them, whose
    * increase depends on the touched day's last point. Call inside the write transaction. */
   refresh(touched: TouchedDays): void {
     for (const [seriesId, days] of touched) {
+      // The day holding the first point after a touched day: that point's increase depends on
+      // the touched day's last point, so its day is rebuilt whole, even if also appended to.
       const successorDays = new Set<number>();
-      for (const day of days) {
-        const end = nextParisDay(day);
-        this.addAffected.run(seriesId, day, end);
-        const next = this.nextPoint.get(seriesId, end);
+      for (const day of days.keys()) {
+        const next = this.nextPoint.get(seriesId, nextParisDay(day));
         if (next !== undefined) successorDays.add(parisDayStart(next.t));
       }
+      for (const [day, earliest] of days) {
+        this.addAffected.run(seriesId, day, nextParisDay(day), successorDays.has(day) ? day : earliest);
+      }
       for (const day of successorDays) {
-        if (!days.has(day)) this.addAffected.run(seriesId, day, nextParisDay(day));
+        if (!days.has(day)) this.addAffected.run(seriesId, day, nextParisDay(day), day);
       }
     }
     this.rebuild.run();
