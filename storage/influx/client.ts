@@ -1,0 +1,302 @@
+// A small HTTP client for InfluxDB's v1 API (/ping, /write, /query), spoken by InfluxDB 1.x,
+// 2.x (v1 compatibility) and 3.x. Failures become InfluxError with a stable code, whether a
+// retry can help, and how long to wait (modelled on Telegraf's influxdb_v2 output).
+
+export type InfluxErrorCode =
+  | "influx_unreachable"
+  | "influx_timeout"
+  | "influx_unauthorized"
+  | "influx_database_not_found"
+  | "influx_bad_request"
+  | "influx_partial_write"
+  | "influx_too_large"
+  | "influx_throttled"
+  | "influx_server_error"
+  | "influx_query_error"
+  | "influx_truncated";
+
+/** What a partial write said about the points InfluxDB dropped. */
+export interface PartialWrite {
+  /** Points dropped, when InfluxDB said (dropped=N); the rest of the request is stored. */
+  dropped: number | undefined;
+  kind: "field_type_conflict" | "beyond_retention" | "unparsable" | "other";
+}
+
+export class InfluxError extends Error {
+  override readonly name = "InfluxError";
+  constructor(
+    readonly code: InfluxErrorCode,
+    message: string,
+    readonly details: {
+      status?: number;
+      /** A later attempt of the same request may succeed. */
+      retryable: boolean;
+      /** Wait at least this long before retrying (from Retry-After or our back-off). */
+      retryAfterMs?: number;
+      partial?: PartialWrite;
+      cause?: unknown;
+    },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+  get retryable(): boolean {
+    return this.details.retryable;
+  }
+  get retryAfterMs(): number | undefined {
+    return this.details.retryAfterMs;
+  }
+  get status(): number | undefined {
+    return this.details.status;
+  }
+  get partial(): PartialWrite | undefined {
+    return this.details.partial;
+  }
+}
+
+export type InfluxAuth =
+  | { kind: "none" }
+  /** InfluxDB 1.x users; `in: "query"` sends u/p parameters, "basic" an Authorization header. */
+  | { kind: "password"; username: string; password: string; in?: "basic" | "query" }
+  /** `Authorization: Token <token>`: InfluxDB 2.x/3.x tokens, or "user:password" on 1.8+. */
+  | { kind: "token"; token: string };
+
+export interface InfluxClientOptions {
+  url: string;
+  auth: InfluxAuth;
+  timeoutMs: number;
+}
+
+export interface WriteOptions {
+  db: string;
+  rp?: string;
+  precision: "ns" | "u" | "ms" | "s";
+  consistency?: "any" | "one" | "quorum" | "all";
+}
+
+export interface QueryOptions {
+  db?: string;
+  rp?: string;
+  epoch?: "ns" | "u" | "ms" | "s";
+  /** Bound parameters ($name in the query), for servers that support them. */
+  params?: Record<string, string | number | boolean>;
+}
+
+export interface Series {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+export interface StatementResult {
+  statement_id: number;
+  series?: Series[];
+  error?: string;
+  partial?: boolean;
+}
+
+const MAX_RETRY_AFTER_MS = 600_000;
+
+/** Waiting time for 429/503: the larger of Retry-After (seconds, capped) and a small back-off. */
+export function retryDelay(retryAfter: string | null, attempt = 1): number {
+  const backoff = Math.min(60_000, (attempt * attempt * 1000) / 40);
+  if (retryAfter === null || retryAfter.trim() === "") return backoff;
+  let header = Number(retryAfter);
+  if (!Number.isFinite(header)) {
+    const date = Date.parse(retryAfter);
+    header = Number.isNaN(date) ? 10 : Math.max(0, (date - Date.now()) / 1000);
+  }
+  return Math.max(backoff, Math.min(header * 1000, MAX_RETRY_AFTER_MS));
+}
+
+/** Reads InfluxDB's "partial write: ... dropped=N" messages. */
+export function parsePartialWrite(message: string): PartialWrite | undefined {
+  const lower = message.toLowerCase();
+  const dropped = /dropped=(\d+)/.exec(message);
+  const kind: PartialWrite["kind"] = lower.includes("field type conflict")
+    ? "field_type_conflict"
+    : lower.includes("beyond retention")
+      ? "beyond_retention"
+      : lower.includes("unable to parse")
+        ? "unparsable"
+        : "other";
+  if (!lower.includes("partial write") && kind === "other") return undefined;
+  return { dropped: dropped ? Number(dropped[1]) : undefined, kind };
+}
+
+/** Turns a non-2xx response into an InfluxError. */
+export function classifyResponse(
+  status: number,
+  body: string,
+  headers: { get(name: string): string | null },
+  what: string,
+): InfluxError {
+  let message = body.trim();
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    if (typeof parsed.error === "string") message = parsed.error;
+    else if (typeof parsed.message === "string") message = parsed.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  message = message.slice(0, 1000) || `HTTP ${status}`;
+  const influxError = headers.get("X-Influxdb-Error");
+  if (influxError && !message.includes(influxError)) message += ` (${influxError})`;
+  const at = `${what} failed with HTTP ${status}`;
+  if (status === 401 || status === 403) {
+    return new InfluxError(
+      "influx_unauthorized",
+      `${at}: ${message}. Check the InfluxDB username/password or token and its permissions.`,
+      { status, retryable: false },
+    );
+  }
+  if (status === 404 && /database not found|bucket .*not found/i.test(message)) {
+    return new InfluxError(
+      "influx_database_not_found",
+      `${at}: ${message}. Create it or set createDatabase.`,
+      { status, retryable: false },
+    );
+  }
+  if (status === 413) {
+    return new InfluxError("influx_too_large", `${at}: request too large; send smaller batches.`, {
+      status,
+      retryable: true,
+    });
+  }
+  if (status === 429 || status === 503 || status === 502 || status === 504) {
+    const retryAfterMs = retryDelay(headers.get("Retry-After"));
+    return new InfluxError("influx_throttled", `${at}: ${message}; retry in ${retryAfterMs} ms.`, {
+      status,
+      retryable: true,
+      retryAfterMs,
+    });
+  }
+  if (status >= 400 && status < 500) {
+    const partial = parsePartialWrite(message);
+    if (partial) {
+      return new InfluxError("influx_partial_write", `${at}: ${message}`, {
+        status,
+        retryable: false,
+        partial,
+      });
+    }
+    return new InfluxError("influx_bad_request", `${at}: ${message}`, { status, retryable: false });
+  }
+  return new InfluxError("influx_server_error", `${at}: ${message}`, { status, retryable: true });
+}
+
+export interface InfluxClient {
+  /** Resolves with the server version header when InfluxDB answers. */
+  ping(): Promise<string | undefined>;
+  write(body: string, options: WriteOptions): Promise<void>;
+  /** Runs one or more statements (POST, unchunked); throws on any statement's error. */
+  query(q: string, options?: QueryOptions): Promise<StatementResult[]>;
+}
+
+export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
+  const base = options.url.replace(/\/+$/, "");
+  const { auth } = options;
+
+  function authenticate(params: URLSearchParams, headers: Record<string, string>) {
+    if (auth.kind === "token") headers.Authorization = `Token ${auth.token}`;
+    else if (auth.kind === "password") {
+      if (auth.in === "query") {
+        params.set("u", auth.username);
+        params.set("p", auth.password);
+      } else {
+        headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
+      }
+    }
+  }
+
+  async function request(
+    path: string,
+    what: string,
+    params: URLSearchParams,
+    init: { method: string; body?: string | URLSearchParams; headers?: Record<string, string> },
+  ): Promise<{ status: number; text: string; headers: Headers }> {
+    const headers: Record<string, string> = { ...init.headers };
+    authenticate(params, headers);
+    const qs = params.toString();
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}${qs ? `?${qs}` : ""}`, {
+        method: init.method,
+        headers,
+        body: init.body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (cause) {
+      const timedOut =
+        cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
+      throw timedOut
+        ? new InfluxError(
+            "influx_timeout",
+            `${what}: no answer from ${base} within ${options.timeoutMs} ms.`,
+            {
+              retryable: true,
+              retryAfterMs: 1000,
+              cause,
+            },
+          )
+        : new InfluxError("influx_unreachable", `${what}: cannot reach InfluxDB at ${base}; is it running?`, {
+            retryable: true,
+            retryAfterMs: 1000,
+            cause,
+          });
+    }
+    const text = await res.text();
+    if (res.status < 200 || res.status >= 300) throw classifyResponse(res.status, text, res.headers, what);
+    return { status: res.status, text, headers: res.headers };
+  }
+
+  return {
+    async ping() {
+      const res = await request("/ping", "InfluxDB ping", new URLSearchParams(), { method: "GET" });
+      return res.headers.get("X-Influxdb-Version") ?? undefined;
+    },
+
+    async write(body, opts) {
+      const params = new URLSearchParams({ db: opts.db, precision: opts.precision });
+      if (opts.rp !== undefined) params.set("rp", opts.rp);
+      if (opts.consistency !== undefined) params.set("consistency", opts.consistency);
+      await request("/write", "InfluxDB write", params, {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+    },
+
+    async query(q, opts = {}) {
+      const params = new URLSearchParams();
+      if (opts.db !== undefined) params.set("db", opts.db);
+      if (opts.rp !== undefined) params.set("rp", opts.rp);
+      params.set("epoch", opts.epoch ?? "ms");
+      const form = new URLSearchParams({ q });
+      if (opts.params !== undefined) form.set("params", JSON.stringify(opts.params));
+      const res = await request("/query", "InfluxDB query", params, { method: "POST", body: form });
+      const parsed = JSON.parse(res.text) as { results?: StatementResult[]; error?: string };
+      if (parsed.error !== undefined) {
+        throw new InfluxError("influx_query_error", `InfluxDB query failed: ${parsed.error}`, {
+          retryable: false,
+        });
+      }
+      const results = parsed.results ?? [];
+      for (const result of results) {
+        if (result.error !== undefined) {
+          throw new InfluxError("influx_query_error", `InfluxDB query failed: ${result.error}`, {
+            retryable: false,
+          });
+        }
+        if (result.partial === true) {
+          throw new InfluxError(
+            "influx_truncated",
+            "InfluxDB truncated the answer (max-row-limit); narrow the time range or raise the server's limit.",
+            { retryable: false },
+          );
+        }
+      }
+      return results;
+    },
+  };
+}

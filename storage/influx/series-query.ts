@@ -1,0 +1,71 @@
+// The InfluxQL pieces the telemetry store's reads share: the WHERE clause of a series filter
+// and the decoding of per-series answers back into readings.
+import type { Quantity } from "../../model/quantities.ts";
+import type { Reading } from "../../model/reading.ts";
+import type { Series } from "./client.ts";
+import { quoteIdent, quoteString, timeLiteral } from "./influxql.ts";
+import { decodeTagValue, encodeTagValue } from "./line-protocol.ts";
+
+// InfluxDB stores nanoseconds in an int64: instants outside these bounds cannot exist in it.
+const MIN_MS = -9_223_372_036_854;
+const MAX_MS = 9_223_372_036_854;
+
+export const SERIES_TAGS = ["building", "space", "sensor"] as const;
+export const GROUP_BY_SERIES = `GROUP BY ${SERIES_TAGS.map(quoteIdent).join(", ")}`;
+
+export function clampMs(ms: number): number {
+  return Math.min(MAX_MS, Math.max(MIN_MS, ms));
+}
+
+/** Tag conditions for the filter's building, space and sensor (values encoded as stored). */
+export function tagConditions(filter: { building: string; space?: string; sensor?: string }): string[] {
+  const conditions = [`${quoteIdent("building")} = ${quoteString(encodeTagValue(filter.building))}`];
+  if (filter.space !== undefined) {
+    conditions.push(`${quoteIdent("space")} = ${quoteString(encodeTagValue(filter.space))}`);
+  }
+  if (filter.sensor !== undefined) {
+    conditions.push(`${quoteIdent("sensor")} = ${quoteString(encodeTagValue(filter.sensor))}`);
+  }
+  return conditions;
+}
+
+/** [from, to) as InfluxQL conditions; undefined bounds are left open. */
+export function timeConditions(from: number | undefined, to: number | undefined): string[] {
+  const conditions: string[] = [];
+  if (from !== undefined) conditions.push(`time >= ${timeLiteral(clampMs(from))}`);
+  if (to !== undefined) conditions.push(`time < ${timeLiteral(clampMs(to))}`);
+  return conditions;
+}
+
+export function where(conditions: readonly string[]): string {
+  return conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
+}
+
+/** Readings from `SELECT <one value column> ... GROUP BY building, space, sensor`, epoch=ms. */
+export function readingsOf(series: readonly Series[] | undefined, quantity?: Quantity): Reading[] {
+  const readings: Reading[] = [];
+  for (const s of series ?? []) {
+    const tags = s.tags ?? {};
+    const key = {
+      building: decodeTagValue(tags.building ?? ""),
+      space: decodeTagValue(tags.space ?? ""),
+      sensor: decodeTagValue(tags.sensor ?? ""),
+      quantity: quantity ?? (s.name as Quantity),
+    };
+    for (const row of s.values) {
+      const v = row[1];
+      if (typeof v !== "number") continue;
+      readings.push({ ...key, t: row[0] as number, v });
+    }
+  }
+  return readings;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The port's order: by sensor then time (space and building break remaining ties). */
+export function bySensorThenTime(a: Reading, b: Reading): number {
+  return (
+    compare(a.sensor, b.sensor) || a.t - b.t || compare(a.space, b.space) || compare(a.building, b.building)
+  );
+}
