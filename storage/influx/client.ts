@@ -274,7 +274,18 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
       params.set("epoch", opts.epoch ?? "ms");
       const form = new URLSearchParams({ q });
       if (opts.params !== undefined) form.set("params", JSON.stringify(opts.params));
-      const res = await request("/query", "InfluxDB query", params, { method: "POST", body: form });
+      const res = await request("/query", "InfluxDB query", params, { method: "POST", body: form }).catch(
+        (error: unknown) => {
+          // A 400 on /query is InfluxQL the server could not parse: a bug here, not in the data.
+          if (error instanceof InfluxError && error.code === "influx_bad_request") {
+            throw new InfluxError("influx_query_error", error.message, {
+              status: error.status,
+              retryable: false,
+            });
+          }
+          throw error;
+        },
+      );
       const parsed = JSON.parse(res.text) as { results?: StatementResult[]; error?: string };
       if (parsed.error !== undefined) {
         throw new InfluxError("influx_query_error", `InfluxDB query failed: ${parsed.error}`, {

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { quoteIdent, quoteString } from "../../storage/influx/influxql.ts";
 import { freePort } from "./ports.ts";
 
 export const INFLUXD_BINARY = process.env.INFLUXD_BINARY ?? "/usr/bin/influxd";
@@ -122,7 +123,7 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
     await launch();
     if (options.admin) {
       // With auth on and no user yet, influxd accepts exactly this one statement unauthenticated.
-      const q = `CREATE USER "${options.admin.username}" WITH PASSWORD '${options.admin.password}' WITH ALL PRIVILEGES`;
+      const q = `CREATE USER ${quoteIdent(options.admin.username)} WITH PASSWORD ${quoteString(options.admin.password)} WITH ALL PRIVILEGES`;
       const res = await fetch(`${url}/query`, { method: "POST", body: new URLSearchParams({ q }) });
       const body = await res.text();
       if (res.status !== 200 || body.includes('"error"'))

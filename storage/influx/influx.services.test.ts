@@ -1,0 +1,237 @@
+// The InfluxDB adapter against a real influxd beyond the contract: escaping round trips,
+// injection attempts, authentication, partial writes and error classification.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Reading } from "../../model/reading.ts";
+import { type RunningInfluxd, startInfluxd } from "../../test/services/influxd.ts";
+import { createInfluxClient, type InfluxClient, InfluxError } from "./client.ts";
+import { quoteIdent, quoteString } from "./influxql.ts";
+import { encodePoint, encodeTagValue } from "./line-protocol.ts";
+import { createInfluxTelemetryStore } from "./telemetry-store.ts";
+
+const ADMIN = { username: "admin", password: "s3cret 'pw' \"x\"" };
+const t0 = Date.parse("2024-01-15T10:00:00Z");
+
+const char = fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 });
+// Any text a string field may carry, line breaks, NUL and escapes included.
+const textArb = fc.string({
+  unit: fc.oneof(fc.constantFrom("\\", '"', "\n", "\r\n", "\t", "\u0000"), char),
+  maxLength: 40,
+});
+
+// Ids as model/ids.ts allows them: no '/', '#', '+' or control characters, 1 to 64 long.
+const idArb = fc
+  .string({
+    unit: fc.oneof(fc.constantFrom("\\", ",", "=", " ", '"', "'", "\n"), char),
+    minLength: 1,
+    maxLength: 20,
+  })
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing what ids may not hold
+  .map((s) => s.replace(/[/#+\u0000-\u001f\u007f]/g, "_"))
+  .filter((s) => s.length >= 1 && s.length <= 64);
+
+let influxd: RunningInfluxd;
+let secured: RunningInfluxd;
+let admin: InfluxClient;
+
+beforeAll(async () => {
+  [influxd, secured] = await Promise.all([startInfluxd(), startInfluxd({ admin: ADMIN })]);
+  admin = createInfluxClient({ url: influxd.url, auth: { kind: "none" }, timeoutMs: 10_000 });
+});
+
+afterAll(async () => {
+  await Promise.all([influxd?.stop(), secured?.stop()]);
+});
+
+describe("escaping through the real influxd", () => {
+  it("round-trips any id as tag value and any string as field value", async () => {
+    await admin.query('CREATE DATABASE "esc"');
+    let i = 0;
+    await fc.assert(
+      fc.asyncProperty(idArb, textArb, async (id, field) => {
+        const time = ++i;
+        const line = encodePoint({
+          measurement: "m, x",
+          tags: { "tag, =key": encodeTagValue(id) },
+          fields: { "f, =": field, value: 1 },
+          time,
+        });
+        await admin.write(line, { db: "esc", precision: "ms" });
+        const [result] = await admin.query(
+          `SELECT ${quoteIdent("f, =")}, ${quoteIdent("tag, =key")} FROM ${quoteIdent("m, x")} WHERE ${quoteIdent("tag, =key")} = ${quoteString(encodeTagValue(id))} AND time = ${time}ms`,
+          { db: "esc" },
+        );
+        expect(result?.series?.[0]?.values).toEqual([[time, field, encodeTagValue(id)]]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("keeps injection attempts inside their literal", async () => {
+    const store = createInfluxTelemetryStore({
+      url: influxd.url,
+      database: "inj",
+      createDatabase: true,
+      rawRetention: "INF",
+    });
+    await store.connect();
+    const attacks = [
+      "x' OR 1=1 --",
+      "x' OR building =~ /.*/ --",
+      "b1'; DROP DATABASE \"inj\"; SELECT '",
+      'b1"; DROP DATABASE inj; --',
+      "\\' OR ''='",
+      "x\\",
+      "x\\'",
+    ];
+    const batch: Reading[] = attacks.map((id, i) => ({
+      building: id,
+      space: "d",
+      sensor: id,
+      quantity: "co2",
+      t: t0,
+      v: i,
+    }));
+    batch.push({ building: "b1", space: "d", sensor: "s", quantity: "co2", t: t0, v: 99 });
+    await store.write(batch);
+    for (const [i, id] of attacks.entries()) {
+      const filter = { building: id, quantity: "co2" as const, from: 0, to: t0 + 1 };
+      expect(await store.readRaw(filter)).toEqual([batch[i]]);
+      expect(await store.readRaw({ ...filter, sensor: `${id}' OR sensor='s` })).toEqual([]);
+    }
+    expect(await store.count({ building: "b1", quantity: "co2", from: 0, to: t0 + 1 })).toBe(1);
+    const [dbs] = await admin.query("SHOW DATABASES");
+    expect(dbs?.series?.[0]?.values.flat()).toContain("inj");
+    await store.close();
+  });
+});
+
+describe("partial writes", () => {
+  it("rejects exactly the points of a conflicting field type and stores the rest", async () => {
+    const store = createInfluxTelemetryStore({
+      url: influxd.url,
+      database: "partial",
+      createDatabase: true,
+      rawRetention: "INF",
+      batchSize: 7,
+    });
+    await store.connect();
+    // A string `value` arrives first in humidity: floats there now conflict in that shard.
+    await admin.write(`humidity,building=b1,sensor=bad,space=d value="oops" ${t0}`, {
+      db: "partial",
+      precision: "ms",
+    });
+    const batch: Reading[] = [];
+    for (let i = 0; i < 40; i++) {
+      const quantity = i % 9 === 4 ? "humidity" : "temperature";
+      batch.push({ building: "b1", space: "d", sensor: `s${i}`, quantity, t: t0 + i, v: i });
+    }
+    const result = await store.write(batch);
+    const conflicting = batch.filter((r) => r.quantity === "humidity");
+    expect(result.rejected.map((r) => r.reading)).toEqual(conflicting);
+    for (const r of result.rejected) expect(r.reason).toMatch(/field type conflict/);
+    expect(result.written).toBe(40 - conflicting.length);
+    expect(await store.count({ building: "b1", quantity: "temperature", from: 0, to: t0 + 100 })).toBe(
+      40 - conflicting.length,
+    );
+    await store.close();
+  });
+
+  it("rejects points beyond the retention policy and stores the recent ones", async () => {
+    const store = createInfluxTelemetryStore({
+      url: influxd.url,
+      database: "retention",
+      createDatabase: true,
+      rawRetention: "24h",
+    });
+    await store.connect();
+    const now = Date.now();
+    const old = {
+      building: "b1",
+      space: "d",
+      sensor: "s",
+      quantity: "co2" as const,
+      t: now - 3 * 86_400_000,
+      v: 400,
+    };
+    const fresh = { ...old, t: now - 60_000, v: 410 };
+    const result = await store.write([old, fresh]);
+    expect(result.rejected).toEqual([{ reading: old, reason: expect.stringMatching(/retention/) }]);
+    expect(await store.readRaw({ building: "b1", quantity: "co2", from: 0, to: now })).toEqual([fresh]);
+    await store.close();
+  });
+});
+
+describe("authentication", () => {
+  const open = (auth: Record<string, unknown>) =>
+    createInfluxTelemetryStore({ url: secured.url, database: "authdb", createDatabase: true, ...auth });
+
+  it("works with username/password, as Basic or as u/p parameters", async () => {
+    for (const credentialsInQuery of [false, true]) {
+      const store = open({ ...ADMIN, credentialsInQuery });
+      await store.connect();
+      const r: Reading = { building: "b", space: "d", sensor: "s", quantity: "co2", t: Date.now(), v: 1 };
+      expect(await store.write([r])).toEqual({ written: 1, rejected: [] });
+      await store.close();
+    }
+  });
+
+  it("refuses a wrong password with a typed, non-retryable error", async () => {
+    const store = open({ username: ADMIN.username, password: "wrong" });
+    const error = await store.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InfluxError);
+    expect((error as InfluxError).code).toBe("influx_unauthorized");
+    expect((error as InfluxError).retryable).toBe(false);
+    expect((error as InfluxError).message).not.toContain("wrong");
+  });
+
+  it("sends a token as `Authorization: Token …`; influxd 1.6 predates it and says unauthorized", async () => {
+    const store = open({ token: `${ADMIN.username}:${ADMIN.password}` });
+    await expect(store.connect()).rejects.toMatchObject({ code: "influx_unauthorized" });
+    // What goes on the wire, seen by a plain HTTP listener (1.8+, 2.x and 3.x accept this header).
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createInfluxClient({ url, auth: { kind: "token", token: "tok-123" }, timeoutMs: 5000 });
+    await client.ping();
+    await new Promise((resolve) => server.close(resolve));
+    expect(seen).toEqual(["Token tok-123"]);
+  });
+});
+
+describe("error classification against the server", () => {
+  it("names a missing database, an unreachable server and a bad query", async () => {
+    const client = createInfluxClient({ url: influxd.url, auth: { kind: "none" }, timeoutMs: 5000 });
+    await expect(client.write("m value=1 1", { db: "nope", precision: "ms" })).rejects.toMatchObject({
+      code: "influx_database_not_found",
+      retryable: false,
+    });
+    await expect(client.query("SELEKT 1")).rejects.toMatchObject({ code: "influx_query_error" });
+    const down = createInfluxClient({ url: "http://127.0.0.1:1", auth: { kind: "none" }, timeoutMs: 5000 });
+    await expect(down.ping()).rejects.toMatchObject({ code: "influx_unreachable", retryable: true });
+  });
+
+  it("survives a restart of influxd with the data kept", async () => {
+    const store = createInfluxTelemetryStore({
+      url: influxd.url,
+      database: "restart",
+      createDatabase: true,
+      rawRetention: "INF",
+    });
+    await store.connect();
+    const r: Reading = { building: "b", space: "d", sensor: "s", quantity: "co2", t: t0, v: 1 };
+    await store.write([r]);
+    await influxd.restart();
+    expect(await store.readRaw({ building: "b", quantity: "co2", from: 0, to: t0 + 1 })).toEqual([r]);
+    await store.close();
+  });
+});
