@@ -1,0 +1,116 @@
+// `start` (npm start): the whole pipeline in one process for a laptop or a small site: the
+// embedded MQTT broker with ingest in its publish hook, the writer, the API and a live
+// simulator, on SQLite files in DATA_DIR.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { buildApp } from "../../api/app.ts";
+import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
+import { SiteRegistry } from "../../model/registry.ts";
+import { runLive } from "../../simulators/publisher.ts";
+import type { Config } from "../config.ts";
+import { type IngestCore, openIngestCore } from "../ingest-core.ts";
+import { tcpProbe } from "../probes.ts";
+import { closeStores, createLogger, loadSite, onShutdown, openStores, type Stores } from "../wiring.ts";
+
+export interface EmbeddedStack {
+  registry: SiteRegistry;
+  stores: Stores;
+  core: IngestCore;
+  app: FastifyInstance;
+  mqttUrl: string;
+  apiUrl: string;
+  /** Stops the simulator and the broker, drains the journal into the store, closes the rest. */
+  stop(): Promise<void>;
+}
+
+/** Starts every part of the embedded mode; `start` adds the banner and signal handling. */
+export async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedStack> {
+  const site = loadSite(config);
+  const registry = new SiteRegistry(site);
+  const stores = await openStores(config);
+  const core = await openIngestCore(config, registry, stores, logger);
+  const broker = createEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, { pipeline: core.pipeline, logger });
+  await broker.listen();
+
+  const app = await buildApp(
+    {
+      registry,
+      store: stores.telemetry,
+      deadLetters: stores.deadLetters,
+      readiness: [
+        { name: "store", check: () => stores.telemetry.ping() },
+        { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
+      ],
+    },
+    { logger },
+  );
+  const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+
+  const simulation = new AbortController();
+  const simulator = config.SIMULATE
+    ? runLive({
+        url: broker.url,
+        clientId: "charge-guard-simulator",
+        site,
+        seed: config.SITE_SEED,
+        intervalS: config.SIMULATE_INTERVAL_S,
+        signal: simulation.signal,
+        quiet: true,
+        logger,
+      }).catch((error: unknown) => logger.error({ err: error }, "simulator stopped"))
+    : Promise.resolve();
+
+  return {
+    registry,
+    stores,
+    core,
+    app,
+    mqttUrl: broker.url,
+    apiUrl,
+    async stop() {
+      simulation.abort();
+      await simulator;
+      await broker.close();
+      await core.close();
+      await app.close();
+      await closeStores(stores);
+    },
+  };
+}
+
+export async function start(config: Config): Promise<void> {
+  const logger = createLogger(config, "charge-guard");
+  const stack = await startEmbedded(config, logger);
+  printBanner({ config, registry: stack.registry, mqttUrl: stack.mqttUrl, apiUrl: stack.apiUrl });
+  onShutdown(logger, () => stack.stop());
+}
+
+function printBanner(o: { config: Config; registry: SiteRegistry; mqttUrl: string; apiUrl: string }): void {
+  const { config, registry, mqttUrl, apiUrl } = o;
+  const building = registry.buildings[0]!;
+  const dwelling = building.dwellings[0];
+  const space = dwelling?.id ?? "common";
+  const sensor = (dwelling?.sensors ?? building.common.sensors).find((s) => s.quantity === "temperature") ??
+    (dwelling?.sensors ?? building.common.sensors)[0];
+  const dwellings = registry.buildings.reduce((n, b) => n + b.dwellings.length, 0);
+  const example = sensor
+    ? `mosquitto_pub -h ${config.MQTT_HOST} -p ${new URL(mqttUrl).port} -q 1 -t 'telemetry/${building.id}/${space}/${sensor.id}' -m '{"v": 19.5}'`
+    : "";
+  const lines = [
+    "",
+    `Garde-charges is running: site "${registry.site.name}", ${registry.buildings.length} buildings, ${dwellings} dwellings, ${registry.sensorCount} sensors.`,
+    `  MQTT broker   ${mqttUrl}   topics telemetry/{building}/{space}/{sensor}`,
+    `  API           ${apiUrl}`,
+    `  API docs      ${apiUrl}/docs`,
+    `  Data folder   ${config.DATA_DIR}`,
+    `  Simulator     ${config.SIMULATE ? `live, every ${config.SIMULATE_INTERVAL_S} s` : "off (SIMULATE=false)"}`,
+    "",
+    "Publish a first reading and read it back:",
+    `  ${example}`,
+    `  curl '${apiUrl}/buildings/${encodeURIComponent(building.id)}/latest?space=${encodeURIComponent(space)}'`,
+    "",
+    "Stop with Ctrl+C.",
+    "",
+  ];
+  process.stderr.write(lines.join("\n"));
+}

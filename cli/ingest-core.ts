@@ -1,0 +1,56 @@
+// Assembles ingest's core from the configuration: journal, writer and pipeline. The broker side
+// (embedded aedes or an external broker's subscriber) is added by the command.
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { createJournal, type Journal } from "../ingest/journal.ts";
+import { type IngestLimits, ingestLimitsSchema } from "../ingest/limits.ts";
+import { createIngestMetrics, type IngestMetrics } from "../ingest/metrics.ts";
+import { createIngestPipeline, type IngestPipeline } from "../ingest/pipeline.ts";
+import { createJournalWriter, type JournalWriter } from "../ingest/writer.ts";
+import type { SiteRegistry } from "../model/registry.ts";
+import type { Config } from "./config.ts";
+import type { Stores } from "./wiring.ts";
+
+export interface IngestCore {
+  journal: Journal;
+  writer: JournalWriter;
+  pipeline: IngestPipeline;
+  metrics: IngestMetrics;
+  /** Drains what the journal holds into the stores, then closes the journal. */
+  close(): Promise<void>;
+}
+
+export function limitsFrom(config: Config): IngestLimits {
+  return ingestLimitsSchema.parse({
+    maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES,
+    maxReadingsPerMessage: config.INGEST_MAX_READINGS_PER_MESSAGE,
+    maxFutureSkewMs: config.INGEST_MAX_FUTURE_SKEW_S * 1000,
+    maxPastAgeMs: config.INGEST_MAX_PAST_AGE_DAYS * 86_400_000,
+  });
+}
+
+export async function openIngestCore(config: Config, registry: SiteRegistry, stores: Stores, logger: Logger): Promise<IngestCore> {
+  const metrics = createIngestMetrics();
+  const segmentBytes = Math.min(16 * 1024 * 1024, Math.floor(config.JOURNAL_MAX_BYTES / 4));
+  const journal = createJournal(
+    { dir: join(config.DATA_DIR, "journal"), maxBytes: config.JOURNAL_MAX_BYTES, segmentBytes },
+    { logger, metrics },
+  );
+  await journal.open();
+  const writer = createJournalWriter(
+    {},
+    { journal, store: stores.telemetry, deadLetters: stores.deadLetters, logger, metrics },
+  );
+  writer.start();
+  const pipeline = createIngestPipeline({ registry, limits: limitsFrom(config), journal, metrics, logger });
+  return {
+    journal,
+    writer,
+    pipeline,
+    metrics,
+    async close() {
+      await writer.close();
+      await journal.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Entry point: parses the command line, loads the configuration, runs one command.
+import { Command, Option } from "commander";
+import { CONFIG_KEYS, ConfigError, type Config, configTable, loadConfig } from "./config.ts";
+
+const flagOf = (key: string) => `--${key.toLowerCase().replaceAll("_", "-")}`;
+const optionName = (key: string) => key.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Every configuration variable is also a flag: API_PORT → --api-port. */
+function withConfigFlags(command: Command): Command {
+  for (const row of configTable()) {
+    command.addOption(new Option(`${flagOf(row.name)} <value>`, `${row.description} (env ${row.name})`).hideHelp());
+  }
+  return command.addHelpText(
+    "after",
+    "\nEvery configuration variable of the README's table is also a flag: API_PORT=4000 or --api-port 4000.",
+  );
+}
+
+function configFrom(options: Record<string, unknown>): Config {
+  const overrides: Record<string, string | undefined> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = options[optionName(key)];
+    if (typeof value === "string") overrides[key] = value;
+  }
+  return loadConfig(process.env, overrides);
+}
+
+async function run(action: (config: Config, options: Record<string, unknown>) => Promise<void>, options: Record<string, unknown>) {
+  try {
+    await action(configFrom(options), options);
+  } catch (error) {
+    if (error instanceof ConfigError || (error as { code?: string }).code === "SITE_INVALID") {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const program = new Command()
+  .name("charge-guard")
+  .description("Telemetry for social-housing buildings, with a guard on tenants' charges.")
+  .showHelpAfterError();
+
+withConfigFlags(
+  program
+    .command("start")
+    .description("Everything in one process: MQTT broker, ingest, API and a live simulator, on SQLite files in DATA_DIR"),
+).action(async (options) => run((await import("./commands/start.ts")).start, options));
+
+withConfigFlags(
+  program.command("ingest").description("Ingest only: subscribe to MQTT_URL and store readings in the configured store"),
+).action(async (options) => run((await import("./commands/ingest.ts")).ingest, options));
+
+withConfigFlags(program.command("api").description("The HTTP API only, reading the configured store")).action(
+  async (options) => run((await import("./commands/api.ts")).api, options),
+);
+
+withConfigFlags(
+  program
+    .command("simulate")
+    .description("Publish simulated readings to MQTT_URL: live, or a backfill of a past period")
+    .option("--live", "publish current values every SIMULATE_INTERVAL_S seconds (default when no --from)")
+    .option("--from <date>", "backfill: first day (YYYY-MM-DD, Europe/Paris)")
+    .option("--to <date>", "backfill: day after the last one (default: today)")
+    .option("--step <minutes>", "backfill: minutes between readings", "15")
+    .option("--scenario <file>", "devices installed with known effects (YAML)")
+    .option("--quiet", "no progress bar"),
+).action(async (options) => run((await import("./commands/simulate.ts")).simulate, options));
+
+await program.parseAsync(process.argv);

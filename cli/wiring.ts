@@ -1,0 +1,86 @@
+// The one place parts are assembled from the configuration: logger, site, stores, shutdown.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Logger, pino } from "pino";
+import { SiteRegistry } from "../model/registry.ts";
+import type { Site } from "../model/site.ts";
+import { loadSiteFile } from "../model/site-file.ts";
+import { generateSite } from "../simulators/site-generator.ts";
+import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
+import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store.ts";
+import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
+import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
+import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
+import type { TelemetryStore } from "../storage/telemetry-store.ts";
+import type { Config } from "./config.ts";
+
+export function createLogger(config: Config, name: string): Logger {
+  return pino({ name, level: config.LOG_LEVEL });
+}
+
+export function loadSite(config: Config): Site {
+  if (config.SITE_FILE) return loadSiteFile(config.SITE_FILE);
+  return generateSite({ seed: config.SITE_SEED, buildings: config.SITE_BUILDINGS, dwellingsPerBuilding: config.SITE_DWELLINGS });
+}
+
+export function loadRegistry(config: Config): SiteRegistry {
+  return new SiteRegistry(loadSite(config));
+}
+
+export interface Stores {
+  telemetry: TelemetryStore;
+  deadLetters: DeadLetterStore;
+}
+
+export async function openStores(config: Config): Promise<Stores> {
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  let stores: Stores;
+  if (config.STORE === "influx") {
+    const influx = {
+      url: config.INFLUX_URL,
+      database: config.INFLUX_DATABASE,
+      retentionPolicy: config.INFLUX_RETENTION_POLICY,
+      username: config.INFLUX_USERNAME,
+      password: config.INFLUX_PASSWORD,
+      token: config.INFLUX_TOKEN,
+      createDatabase: config.INFLUX_CREATE_DATABASE,
+    };
+    stores = { telemetry: createInfluxTelemetryStore(influx), deadLetters: createInfluxDeadLetterStore(influx) };
+  } else {
+    stores = {
+      telemetry: createSqliteTelemetryStore({ path: config.SQLITE_PATH }),
+      deadLetters: createSqliteDeadLetterStore({ path: join(config.DATA_DIR, "dead-letters.db") }),
+    };
+  }
+  await stores.telemetry.connect();
+  await stores.deadLetters.connect();
+  return stores;
+}
+
+export async function closeStores(stores: Stores): Promise<void> {
+  await Promise.allSettled([stores.telemetry.close(), stores.deadLetters.close()]);
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    stop().then(
+      () => {
+        logger.info("stopped cleanly");
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", handler);
+  process.once("SIGINT", handler);
+}

@@ -1,0 +1,81 @@
+// Prometheus exposition of ingest's counters (prom-client). The hot path only increments plain
+// numbers (metrics.ts); this module turns them into metrics when Prometheus scrapes.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { REJECTION_REASONS } from "../model/dead-letter.ts";
+import type { IngestMetrics } from "./metrics.ts";
+
+export interface IngestGaugeSources {
+  /** Bytes held by the journal (the spool). */
+  spoolBytes(): number;
+  /** Journal entries not yet confirmed by the store. */
+  spoolEntries(): number;
+  /** 1 when connected to the broker (or the embedded broker listens), else 0. */
+  brokerConnected(): boolean;
+}
+
+/** A counter that follows a total kept elsewhere: each scrape adds what it grew by. */
+function followingCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  let seen = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      if (now > seen) this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
+
+export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGaugeSources): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  followingCounter(registry, "ingest_messages_total", "MQTT messages handed to ingest", () => metrics.messages);
+  followingCounter(registry, "ingest_messages_refused_total", "Messages not acknowledged: journal full or failing", () => metrics.messagesRefused);
+  followingCounter(registry, "ingest_readings_received_total", "Readings accepted into the journal", () => metrics.readingsAccepted);
+  followingCounter(registry, "ingest_readings_stored_total", "Readings the store confirmed", () => metrics.readingsStored);
+  followingCounter(registry, "ingest_store_batches_total", "Batches written to the store", () => metrics.storeBatches);
+  followingCounter(registry, "ingest_store_retries_total", "Store writes retried after a failure", () => metrics.storeRetries);
+  followingCounter(registry, "ingest_journal_corrupt_records_total", "Torn or corrupt journal records skipped", () => metrics.journalCorruptRecords);
+  const seen = new Map<string, number>();
+  new Counter({
+    name: "ingest_readings_rejected_total",
+    help: "Readings refused, by reason (each is a dead letter)",
+    labelNames: ["reason"],
+    registers: [registry],
+    collect() {
+      for (const reason of REJECTION_REASONS) {
+        const now = metrics.deadLetters[reason] ?? 0;
+        const before = seen.get(reason) ?? 0;
+        this.inc({ reason }, Math.max(0, now - before));
+        seen.set(reason, now);
+      }
+    },
+  });
+  new Gauge({
+    name: "ingest_spool_bytes",
+    help: "Bytes held by the journal, waiting for or confirmed by the store",
+    registers: [registry],
+    collect() {
+      this.set(gauges.spoolBytes());
+    },
+  });
+  new Gauge({
+    name: "ingest_spool_entries",
+    help: "Journal entries (messages) not yet written to the store",
+    registers: [registry],
+    collect() {
+      this.set(gauges.spoolEntries());
+    },
+  });
+  new Gauge({
+    name: "ingest_mqtt_connected",
+    help: "1 when ingest is connected to its MQTT broker",
+    registers: [registry],
+    collect() {
+      this.set(gauges.brokerConnected() ? 1 : 0);
+    },
+  });
+  return registry;
+}
