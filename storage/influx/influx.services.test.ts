@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import { type RunningInfluxd, startInfluxd } from "../../test/services/influxd.ts";
 import { createInfluxClient, type InfluxClient, InfluxError } from "./client.ts";
+import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { quoteIdent, quoteString } from "./influxql.ts";
 import { encodePoint, encodeTagValue } from "./line-protocol.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
@@ -232,6 +233,61 @@ describe("error classification against the server", () => {
     await store.write([r]);
     await influxd.restart();
     expect(await store.readRaw({ building: "b", quantity: "co2", from: 0, to: t0 + 1 })).toEqual([r]);
+    await store.close();
+  });
+});
+
+describe("daily rollups", () => {
+  it("keep per-sensor Paris days in the rollup policy, consumption by the shared rule", async () => {
+    const options = {
+      url: influxd.url,
+      database: "rollup",
+      createDatabase: true,
+      rawRetention: "INF",
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    await store.connect();
+    const H = 3_600_000;
+    const meter = (sensor: string, t: number, v: number): Reading => ({
+      building: "b,1",
+      space: "d\\",
+      sensor,
+      quantity: "heating_energy",
+      t,
+      v,
+    });
+    const day = Date.parse("2024-03-30T23:00:00Z"); // 31 March 2024 in Paris, 23 hours long
+    await store.write([
+      meter("m", day - H, 100),
+      meter("m", day + 2 * H, 104),
+      meter("m", day + 20 * H, 3), // reset: counts 3
+      meter("m", day + 23 * H, 10), // 1 April in Paris
+      { ...meter("t", day + H, 18.5), quantity: "temperature" },
+      { ...meter("t", day + 22 * H, 20.5), quantity: "temperature" },
+    ]);
+    const rollup = createInfluxDailyRollup(options);
+    expect(await rollup.run(day, day + 23 * H + 1)).toBe(3);
+    const [energy, temperature] = await admin.query(
+      'SELECT "consumption", "count", "last" FROM "forever"."heating_energy" GROUP BY "space"; SELECT "mean", "min", "max" FROM "forever"."temperature"',
+      { db: "rollup" },
+    );
+    expect(energy?.series?.[0]?.tags).toEqual({ space: encodeTagValue("d\\") });
+    expect(energy?.series?.[0]?.values).toEqual([
+      [day, 7, 2, 3],
+      [day + 23 * H, 7, 1, 10],
+    ]);
+    expect(temperature?.series?.[0]?.values).toEqual([[day, 19.5, 18.5, 20.5]]);
+    const shared = await store.consumption({
+      building: "b,1",
+      quantity: "heating_energy",
+      from: day,
+      to: day + 24 * H,
+      every: "1d",
+    });
+    expect(shared).toEqual([
+      { start: day, value: 7 },
+      { start: day + 23 * H, value: 7 },
+    ]);
     await store.close();
   });
 });

@@ -24,6 +24,8 @@ export const influxOptionsSchema = z
     createDatabase: z.boolean().default(false),
     /** How long raw points are kept, applied when createDatabase is set. */
     rawRetention: duration.default("400d"),
+    /** Where daily rollups are kept, beyond the raw retention (created with DURATION INF). */
+    rollupRetentionPolicy: z.string().min(1).default("forever"),
     /** Points per /write request; larger writes are split. */
     batchSize: z.number().int().min(1).max(100_000).default(5000),
     timeoutMs: z.number().int().positive().default(30_000),
@@ -86,5 +88,11 @@ export async function ensureDatabase(client: InfluxClient, config: InfluxConfig)
   } catch (error) {
     if (!(error instanceof InfluxError && /already exists/.test(error.message))) throw error;
     await client.query(`ALTER RETENTION POLICY ${rp} ON ${db} DURATION ${config.rawRetention}${makeDefault}`);
+  }
+  const rollups = quoteIdent(config.rollupRetentionPolicy);
+  try {
+    await client.query(`CREATE RETENTION POLICY ${rollups} ON ${db} DURATION INF REPLICATION 1`);
+  } catch (error) {
+    if (!(error instanceof InfluxError && /already exists/.test(error.message))) throw error;
   }
 }
