@@ -7,15 +7,19 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { Logger } from "pino";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
+import type { DecisionStore } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { installProblemHandlers } from "./problem.ts";
 import { buildingRoutes } from "./routes/buildings.ts";
 import { opsRoutes, type ReadinessCheck } from "./routes/ops.ts";
+import { proposalRoutes } from "./routes/proposals.ts";
 
 export interface ApiDependencies {
   registry: SiteRegistry;
   store: TelemetryStore;
   deadLetters: DeadLetterStore;
+  /** Proposals and verdicts; without it the /proposals and /verdicts routes are not mounted. */
+  decisions?: DecisionStore;
   /** Each dependency /readyz checks, e.g. the store and the MQTT broker. */
   readiness: ReadinessCheck[];
 }
@@ -53,5 +57,6 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
 
   await app.register(opsRoutes, deps);
   await app.register(buildingRoutes, deps);
+  await app.register(proposalRoutes, deps);
   return app;
 }
