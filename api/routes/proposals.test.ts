@@ -1,0 +1,214 @@
+// The proposal and verdict routes through app.inject, on real SQLite stores holding a simulated
+// pilot: every route, its problems (404, 400) as application/problem+json, and the OpenAPI.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  gadgetProposal,
+  pilotGroups,
+  pilotScenario,
+  pilotSite,
+  valvesProposal,
+  writeThreeADay,
+} from "../../guard/test/pilot-site.ts";
+import { SiteRegistry } from "../../model/registry.ts";
+import { SiteSimulation } from "../../simulators/site-simulation.ts";
+import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
+import type { DecisionStore } from "../../storage/decision-store.ts";
+import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
+import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
+import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { buildApp } from "../app.ts";
+
+const SEED = 7;
+const INSTALL = "2025-10-01";
+const site = pilotSite(SEED, 30);
+const groups = pilotGroups(site);
+const valves = valvesProposal(groups, INSTALL, 30);
+const gadget = gadgetProposal(groups, INSTALL, 30);
+
+const folder = mkdtempSync(join(tmpdir(), "api-proposals-"));
+let telemetry: TelemetryStore;
+let deadLetters: DeadLetterStore;
+let decisions: DecisionStore;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
+  deadLetters = createSqliteDeadLetterStore({ path: join(folder, "dead-letters.db") });
+  decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
+  await Promise.all([telemetry.connect(), deadLetters.connect(), decisions.connect()]);
+  const sim = new SiteSimulation({ site, seed: SEED, scenario: pilotScenario(groups, INSTALL) });
+  await writeThreeADay(telemetry, sim, { from: "2024-09-28", to: "2026-04-01" });
+  app = await buildApp(
+    { registry: new SiteRegistry(site), store: telemetry, deadLetters, decisions, readiness: [] },
+    { logger: pino({ level: "silent" }) },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await app.close();
+  await Promise.all([telemetry.close(), deadLetters.close(), decisions.close()]);
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  status: number,
+) {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  const body = res.json() as { status: number; detail: string };
+  expect(body.status).toBe(status);
+  return body;
+}
+
+describe("proposal routes", () => {
+  it("POST /proposals saves a proposal (201), the same again is 200, another content under its id 400", async () => {
+    const first = await app.inject({ method: "POST", url: "/proposals", payload: valves });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({
+      proposal: { id: valves.id },
+      buildings: ["b01"],
+      latestVerdict: null,
+    });
+    const again = await app.inject({ method: "POST", url: "/proposals", payload: valves });
+    expect(again.statusCode).toBe(200);
+    const changed = await app.inject({
+      method: "POST",
+      url: "/proposals",
+      payload: { ...valves, households: 31 },
+    });
+    expect(expectProblem(changed, 400)).toMatchObject({ reason: "proposal_conflict" });
+  });
+
+  it("POST /proposals refuses extra fields, rule breaches, unknown dwellings and bad JSON", async () => {
+    expectProblem(
+      await app.inject({ method: "POST", url: "/proposals", payload: { ...gadget, extra: 1 } }),
+      400,
+    );
+    const onCharges = structuredClone(gadget);
+    onCharges.costLines[0] = { ...onCharges.costLines[0]!, payer: "tenant_charges", heading: "II" } as never;
+    const breach = expectProblem(
+      await app.inject({ method: "POST", url: "/proposals", payload: onCharges }),
+      400,
+    );
+    expect(breach.detail).toMatch(/improvements/);
+    const elsewhere = {
+      ...gadget,
+      id: "elsewhere",
+      pilot: { ...gadget.pilot, control: ["no-such-flat"] },
+    };
+    const unknown = expectProblem(
+      await app.inject({ method: "POST", url: "/proposals", payload: elsewhere }),
+      400,
+    );
+    expect(unknown).toMatchObject({ reason: "unknown_space" });
+    const bad = await app.inject({
+      method: "POST",
+      url: "/proposals",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expectProblem(bad, 400);
+    expect((await app.inject({ url: "/proposals/elsewhere" })).statusCode).toBe(404);
+  });
+
+  it("GET /proposals lists them, by building", async () => {
+    await app.inject({ method: "POST", url: "/proposals", payload: gadget });
+    const all = await app.inject({ url: "/proposals" });
+    expect(all.statusCode).toBe(200);
+    expect(all.json().proposals.map((p: { proposal: { id: string } }) => p.proposal.id)).toEqual([
+      valves.id,
+      gadget.id,
+    ]);
+    expect((await app.inject({ url: "/proposals?building=b01" })).json().proposals).toHaveLength(2);
+    expect((await app.inject({ url: "/proposals?building=b99" })).json().proposals).toEqual([]);
+  });
+
+  it("GET /proposals/{id} gives one, 404 for an unknown id", async () => {
+    const res = await app.inject({ url: `/proposals/${valves.id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().proposal).toEqual(valves);
+    expectProblem(await app.inject({ url: "/proposals/nope" }), 404);
+  });
+
+  it("POST /proposals/{id}/evaluations runs the guard now (201) and returns the recorded verdict on the same inputs (200)", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: `/proposals/${valves.id}/evaluations`,
+      payload: { to: "2026-04-01" },
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({
+      proposalId: valves.id,
+      buildings: ["b01"],
+      source: "evaluation",
+      window: { from: "2024-10-01", to: "2026-04-01" },
+      verdict: { decision: "approve", rule: "benefit_lower_bound_above_cost" },
+    });
+    expect(body.verdict.explanation.fr).toMatch(/accepte/);
+    const again = await app.inject({
+      method: "POST",
+      url: `/proposals/${valves.id}/evaluations`,
+      payload: { to: "2026-04-01" },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(body.id);
+    const rejected = await app.inject({
+      method: "POST",
+      url: `/proposals/${gadget.id}/evaluations`,
+      payload: { to: "2026-04-01" },
+    });
+    expect(rejected.statusCode).toBe(201);
+    expect(rejected.json().verdict.decision).toBe("reject");
+    expect((await app.inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({
+      id: body.id,
+      decision: "approve",
+    });
+  });
+
+  it("POST /proposals/{id}/evaluations: 404 unknown proposal, 400 for extra fields or a bad window", async () => {
+    expectProblem(await app.inject({ method: "POST", url: "/proposals/nope/evaluations", payload: {} }), 404);
+    const url = `/proposals/${valves.id}/evaluations`;
+    expectProblem(await app.inject({ method: "POST", url, payload: { to: "2026-04-01", by: "me" } }), 400);
+    expectProblem(await app.inject({ method: "POST", url, payload: { to: "2026-31-01" } }), 400);
+    const reversed = expectProblem(
+      await app.inject({ method: "POST", url, payload: { from: "2026-04-01", to: "2026-01-01" } }),
+      400,
+    );
+    expect(reversed).toMatchObject({ reason: "invalid_window" });
+  });
+
+  it("GET /proposals/{id}/verdicts and GET /verdicts/{id}", async () => {
+    const list = await app.inject({ url: `/proposals/${valves.id}/verdicts` });
+    expect(list.statusCode).toBe(200);
+    const verdicts = list.json().verdicts;
+    expect(verdicts).toHaveLength(1);
+    const one = await app.inject({ url: `/verdicts/${verdicts[0].id}` });
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toEqual(verdicts[0]);
+    expect(one.json().verdict.inputs.evidenceHash).toMatch(/^[0-9a-f]{64}$/);
+    expectProblem(await app.inject({ url: "/proposals/nope/verdicts" }), 404);
+    expectProblem(await app.inject({ url: "/verdicts/999999" }), 404);
+    expectProblem(await app.inject({ url: "/verdicts/abc" }), 400);
+  });
+
+  it("documents the routes in the OpenAPI", async () => {
+    const doc = (await app.inject({ url: "/docs/json" })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/proposals",
+        "/proposals/{id}",
+        "/proposals/{id}/evaluations",
+        "/proposals/{id}/verdicts",
+        "/verdicts/{id}",
+      ]),
+    );
+  });
+});

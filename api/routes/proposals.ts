@@ -1,0 +1,236 @@
+// Proposals and verdicts as housing boards use them: submit a proposal, evaluate it now from
+// stored telemetry, read its verdicts with their whole evidence. Every record keeps its
+// building ids, so a per-building scope check can be added to each route.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { GuardServiceError } from "../../guard/errors.ts";
+import { pilotSpaces } from "../../guard/evidence.ts";
+import { createGuardService } from "../../guard/service.ts";
+import type { Policy } from "../../model/policy.ts";
+import { proposalSchema } from "../../model/proposal.ts";
+import type { SiteRegistry } from "../../model/registry.ts";
+import { verdictSchema } from "../../model/verdict.ts";
+import { GuardError } from "../../rules/errors.ts";
+import {
+  type DecisionStore,
+  DecisionStoreError,
+  evidenceWindowSchema,
+  type StoredProposal,
+  type VerdictRecord,
+  verdictSourceSchema,
+} from "../../storage/decision-store.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { ApiError } from "../problem.ts";
+
+const proposalParams = z.object({ id: z.string().min(1).max(64) });
+const verdictParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+const verdictSummary = z.object({
+  id: z.number().int(),
+  source: verdictSourceSchema,
+  decision: verdictSchema.shape.decision,
+  rule: verdictSchema.shape.rule,
+  decidedAt: z.iso.datetime(),
+});
+
+const proposalOut = z.object({
+  proposal: proposalSchema,
+  buildings: z.array(z.string()),
+  savedAt: z.iso.datetime(),
+  latestVerdict: verdictSummary.nullable(),
+});
+
+const verdictOut = z.object({
+  id: z.number().int(),
+  proposalId: z.string(),
+  /** The proposal's buildings, for a scope check. */
+  buildings: z.array(z.string()),
+  source: verdictSourceSchema,
+  window: evidenceWindowSchema,
+  recordedAt: z.iso.datetime(),
+  verdict: verdictSchema,
+});
+
+const evaluationBody = z
+  .object({
+    from: z.iso
+      .date()
+      .optional()
+      .meta({ description: "First Paris day of evidence (default: a year before installation)" }),
+    to: z.iso.date().optional().meta({ description: "Day after the last one (default: today)" }),
+  })
+  .strict();
+
+const summary = (r: VerdictRecord) => ({
+  id: r.id,
+  source: r.source,
+  decision: r.verdict.decision,
+  rule: r.verdict.rule,
+  decidedAt: r.verdict.decidedAt,
+});
+
+const recordOut = (r: VerdictRecord) => ({
+  ...r,
+  buildings: [...r.verdict.inputs.proposal.buildings].sort(),
+});
+
+/** What a caller can fix becomes a 400 with the guard's message; the rest is an internal error. */
+function asProblem(error: unknown): unknown {
+  if (error instanceof GuardServiceError) {
+    if (error.code === "proposal_not_found") return new ApiError("NOT_FOUND", "No such proposal.");
+    return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
+  }
+  if (
+    error instanceof DecisionStoreError &&
+    (error.code === "proposal_conflict" || error.code === "invalid_record")
+  ) {
+    return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
+  }
+  if (error instanceof GuardError) return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
+  return error;
+}
+
+export interface ProposalRouteOptions {
+  registry: SiteRegistry;
+  store: TelemetryStore;
+  /** Absent: the routes are not mounted (an app without a decision store). */
+  decisions?: DecisionStore;
+  policy?: Policy;
+}
+
+export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async (app, options) => {
+  const { registry, store, decisions, policy } = options;
+  if (!decisions) return;
+  const guard = createGuardService({
+    telemetry: store,
+    registry,
+    decisions,
+    logger: app.log as Logger,
+    policy,
+  });
+
+  const withLatest = async (stored: StoredProposal) => {
+    const latest = await decisions.latestVerdict(stored.proposal.id);
+    return { ...stored, latestVerdict: latest ? summary(latest) : null };
+  };
+
+  const findProposal = async (id: string): Promise<StoredProposal> => {
+    const stored = await decisions.getProposal(id);
+    if (!stored) throw new ApiError("NOT_FOUND", "No such proposal.");
+    return stored;
+  };
+
+  app.post(
+    "/proposals",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "Submit a proposal to the guard",
+        description:
+          "The body is a proposal as in examples/proposals/ (unknown fields are refused). Its buildings and pilot dwellings must be in the site. Proposals never change once saved: the same content again answers 200, another content under an existing id 400.",
+        body: proposalSchema,
+        response: { 200: proposalOut, 201: proposalOut },
+      },
+    },
+    async (request, reply) => {
+      const proposal = request.body;
+      try {
+        pilotSpaces(proposal, registry);
+        const existed = (await decisions.getProposal(proposal.id)) !== undefined;
+        await decisions.saveProposal(proposal);
+        reply.code(existed ? 200 : 201);
+        return withLatest(await findProposal(proposal.id));
+      } catch (error) {
+        throw asProblem(error);
+      }
+    },
+  );
+
+  app.get(
+    "/proposals",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "Every proposal, oldest first; by building with ?building=",
+        querystring: z.object({ building: z.string().min(1).max(64).optional() }),
+        response: { 200: z.object({ proposals: z.array(proposalOut) }) },
+      },
+    },
+    async (request) => {
+      const listed = await decisions.listProposals({ building: request.query.building });
+      return { proposals: await Promise.all(listed.map(withLatest)) };
+    },
+  );
+
+  app.get(
+    "/proposals/:id",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "One proposal and its latest verdict",
+        params: proposalParams,
+        response: { 200: proposalOut },
+      },
+    },
+    async (request) => withLatest(await findProposal(request.params.id)),
+  );
+
+  app.post(
+    "/proposals/:id/evaluations",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "Evaluate a proposal now from stored telemetry",
+        description:
+          "Gathers the daily evidence over Paris days [from, to), runs the guard and appends the verdict (201). Verdicts are append-only: when the very same inputs were already decided, the recorded verdict comes back with 200.",
+        params: proposalParams,
+        body: evaluationBody.optional(),
+        response: { 200: verdictOut, 201: verdictOut },
+      },
+    },
+    async (request, reply) => {
+      await findProposal(request.params.id);
+      try {
+        const { record, created } = await guard.evaluate(request.params.id, { window: request.body ?? {} });
+        reply.code(created ? 201 : 200);
+        return recordOut(record);
+      } catch (error) {
+        throw asProblem(error);
+      }
+    },
+  );
+
+  app.get(
+    "/proposals/:id/verdicts",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "Every verdict on a proposal, oldest first, board evaluations and watch re-evaluations",
+        params: proposalParams,
+        response: { 200: z.object({ verdicts: z.array(verdictOut) }) },
+      },
+    },
+    async (request) => {
+      await findProposal(request.params.id);
+      return { verdicts: (await decisions.listVerdicts(request.params.id)).map(recordOut) };
+    },
+  );
+
+  app.get(
+    "/verdicts/:id",
+    {
+      schema: {
+        tags: ["proposals"],
+        summary: "One verdict with its whole evidence",
+        params: verdictParams,
+        response: { 200: verdictOut },
+      },
+    },
+    async (request) => {
+      const record = await decisions.getVerdict(request.params.id);
+      if (!record) throw new ApiError("NOT_FOUND", "No such verdict.");
+      return recordOut(record);
+    },
+  );
+};

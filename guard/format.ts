@@ -1,0 +1,120 @@
+// A verdict as a board reads it on a terminal or on paper: the decision and the rule that
+// decided, the FR/EN explanation, the costs by payer, the measured saving with its interval,
+// and what the evidence covered.
+import { formatEuros } from "../model/money.ts";
+import type { Payer } from "../model/proposal.ts";
+import type { DecisionRule, Verdict } from "../model/verdict.ts";
+import type { Evidence } from "../rules/evidence.ts";
+import { missingShare } from "./evidence.ts";
+
+const DECISION = {
+  approve: "APPROVED / ACCEPTÉ",
+  reject: "REJECTED / REFUSÉ",
+  insufficient_evidence: "INSUFFICIENT EVIDENCE / PREUVES INSUFFISANTES",
+} as const;
+
+const RULE: Record<DecisionRule, string> = {
+  benefit_lower_bound_above_cost: "even the low end of the measured benefit exceeds what tenants would pay",
+  benefit_upper_bound_below_cost: "even the high end of the measured benefit is below what tenants would pay",
+  gadget_claims_nothing: "the device claims no measurable saving and tenants would pay for it",
+  no_cost_to_tenants: "tenants would pay nothing",
+  interval_includes_cost: "the measured benefit may be above or below the cost: more data needed",
+  contribution_not_allowed: "a tenant contribution is allowed only for qualifying works",
+  contribution_over_cap: "the tenant contribution exceeds the legal cap",
+  data_insufficient: "the readings do not meet the minimum data the policy requires",
+};
+
+const PAYER: Record<Payer, string> = {
+  tenant_charges: "tenant charges",
+  tenant_bill: "tenant's own bill",
+  tenant_contribution: "tenant contribution",
+  landlord: "landlord",
+};
+
+const eur = (cents: number) => formatEuros(cents, "en");
+const num = (x: number) =>
+  Number.isInteger(x) || Math.abs(x) >= 100 ? Math.round(x).toString() : x.toFixed(2);
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
+  const p = verdict.inputs.proposal;
+  const out: string[] = [];
+  out.push(`${p.title} (${p.id})`);
+  out.push(`Device: ${p.device.name.en} / ${p.device.name.fr}; buildings ${p.buildings.join(", ")}`);
+  out.push("");
+  out.push(`Verdict: ${DECISION[verdict.decision]}`);
+  out.push(`Deciding rule: ${verdict.rule} (${RULE[verdict.rule]})`);
+  out.push("");
+  out.push(`FR  ${verdict.explanation.fr}`);
+  out.push("");
+  out.push(`EN  ${verdict.explanation.en}`);
+  out.push("");
+
+  out.push("Cost per household per year, by payer:");
+  const c = verdict.costs;
+  const rows = [["  line", "payer", "heading", "€/year"]];
+  for (const line of c.lines) {
+    rows.push([`  ${line.label}`, PAYER[line.payer], line.heading ?? "", eur(line.centsPerDwellingPerYear)]);
+  }
+  rows.push(["  total paid by tenants (weighed)", "", "", eur(c.tenantCentsPerYear)]);
+  rows.push(["    of which charges", "", "", eur(c.tenantChargesCentsPerYear)]);
+  rows.push(["    of which own bill", "", "", eur(c.tenantBillCentsPerYear)]);
+  if (c.tenantContributionCentsPerYear > 0) {
+    rows.push(["    of which contribution", "", "", eur(c.tenantContributionCentsPerYear)]);
+  }
+  rows.push(["  paid by the landlord", "", "", eur(c.landlordCentsPerYear)]);
+  out.push(...table(rows));
+  out.push("");
+
+  const confidence = `${Math.round(verdict.confidence * 100)}%`;
+  if (verdict.claims.length === 0) {
+    out.push("Measured saving: none claimed.");
+  } else {
+    out.push(`Measured saving per household per year (${confidence} interval):`);
+    for (const claim of verdict.claims) {
+      const s = claim.savingPerDwellingPerYear;
+      const what = `  ${claim.quantity} (${claim.meter} meter, ${claim.method})`;
+      out.push(
+        s
+          ? `${what}: ${num(s.estimate)} ${claim.unit} [${num(s.lower)} to ${num(s.upper)}] at ${claim.pricePerUnit ?? "?"} €/${claim.unit}`
+          : `${what}: not measurable (${claim.problems.join(", ") || "no data"})`,
+      );
+    }
+    const b = verdict.benefitCentsPerYear;
+    out.push(`  worth to each tenant: ${eur(b.estimate)} [${eur(b.lower)} to ${eur(b.upper)}] a year`);
+    const fit = verdict.claims[0]?.fit ?? {};
+    const figures = Object.entries(fit).map(([k, v]) => `${k} ${num(v)}`);
+    if (figures.length) out.push(`  fit: ${figures.join(", ")}`);
+  }
+  if (verdict.toSettle) {
+    const t = verdict.toSettle;
+    const parts = [
+      t.moreDwellingsPerArm !== null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
+      t.moreMonths !== null ? `${t.moreMonths} more months of readings` : null,
+    ].filter(Boolean);
+    if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);
+  }
+  out.push("");
+
+  const w = verdict.window;
+  const period = (x: { from: string; to: string } | null) => (x ? `${x.from} to ${x.to}` : "none");
+  out.push(`Evidence: baseline ${period(w.baseline)}, reporting ${period(w.reporting)}`);
+  if (evidence) {
+    const first = evidence.days[0];
+    const last = evidence.days.at(-1);
+    out.push(
+      `  ${evidence.days.length} days (${first ?? "-"} to ${last ?? "-"}), ${evidence.series.length} daily series, ${Math.round(missingShare(evidence) * 100)}% of values missing`,
+    );
+  }
+  out.push(`  guard ${verdict.guardVersion}, decided ${verdict.decidedAt}, input hash ${verdict.inputHash}`);
+  return `${out.join("\n")}\n`;
+}
