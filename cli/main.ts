@@ -69,4 +69,31 @@ withConfigFlags(
     .option("--quiet", "no progress bar"),
 ).action(async (options) => run((await import("./commands/simulate.ts")).simulate, options));
 
+withConfigFlags(
+  program
+    .command("evaluate")
+    .description(
+      "Charge guard: evaluate a proposal (YAML/JSON) on stored telemetry; exit 0 approve, 3 reject, 4 insufficient evidence, 2 bad input",
+    )
+    .argument("<proposal>", "proposal file, as in examples/proposals/")
+    .option("--json", "print the verdict and its evidence as JSON")
+    .option(
+      "--from <date>",
+      "first day of evidence (YYYY-MM-DD, Europe/Paris; default: a year before the first installation)",
+    )
+    .option("--to <date>", "day after the last one (default: today)")
+    .option("--dry-run", "do not record the proposal or the verdict"),
+).action(async (file: string, options) =>
+  run((await import("./commands/evaluate.ts")).evaluate, { ...options, file }),
+);
+
+withConfigFlags(
+  program
+    .command("watch")
+    .description(
+      "Charge guard: re-evaluate every approved proposal on new data and print flags; exit 5 when flagged",
+    )
+    .option("--json", "print the outcomes as JSON"),
+).action(async (options) => run((await import("./commands/watch.ts")).watch, options));
+
 await program.parseAsync(process.argv);
