@@ -23,7 +23,7 @@ import {
   valvesProposal,
   writeThreeADay,
 } from "./test/pilot-site.ts";
-import { watchPass } from "./watch.ts";
+import { startWatch, watchPass } from "./watch.ts";
 
 const SEED = 7;
 const INSTALL = "2025-10-01";
@@ -134,5 +134,15 @@ describe("guard service on simulated telemetry", () => {
     expect(flags.map((f) => f.id)).toEqual([later[0]!.flag!.id]);
     const watchVerdict = await decisions.getVerdict(later[0]!.verdictId!);
     expect(watchVerdict).toMatchObject({ source: "watch", window: { from: "2024-10-01", to: "2027-06-01" } });
+  });
+
+  it("startWatch runs a first pass at once, and stop() waits for it", async () => {
+    const before = (await decisions.listVerdicts(valves.id)).length;
+    const stop = startWatch({ ...deps, clock: () => new Date("2027-07-01T08:00:00Z") }, { intervalMs: 3_600_000 });
+    await stop();
+    const after = await decisions.listVerdicts(valves.id);
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ source: "watch", window: { to: "2027-07-01" } });
+    expect(await decisions.listFlags({ proposalId: valves.id })).toHaveLength(2);
   });
 });
