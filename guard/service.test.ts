@@ -138,7 +138,10 @@ describe("guard service on simulated telemetry", () => {
 
   it("startWatch runs a first pass at once, and stop() waits for it", async () => {
     const before = (await decisions.listVerdicts(valves.id)).length;
-    const stop = startWatch({ ...deps, clock: () => new Date("2027-07-01T08:00:00Z") }, { intervalMs: 3_600_000 });
+    const stop = startWatch(
+      { ...deps, clock: () => new Date("2027-07-01T08:00:00Z") },
+      { intervalMs: 3_600_000 },
+    );
     await stop();
     const after = await decisions.listVerdicts(valves.id);
     expect(after).toHaveLength(before + 1);
