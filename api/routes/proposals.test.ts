@@ -167,6 +167,10 @@ describe("proposal routes", () => {
     });
     expect(rejected.statusCode).toBe(201);
     expect(rejected.json().verdict.decision).toBe("reject");
+    // No body: the default window runs to today, long after the simulated data stop.
+    const noBody = await app.inject({ method: "POST", url: `/proposals/${gadget.id}/evaluations` });
+    expect(noBody.statusCode).toBe(201);
+    expect(noBody.json().window.to).toBe(new Date().toISOString().slice(0, 10));
     expect((await app.inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({
       id: body.id,
       decision: "approve",

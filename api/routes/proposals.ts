@@ -185,7 +185,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
         description:
           "Gathers the daily evidence over Paris days [from, to), runs the guard and appends the verdict (201). Verdicts are append-only: when the very same inputs were already decided, the recorded verdict comes back with 200.",
         params: proposalParams,
-        body: evaluationBody.optional(),
+        body: evaluationBody.nullish(),
         response: { 200: verdictOut, 201: verdictOut },
       },
     },
