@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# The charge-guard image: one image for `ingest`, `api` and `simulate` (docker-compose.yml picks
+# the command). TypeScript runs through tsx, a runtime dependency, so there is no build step.
+
+# Stage 1: production dependencies. better-sqlite3 downloads a prebuilt binary when one matches;
+# the compilers are here for when none does, and stay out of the final image.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# Stage 2: the runtime, as the image's unprivileged "node" user (uid 1000).
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    DATA_DIR=/var/lib/charge-guard \
+    API_HOST=0.0.0.0 \
+    INGEST_HTTP_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+# Sources stay owned by root: the app cannot rewrite its own code. .dockerignore keeps tests,
+# benches, secrets and local data out.
+COPY . .
+# A named volume mounted here starts with this owner, so the journal and SQLite files are writable.
+RUN mkdir -p /var/lib/charge-guard && chown node:node /var/lib/charge-guard
+USER node
+VOLUME ["/var/lib/charge-guard"]
+EXPOSE 3000 9464
+# node itself (not npx, not the tsx wrapper) is the process that receives SIGTERM, so the app's
+# shutdown handler drains and closes cleanly. No HEALTHCHECK here: the endpoint depends on the
+# command (api: 3000/readyz, ingest: 9464/readyz); docker-compose.yml declares one per service.
+ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]
+CMD ["--help"]
