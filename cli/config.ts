@@ -44,6 +44,13 @@ export const configSchema = z
     INGEST_MAX_PAST_AGE_DAYS: positiveInt.default(3 * 366).describe("How old a timestamp may be"),
     SIMULATE: bool.default(true).describe("`start`: run the live simulator in the same process"),
     SIMULATE_INTERVAL_S: positiveInt.default(10).describe("Live simulator: seconds between readings"),
+    GUARD_WATCH_INTERVAL_H: positiveInt.max(24 * 366).default(24).describe("`start`: hours between re-evaluations of approved devices"),
+    AUTH_JWKS_URL: z.url().optional().describe("OIDC provider's JWKS; RS256/ES256 bearer tokens are verified against it"),
+    AUTH_ISSUER: z.string().optional().describe("Required `iss` of OIDC tokens"),
+    AUTH_AUDIENCE: z.string().optional().describe("Required `aud` of OIDC tokens"),
+    API_RATE_LIMIT: positiveInt.default(600).describe("API: requests per client address per minute before 429"),
+    API_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024).describe("API: largest request body; larger ones get 413"),
+    RETENTION_FINE_DAYS: positiveInt.max(3_660).default(31).describe("Days of finer-than-daily dwelling data kept without the occupant's consent; then daily only"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level"),
   })
   .transform((c) => ({

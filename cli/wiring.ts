@@ -7,9 +7,11 @@ import type { Site } from "../model/site.ts";
 import { loadSiteFile } from "../model/site-file.ts";
 import { generateSite } from "../simulators/site-generator.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
+import type { DecisionStore } from "../storage/decision-store.ts";
 import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
+import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import type { Config } from "./config.ts";
@@ -30,11 +32,13 @@ export function loadRegistry(config: Config): SiteRegistry {
 export interface Stores {
   telemetry: TelemetryStore;
   deadLetters: DeadLetterStore;
+  /** Proposals, verdicts and watch flags: SQLite (DATA_DIR/decisions.db) in both modes. */
+  decisions: DecisionStore;
 }
 
 export async function openStores(config: Config): Promise<Stores> {
   mkdirSync(config.DATA_DIR, { recursive: true });
-  let stores: Stores;
+  let stores: Omit<Stores, "decisions">;
   if (config.STORE === "influx") {
     const influx = {
       url: config.INFLUX_URL,
@@ -52,13 +56,15 @@ export async function openStores(config: Config): Promise<Stores> {
       deadLetters: createSqliteDeadLetterStore({ path: join(config.DATA_DIR, "dead-letters.db") }),
     };
   }
+  const decisions = createSqliteDecisionStore({ path: join(config.DATA_DIR, "decisions.db") });
   await stores.telemetry.connect();
   await stores.deadLetters.connect();
-  return stores;
+  await decisions.connect();
+  return { ...stores, decisions };
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
-  await Promise.allSettled([stores.telemetry.close(), stores.deadLetters.close()]);
+  await Promise.allSettled([stores.telemetry.close(), stores.deadLetters.close(), stores.decisions.close()]);
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */

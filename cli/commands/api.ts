@@ -12,6 +12,7 @@ export async function api(config: Config): Promise<void> {
       registry,
       store: stores.telemetry,
       deadLetters: stores.deadLetters,
+      decisions: stores.decisions,
       readiness: [{ name: "store", check: () => stores.telemetry.ping() }],
     },
     { logger },

@@ -1,7 +1,6 @@
 // `evaluate <proposal.yaml>`: the charge guard on a proposal file, from the configured store.
 // Prints the verdict in plain words (or JSON) and exits 0 approve, 3 reject, 4 insufficient
 // evidence, 2 when the proposal, the window or the site is wrong.
-import { join } from "node:path";
 import { type Logger, pino } from "pino";
 import { GuardServiceError } from "../../guard/errors.ts";
 import { formatVerdict } from "../../guard/format.ts";
@@ -9,8 +8,7 @@ import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { createGuardService } from "../../guard/service.ts";
 import type { Decision } from "../../model/verdict.ts";
 import { GuardError } from "../../rules/errors.ts";
-import { type DecisionStore, DecisionStoreError } from "../../storage/decision-store.ts";
-import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
+import { DecisionStoreError } from "../../storage/decision-store.ts";
 import type { Config } from "../config.ts";
 import { closeStores, loadRegistry, openStores } from "../wiring.ts";
 
@@ -31,11 +29,6 @@ export interface EvaluateOptions {
   dryRun?: boolean;
 }
 
-/** Proposals, verdicts and watch flags: DATA_DIR/decisions.db in both modes. */
-export function openDecisionStore(config: Config): DecisionStore {
-  return createSqliteDecisionStore({ path: join(config.DATA_DIR, "decisions.db") });
-}
-
 /** Logs go to stderr so that stdout holds only the report (or the JSON). */
 export function stderrLogger(config: Config, name: string): Logger {
   return pino({ name, level: config.LOG_LEVEL }, pino.destination(2));
@@ -50,7 +43,6 @@ export function isInputError(error: unknown): error is Error {
 
 export async function evaluate(config: Config, options: EvaluateOptions): Promise<void> {
   const logger = stderrLogger(config, "guard");
-  let decisions: DecisionStore | undefined;
   let stores: Awaited<ReturnType<typeof openStores>> | undefined;
   try {
     if (!options.file)
@@ -58,9 +50,7 @@ export async function evaluate(config: Config, options: EvaluateOptions): Promis
     const proposal = loadProposalFile(options.file);
     const registry = loadRegistry(config);
     stores = await openStores(config);
-    decisions = openDecisionStore(config);
-    await decisions.connect();
-    const guard = createGuardService({ telemetry: stores.telemetry, registry, decisions, logger });
+    const guard = createGuardService({ telemetry: stores.telemetry, registry, decisions: stores.decisions, logger });
     const window = { from: options.from, to: options.to };
     const result = options.dryRun
       ? { ...(await guard.assess(proposal, { window })), record: undefined, created: false }
@@ -88,7 +78,6 @@ export async function evaluate(config: Config, options: EvaluateOptions): Promis
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT_CODES.invalidInput;
   } finally {
-    await decisions?.close();
     if (stores) await closeStores(stores);
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { buildApp } from "../../api/app.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
 import { SiteRegistry } from "../../model/registry.ts";
+import { startWatch } from "../../guard/watch.ts";
 import { runLive } from "../../simulators/publisher.ts";
 import type { Config } from "../config.ts";
 import { type IngestCore, openIngestCore } from "../ingest-core.ts";
@@ -37,6 +38,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
       registry,
       store: stores.telemetry,
       deadLetters: stores.deadLetters,
+      decisions: stores.decisions,
       readiness: [
         { name: "store", check: () => stores.telemetry.ping() },
         { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
@@ -45,6 +47,11 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
     { logger },
   );
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+
+  const stopWatch = startWatch(
+    { telemetry: stores.telemetry, registry, decisions: stores.decisions, logger },
+    { intervalMs: config.GUARD_WATCH_INTERVAL_H * 3_600_000 },
+  );
 
   const simulation = new AbortController();
   const simulator = config.SIMULATE
@@ -68,6 +75,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
     mqttUrl: broker.url,
     apiUrl,
     async stop() {
+      await stopWatch();
       simulation.abort();
       await simulator;
       await broker.close();

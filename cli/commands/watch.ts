@@ -4,16 +4,14 @@
 import { watchPass } from "../../guard/watch.ts";
 import type { Config } from "../config.ts";
 import { closeStores, loadRegistry, openStores } from "../wiring.ts";
-import { openDecisionStore, stderrLogger } from "./evaluate.ts";
+import { stderrLogger } from "./evaluate.ts";
 
 export async function watch(config: Config, options: { json?: boolean }): Promise<void> {
   const logger = stderrLogger(config, "guard-watch");
   const registry = loadRegistry(config);
   const stores = await openStores(config);
-  const decisions = openDecisionStore(config);
   try {
-    await decisions.connect();
-    const outcomes = await watchPass({ telemetry: stores.telemetry, registry, decisions, logger });
+    const outcomes = await watchPass({ telemetry: stores.telemetry, registry, decisions: stores.decisions, logger });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ outcomes }, null, 2)}\n`);
     } else {
@@ -32,7 +30,6 @@ export async function watch(config: Config, options: { json?: boolean }): Promis
     }
     process.exitCode = outcomes.some((o) => o.error) ? 1 : outcomes.some((o) => o.flag) ? 5 : 0;
   } finally {
-    await decisions.close();
     await closeStores(stores);
   }
 }
