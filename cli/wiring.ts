@@ -9,6 +9,7 @@ import { generateSite } from "../simulators/site-generator.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
 import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store.ts";
+import type { InfluxOptions } from "../storage/influx/options.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
@@ -29,6 +30,18 @@ export function loadRegistry(config: Config): SiteRegistry {
   return new SiteRegistry(loadSite(config));
 }
 
+export function influxOptionsFrom(config: Config): InfluxOptions {
+  return {
+    url: config.INFLUX_URL,
+    database: config.INFLUX_DATABASE,
+    retentionPolicy: config.INFLUX_RETENTION_POLICY,
+    username: config.INFLUX_USERNAME,
+    password: config.INFLUX_PASSWORD,
+    token: config.INFLUX_TOKEN,
+    createDatabase: config.INFLUX_CREATE_DATABASE,
+  };
+}
+
 export interface Stores {
   telemetry: TelemetryStore;
   deadLetters: DeadLetterStore;
@@ -40,15 +53,7 @@ export async function openStores(config: Config): Promise<Stores> {
   mkdirSync(config.DATA_DIR, { recursive: true });
   let stores: Omit<Stores, "decisions">;
   if (config.STORE === "influx") {
-    const influx = {
-      url: config.INFLUX_URL,
-      database: config.INFLUX_DATABASE,
-      retentionPolicy: config.INFLUX_RETENTION_POLICY,
-      username: config.INFLUX_USERNAME,
-      password: config.INFLUX_PASSWORD,
-      token: config.INFLUX_TOKEN,
-      createDatabase: config.INFLUX_CREATE_DATABASE,
-    };
+    const influx = influxOptionsFrom(config);
     stores = { telemetry: createInfluxTelemetryStore(influx), deadLetters: createInfluxDeadLetterStore(influx) };
   } else {
     stores = {

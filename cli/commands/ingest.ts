@@ -1,10 +1,13 @@
 // `ingest`: subscribe to an external broker (MQTT_URL) with a persistent session and store
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
 import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Logger } from "pino";
+import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import type { Config } from "../config.ts";
 import { openIngestCore } from "../ingest-core.ts";
+import { influxOptionsFrom } from "../wiring.ts";
 import { closeStores, createLogger, loadRegistry, onShutdown, openStores } from "../wiring.ts";
 
 export async function ingest(config: Config): Promise<void> {
@@ -41,10 +44,39 @@ export async function ingest(config: Config): Promise<void> {
   http.get("/metrics", async (_request, reply) => reply.type(prometheus.contentType).send(await prometheus.metrics()));
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
+  const stopRollups = config.STORE === "influx" ? scheduleInfluxRollups(config, logger) : () => {};
+
   onShutdown(logger, async () => {
+    stopRollups();
     await subscriber.close();
     await core.close();
     await http.close();
     await closeStores(stores);
   });
+}
+
+const ROLLUP_EVERY_MS = 3_600_000;
+const ROLLUP_LOOKBACK_MS = 3 * 86_400_000;
+
+/** InfluxDB keeps daily rollups beyond the raw retention; recompute the last days every hour so
+ * late readings are folded in (the rollup is idempotent). */
+function scheduleInfluxRollups(config: Config, logger: Logger): () => void {
+  const rollup = createInfluxDailyRollup(influxOptionsFrom(config));
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    const now = Date.now();
+    rollup
+      .run(now - ROLLUP_LOOKBACK_MS, now)
+      .then((points) => logger.info({ points }, "daily rollups refreshed"))
+      .catch((error: unknown) => logger.warn({ err: error }, "daily rollups failed; retrying next hour"))
+      .finally(() => {
+        running = false;
+      });
+  };
+  run();
+  const timer = setInterval(run, ROLLUP_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
