@@ -4,11 +4,13 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { CONFIG_KEYS, loadConfig } from "../cli/config.ts";
 import { loadSiteFile } from "../model/site-file.ts";
 import { RAW_POLICY } from "../storage/influx/options.ts";
 import {
   type ComposeService,
+  composeSchema,
   interpolateAll,
   parseEnvFile,
   readComposeFile,
@@ -309,5 +311,33 @@ describe("deploy/influxdb/init", () => {
     expect(script).toMatch(new RegExp(`CREATE RETENTION POLICY \\\\"${RAW_POLICY}\\\\" .* DEFAULT`));
     expect(script).toMatch(/CREATE RETENTION POLICY \\"forever\\" .* DURATION INF/);
     expect(script).toMatch(/^\$INFLUX_CMD /m);
+  });
+});
+
+describe("deploy/compose.influx-external.yml", () => {
+  // Compose's !override and !reset tags are left unresolved here: their values are what we check.
+  const override = composeSchema.parse(
+    parse(read("deploy/compose.influx-external.yml"), { merge: true, logLevel: "error" }),
+  );
+  const external = { INFLUX_URL: "https://influx.example.org:8086", INFLUX_DATABASE: "telemetry" };
+
+  it("points ingest and api at an external server, by token or by v1 user, and stops depending on the bundled one", () => {
+    for (const name of ["ingest", "api"]) {
+      const merged = { ...declared.services[name]?.environment, ...override.services[name]?.environment };
+      for (const key of Object.keys(merged)) expect(CONFIG_KEYS, `${name}: ${key}`).toContain(key);
+      for (const credentials of [
+        { INFLUX_TOKEN: "a-token" },
+        { INFLUX_V1_USERNAME: "app", INFLUX_V1_PASSWORD: "pw" },
+      ]) {
+        const config = loadConfig(interpolateAll(merged, { ...envExample, ...external, ...credentials }));
+        expect(config.INFLUX_URL).toBe(external.INFLUX_URL);
+        expect(config.INFLUX_CREATE_DATABASE).toBe(false);
+        // The adapter refuses a token together with a user name.
+        expect(config.INFLUX_TOKEN === undefined || config.INFLUX_USERNAME === undefined, name).toBe(true);
+      }
+      expect(Object.keys(override.services[name]?.depends_on ?? {}), name).not.toContain("influxdb");
+    }
+    expect(override.services.influxdb?.profiles).toEqual(["bundled-influxdb"]);
+    expect(Object.keys(override.services.grafana?.depends_on ?? {})).toEqual([]);
   });
 });
