@@ -325,10 +325,11 @@ describe("deploy/compose.influx-external.yml", () => {
     for (const name of ["ingest", "api"]) {
       const merged = { ...declared.services[name]?.environment, ...override.services[name]?.environment };
       for (const key of Object.keys(merged)) expect(CONFIG_KEYS, `${name}: ${key}`).toContain(key);
-      for (const credentials of [
+      const choices: Record<string, string>[] = [
         { INFLUX_TOKEN: "a-token" },
         { INFLUX_V1_USERNAME: "app", INFLUX_V1_PASSWORD: "pw" },
-      ]) {
+      ];
+      for (const credentials of choices) {
         const config = loadConfig(interpolateAll(merged, { ...envExample, ...external, ...credentials }));
         expect(config.INFLUX_URL).toBe(external.INFLUX_URL);
         expect(config.INFLUX_CREATE_DATABASE).toBe(false);
