@@ -1,6 +1,7 @@
 // Proposals and verdicts as housing boards use them: submit a proposal, evaluate it now from
 // stored telemetry, read its verdicts with their whole evidence. Every record keeps its
 // building ids, so a per-building scope check can be added to each route.
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -21,7 +22,15 @@ import {
   verdictSourceSchema,
 } from "../../storage/decision-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { assertBuilding, principalOf } from "../auth/access.ts";
+import { buildingsOf } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
+
+/** A proposal or verdict is visible when every building it concerns is in the caller's scope. */
+function maySee(request: FastifyRequest, buildings: readonly string[]): boolean {
+  const allowed = buildingsOf(principalOf(request));
+  return allowed === "all" || buildings.every((b) => allowed.has(b));
+}
 
 const proposalParams = z.object({ id: z.string().min(1).max(64) });
 const verdictParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -115,15 +124,18 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
     return { ...stored, latestVerdict: latest ? summary(latest) : null };
   };
 
-  const findProposal = async (id: string): Promise<StoredProposal> => {
+  /** A proposal concerning a building outside the caller's scope does not exist for them. */
+  const findProposal = async (id: string, request?: FastifyRequest): Promise<StoredProposal> => {
     const stored = await decisions.getProposal(id);
-    if (!stored) throw new ApiError("NOT_FOUND", "No such proposal.");
+    if (!stored || (request && !maySee(request, stored.buildings)))
+      throw new ApiError("NOT_FOUND", "No such proposal.");
     return stored;
   };
 
   app.post(
     "/proposals",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager"] } },
       schema: {
         tags: ["proposals"],
         summary: "Submit a proposal to the guard",
@@ -135,6 +147,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
     },
     async (request, reply) => {
       const proposal = request.body;
+      for (const building of proposal.buildings) assertBuilding(request, building);
       try {
         pilotSpaces(proposal, registry);
         const existed = (await decisions.getProposal(proposal.id)) !== undefined;
@@ -150,6 +163,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
   app.get(
     "/proposals",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager", "board"] } },
       schema: {
         tags: ["proposals"],
         summary: "Every proposal, oldest first; by building with ?building=",
@@ -158,7 +172,10 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       },
     },
     async (request) => {
-      const listed = await decisions.listProposals({ building: request.query.building });
+      if (request.query.building !== undefined) assertBuilding(request, request.query.building);
+      const listed = (await decisions.listProposals({ building: request.query.building })).filter((p) =>
+        maySee(request, p.buildings),
+      );
       return { proposals: await Promise.all(listed.map(withLatest)) };
     },
   );
@@ -166,6 +183,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
   app.get(
     "/proposals/:id",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager", "board"] } },
       schema: {
         tags: ["proposals"],
         summary: "One proposal and its latest verdict",
@@ -173,12 +191,13 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
         response: { 200: proposalOut },
       },
     },
-    async (request) => withLatest(await findProposal(request.params.id)),
+    async (request) => withLatest(await findProposal(request.params.id, request)),
   );
 
   app.post(
     "/proposals/:id/evaluations",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager"] } },
       schema: {
         tags: ["proposals"],
         summary: "Evaluate a proposal now from stored telemetry",
@@ -190,7 +209,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       },
     },
     async (request, reply) => {
-      await findProposal(request.params.id);
+      await findProposal(request.params.id, request);
       try {
         const { record, created } = await guard.evaluate(request.params.id, { window: request.body ?? {} });
         reply.code(created ? 201 : 200);
@@ -204,6 +223,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
   app.get(
     "/proposals/:id/verdicts",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager", "board"] } },
       schema: {
         tags: ["proposals"],
         summary: "Every verdict on a proposal, oldest first, board evaluations and watch re-evaluations",
@@ -212,7 +232,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       },
     },
     async (request) => {
-      await findProposal(request.params.id);
+      await findProposal(request.params.id, request);
       return { verdicts: (await decisions.listVerdicts(request.params.id)).map(recordOut) };
     },
   );
@@ -220,6 +240,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
   app.get(
     "/verdicts/:id",
     {
+      config: { access: { scope: "authenticated", roles: ["admin", "manager", "board"] } },
       schema: {
         tags: ["proposals"],
         summary: "One verdict with its whole evidence",
@@ -229,7 +250,9 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
     },
     async (request) => {
       const record = await decisions.getVerdict(request.params.id);
-      if (!record) throw new ApiError("NOT_FOUND", "No such verdict.");
+      if (!record || !maySee(request, record.verdict.inputs.proposal.buildings)) {
+        throw new ApiError("NOT_FOUND", "No such verdict.");
+      }
       return recordOut(record);
     },
   );
