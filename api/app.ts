@@ -1,5 +1,7 @@
 // Builds the HTTP application as a tree of plugins; only cli/ listens on a port. Tests build
 // it and use app.inject.
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -9,8 +11,11 @@ import type { SiteRegistry } from "../model/registry.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
+import { installAccessControl } from "./auth/access.ts";
+import type { TokenVerifier } from "./auth/tokens.ts";
 import { installProblemHandlers } from "./problem.ts";
 import { buildingRoutes } from "./routes/buildings.ts";
+import { type ConsentStore, managerRoutes } from "./routes/managers.ts";
 import { opsRoutes, type ReadinessCheck } from "./routes/ops.ts";
 import { proposalRoutes } from "./routes/proposals.ts";
 
@@ -20,6 +25,8 @@ export interface ApiDependencies {
   deadLetters: DeadLetterStore;
   /** Proposals and verdicts; without it the /proposals and /verdicts routes are not mounted. */
   decisions?: DecisionStore;
+  /** Occupants' consents; without it the consent routes are not mounted. */
+  consents?: ConsentStore;
   /** Each dependency /readyz checks, e.g. the store and the MQTT broker. */
   readiness: ReadinessCheck[];
 }
@@ -27,9 +34,19 @@ export interface ApiDependencies {
 export interface ApiOptions {
   /** Tests pass pino({ level: "silent" }). */
   logger: Logger;
-  /** Largest accepted request body, bytes. */
+  /** Largest accepted request body, bytes; larger ones get 413. */
   bodyLimit?: number;
+  /** Verifies bearer tokens (api/auth/setup.ts builds it from the configuration). Without it,
+   * every route but the public ones answers 401. */
+  verifyToken?: TokenVerifier;
+  /** Requests per client address per window before 429; default 600 a minute. */
+  rateLimit?: { max: number; windowMs: number };
 }
+
+const DOCS_PREFIX = "/docs";
+
+/** Headers that carry credentials; pino writes "[redacted]" wherever they would appear. */
+const REDACT = ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "headers.cookie"];
 
 export async function buildApp(deps: ApiDependencies, options: ApiOptions): Promise<FastifyInstance> {
   const common = {
@@ -37,10 +54,45 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
     // Ids may hold characters that need percent-encoding; the router must keep them whole.
     routerOptions: { maxParamLength: 256 },
   };
-  const app = Fastify({ ...common, loggerInstance: options.logger as FastifyBaseLogger });
+  const logger = options.logger.child({}, { redact: { paths: REDACT, censor: "[redacted]" } });
+  // Fastify's own request lines carry the URL, which holds dwelling ids: one line per request
+  // with the route pattern instead (below).
+  const app = Fastify({
+    ...common,
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "(no route)",
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+  });
+  if (!options.verifyToken) logger.warn("no token verifier configured: every non-public route answers 401");
+
+  await app.register(fastifyHelmet, {
+    // The OpenAPI UI's inline bootstrap needs its own CSP; @fastify/swagger-ui sets it (staticCSP).
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", "data:"] } },
+  });
+  // Registered before the access control, so its per-route hook runs before any token check.
+  await app.register(fastifyRateLimit, {
+    max: options.rateLimit?.max ?? 600,
+    timeWindow: options.rateLimit?.windowMs ?? 60_000,
+    addHeadersOnExceeding: {
+      "x-ratelimit-limit": false,
+      "x-ratelimit-remaining": false,
+      "x-ratelimit-reset": false,
+    },
+  });
+  installAccessControl(app, { verify: options.verifyToken, publicPrefixes: [DOCS_PREFIX] });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -50,13 +102,16 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
           "Telemetry of social-housing buildings: buildings, series, ingest dead letters and operations. Errors are application/problem+json.",
         version: "0.1.0",
       },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
 
   await app.register(opsRoutes, deps);
   await app.register(buildingRoutes, deps);
+  await app.register(managerRoutes, deps);
   await app.register(proposalRoutes, deps);
   return app;
 }

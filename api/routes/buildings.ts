@@ -7,6 +7,8 @@ import { isCounter, QUANTITIES, quantitySchema } from "../../model/quantities.ts
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building } from "../../model/site.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { visibleTo } from "../auth/access.ts";
+import type { RouteAccess } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
 import { EVERY_MS, instantParam, MAX_WINDOWS } from "../time-params.ts";
 
@@ -37,22 +39,34 @@ const buildingDetail = buildingSummary.omit({ dwellings: true }).extend({
   common: z.object({ sensors: z.array(sensorOut) }),
 });
 
+/** Per-dwelling data (spaces, sensors, series) is for the people who run the buildings. */
+const MANAGED: RouteAccess = { scope: "building", roles: ["admin", "manager"] };
+
+/** Series parameters shared by the building and dwelling series routes. */
+export const seriesFields = {
+  quantity: quantitySchema,
+  from: instantParam.optional(),
+  to: instantParam.optional(),
+  every: z.enum(["15m", "1h", "1d", "1mo"]).default("1d"),
+  fn: z
+    .enum(["consumption", "mean", "min", "max", "sum", "last", "count"])
+    .optional()
+    .meta({ description: "Default: consumption for meters (cumulative indexes), mean otherwise" }),
+};
+
 const seriesQuery = z
   .object({
-    quantity: quantitySchema,
+    ...seriesFields,
     space: z.string().min(1).max(64).optional(),
     sensor: z.string().min(1).max(64).optional(),
-    from: instantParam.optional(),
-    to: instantParam.optional(),
-    every: z.enum(["15m", "1h", "1d", "1mo"]).default("1d"),
-    fn: z
-      .enum(["consumption", "mean", "min", "max", "sum", "last", "count"])
-      .optional()
-      .meta({ description: "Default: consumption for meters (cumulative indexes), mean otherwise" }),
   })
-  .refine((q) => q.sensor === undefined || q.space !== undefined, { message: "sensor needs space", path: ["sensor"] });
+  .strict()
+  .refine((q) => q.sensor === undefined || q.space !== undefined, {
+    message: "sensor needs space",
+    path: ["sensor"],
+  });
 
-const seriesOut = z.object({
+export const seriesOut = z.object({
   building: z.string(),
   quantity: quantitySchema,
   unit: z.string(),
@@ -68,7 +82,14 @@ const seriesOut = z.object({
 const latestOut = z.object({
   building: z.string(),
   readings: z.array(
-    z.object({ space: z.string(), sensor: z.string(), quantity: quantitySchema, unit: z.string(), t: z.iso.datetime(), value: z.number() }),
+    z.object({
+      space: z.string(),
+      sensor: z.string(),
+      quantity: quantitySchema,
+      unit: z.string(),
+      t: z.iso.datetime(),
+      value: z.number(),
+    }),
   ),
 });
 
@@ -82,21 +103,72 @@ function findBuilding(registry: SiteRegistry, id: string): Building {
   return building;
 }
 
-export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; store: TelemetryStore }> = async (
-  app,
-  { registry, store },
-) => {
+type SeriesRequest = { building: string; space?: string; sensor?: string } & z.output<
+  z.ZodObject<typeof seriesFields>
+>;
+
+/** Reads one series as the series routes answer it; the caller has checked the scope. */
+export async function readSeries(
+  store: TelemetryStore,
+  q: SeriesRequest,
+): Promise<z.input<typeof seriesOut>> {
+  const to = q.to ?? Date.now();
+  const from = q.from ?? to - 7 * 86_400_000;
+  if (from >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
+  if ((to - from) / EVERY_MS[q.every] > MAX_WINDOWS) {
+    throw new ApiError(
+      "BAD_REQUEST",
+      `That asks for more than ${MAX_WINDOWS} windows; use a wider \`every\` or a shorter range.`,
+    );
+  }
+  const fn = q.fn ?? (isCounter(q.quantity) ? "consumption" : "mean");
+  if (fn === "consumption" && !isCounter(q.quantity)) {
+    throw new ApiError(
+      "BAD_REQUEST",
+      `${q.quantity} is not a meter; use mean, min, max, sum, last or count.`,
+    );
+  }
+  const filter = {
+    building: q.building,
+    quantity: q.quantity,
+    space: q.space,
+    sensor: q.sensor,
+    from,
+    to,
+    every: q.every,
+  };
+  const windows =
+    fn === "consumption" ? await store.consumption(filter) : await store.aggregate({ ...filter, fn });
+  return {
+    building: q.building,
+    quantity: q.quantity,
+    unit: QUANTITIES[q.quantity].unit,
+    space: q.space,
+    sensor: q.sensor,
+    every: q.every,
+    fn,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    points: windows.map((w) => ({ start: new Date(w.start).toISOString(), value: w.value })),
+  };
+}
+
+export const buildingRoutes: FastifyPluginAsyncZod<{
+  registry: SiteRegistry;
+  store: TelemetryStore;
+}> = async (app, { registry, store }) => {
   app.get(
     "/buildings",
     {
       schema: {
         tags: ["buildings"],
-        summary: "Every building of the site",
+        summary: "The buildings the caller may see",
         response: { 200: z.object({ buildings: z.array(buildingSummary) }) },
       },
+      config: { access: { scope: "authenticated", roles: ["admin", "manager", "board"] } },
     },
-    async () => ({
-      buildings: registry.buildings.map((b) => ({
+    async (request) => ({
+      buildings: visibleTo(request, registry.buildings, (b) => b.id).map((b) => ({
         id: b.id,
         name: b.name,
         address: b.address,
@@ -116,6 +188,7 @@ export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; sto
         params: buildingParams,
         response: { 200: buildingDetail },
       },
+      config: { access: MANAGED },
     },
     async (request) => {
       const b = findBuilding(registry, request.params.building);
@@ -138,14 +211,16 @@ export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; sto
         tags: ["buildings"],
         summary: "The most recent reading of every sensor of a building",
         params: buildingParams,
-        querystring: z.object({ space: z.string().min(1).max(64).optional() }),
+        querystring: z.object({ space: z.string().min(1).max(64).optional() }).strict(),
         response: { 200: latestOut },
       },
+      config: { access: MANAGED },
     },
     async (request) => {
       const b = findBuilding(registry, request.params.building);
       const { space } = request.query;
-      if (space !== undefined && !registry.hasSpace(b.id, space)) throw new ApiError("NOT_FOUND", "No such space in this building.");
+      if (space !== undefined && !registry.hasSpace(b.id, space))
+        throw new ApiError("NOT_FOUND", "No such space in this building.");
       const readings = await store.latest({ building: b.id, space });
       return {
         building: b.id,
@@ -173,6 +248,7 @@ export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; sto
         querystring: seriesQuery,
         response: { 200: seriesOut },
       },
+      config: { access: MANAGED },
     },
     async (request) => {
       const b = findBuilding(registry, request.params.building);
@@ -180,30 +256,14 @@ export const buildingRoutes: FastifyPluginAsyncZod<{ registry: SiteRegistry; sto
       if (q.space !== undefined && q.space !== COMMON_SPACE && !registry.hasSpace(b.id, q.space)) {
         throw new ApiError("NOT_FOUND", "No such space in this building.");
       }
-      const to = q.to ?? Date.now();
-      const from = q.from ?? to - 7 * 86_400_000;
-      if (from >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
-      if ((to - from) / EVERY_MS[q.every] > MAX_WINDOWS) {
-        throw new ApiError("BAD_REQUEST", `That asks for more than ${MAX_WINDOWS} windows; use a wider \`every\` or a shorter range.`);
+      if (
+        q.sensor !== undefined &&
+        q.space !== undefined &&
+        !registry.lookup(b.id, q.space, q.sensor).found
+      ) {
+        throw new ApiError("NOT_FOUND", "No such sensor in this space.");
       }
-      const fn = q.fn ?? (isCounter(q.quantity) ? "consumption" : "mean");
-      if (fn === "consumption" && !isCounter(q.quantity)) {
-        throw new ApiError("BAD_REQUEST", `${q.quantity} is not a meter; use mean, min, max, sum, last or count.`);
-      }
-      const filter = { building: b.id, quantity: q.quantity, space: q.space, sensor: q.sensor, from, to, every: q.every };
-      const windows = fn === "consumption" ? await store.consumption(filter) : await store.aggregate({ ...filter, fn });
-      return {
-        building: b.id,
-        quantity: q.quantity,
-        unit: QUANTITIES[q.quantity].unit,
-        space: q.space,
-        sensor: q.sensor,
-        every: q.every,
-        fn,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        points: windows.map((w) => ({ start: new Date(w.start).toISOString(), value: w.value })),
-      };
+      return readSeries(store, { building: b.id, ...q });
     },
   );
 };

@@ -1,0 +1,197 @@
+// A building's alerts at an instant, from stored telemetry: a leak (water flowing every hour
+// between 01:00 and 05:00 Paris for N nights running), overheating, a cold dwelling in the
+// heating season, a silent sensor, and a meter whose index went down.
+import { z } from "zod";
+import { COMMON_SPACE } from "../../model/ids.ts";
+import { isCounter, quantitySchema } from "../../model/quantities.ts";
+import type { Building, SensorSpec } from "../../model/site.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { parisDate, parisMidnight, parisOffset } from "../../storage/windows.ts";
+
+export const ALERT_THRESHOLDS = {
+  overheatingC: 26,
+  coldC: 16,
+  silentMs: 2 * 3_600_000,
+  /** Leak: flow in every hour whose Paris local hour is one of these. */
+  nightHours: [1, 2, 3, 4],
+  /** Meter resets are looked for over this much history. */
+  resetLookbackMs: 24 * 3_600_000,
+} as const;
+
+export const alertSchema = z.object({
+  kind: z.enum(["leak", "overheating", "cold_dwelling", "sensor_silent", "meter_reset"]),
+  space: z.string(),
+  sensor: z.string().optional(),
+  quantity: quantitySchema.optional(),
+  value: z.number().optional(),
+  since: z.iso
+    .datetime()
+    .nullable()
+    .optional()
+    .meta({ description: "sensor_silent: the last reading, null when none" }),
+  detail: z.string(),
+});
+
+export type Alert = z.infer<typeof alertSchema>;
+
+/** The French heating season, October to May inclusive (the usual 1 October – 20 May, rounded). */
+export function inHeatingSeason(t: number): boolean {
+  const { month } = parisDate(t);
+  return month >= 10 || month <= 5;
+}
+
+const parisHour = (t: number) => new Date(t + parisOffset(t)).getUTCHours();
+
+/** The UTC hour starts of the last `n` nights whose 01:00–05:00 is over by `at`, newest last. */
+export function lastNights(at: number, n: number): number[][] {
+  const nights: number[][] = [];
+  const today = parisDate(at);
+  for (let back = 0; nights.length < n && back <= n + 1; back++) {
+    const start = parisMidnight(today.year, today.month, today.day - back);
+    const hours: number[] = [];
+    for (let t = start; t < start + 8 * 3_600_000; t += 3_600_000) {
+      if ((ALERT_THRESHOLDS.nightHours as readonly number[]).includes(parisHour(t))) hours.push(t);
+    }
+    const end = (hours.at(-1) ?? start) + 3_600_000;
+    if (hours.length > 0 && end <= at) nights.unshift(hours);
+  }
+  return nights;
+}
+
+async function leaks(
+  store: TelemetryStore,
+  building: Building,
+  at: number,
+  nights: number,
+): Promise<Alert[]> {
+  const windows = lastNights(at, nights);
+  if (windows.length < nights) return [];
+  const from = windows[0]![0]!;
+  const to = windows.at(-1)!.at(-1)! + 3_600_000;
+  const flow = new Map<string, Map<number, number>>();
+  for (const quantity of ["cold_water", "hot_water"] as const) {
+    for (const w of await store.consumptionBySpace({
+      building: building.id,
+      quantity,
+      from,
+      to,
+      every: "1h",
+    })) {
+      if (w.space === COMMON_SPACE) continue;
+      const hours = flow.get(w.space) ?? new Map<number, number>();
+      hours.set(w.start, (hours.get(w.start) ?? 0) + w.value);
+      flow.set(w.space, hours);
+    }
+  }
+  const alerts: Alert[] = [];
+  for (const [space, hours] of flow) {
+    if (windows.every((night) => night.every((h) => (hours.get(h) ?? 0) > 0))) {
+      alerts.push({
+        kind: "leak",
+        space,
+        detail: `Water flowed every hour between 01:00 and 05:00 for ${nights} nights running: check for a leak.`,
+      });
+    }
+  }
+  return alerts;
+}
+
+function sensorsOf(building: Building): { space: string; sensor: SensorSpec }[] {
+  return [
+    ...building.common.sensors.map((sensor) => ({ space: COMMON_SPACE, sensor })),
+    ...building.dwellings.flatMap((d) => d.sensors.map((sensor) => ({ space: d.id, sensor }))),
+  ];
+}
+
+async function fromLatest(store: TelemetryStore, building: Building, at: number): Promise<Alert[]> {
+  const latest = new Map(
+    (await store.latest({ building: building.id, to: at + 1 })).map((r) => [
+      `${r.space}\u0000${r.sensor}`,
+      r,
+    ]),
+  );
+  const heating = inHeatingSeason(at);
+  const alerts: Alert[] = [];
+  for (const { space, sensor } of sensorsOf(building)) {
+    const r = latest.get(`${space}\u0000${sensor.id}`);
+    if (!r || at - r.t > ALERT_THRESHOLDS.silentMs) {
+      alerts.push({
+        kind: "sensor_silent",
+        space,
+        sensor: sensor.id,
+        quantity: sensor.quantity,
+        since: r ? new Date(r.t).toISOString() : null,
+        detail: r ? "No reading for more than 2 hours." : "This sensor has never reported.",
+      });
+      continue;
+    }
+    if (sensor.quantity !== "temperature" || space === COMMON_SPACE) continue;
+    if (r.v > ALERT_THRESHOLDS.overheatingC) {
+      alerts.push({
+        kind: "overheating",
+        space,
+        sensor: sensor.id,
+        quantity: sensor.quantity,
+        value: r.v,
+        detail: `Above ${ALERT_THRESHOLDS.overheatingC} °C.`,
+      });
+    } else if (heating && r.v < ALERT_THRESHOLDS.coldC) {
+      alerts.push({
+        kind: "cold_dwelling",
+        space,
+        sensor: sensor.id,
+        quantity: sensor.quantity,
+        value: r.v,
+        detail: `Below ${ALERT_THRESHOLDS.coldC} °C in the heating season.`,
+      });
+    }
+  }
+  return alerts;
+}
+
+async function meterResets(store: TelemetryStore, building: Building, at: number): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  const quantities = [...new Set(sensorsOf(building).map((s) => s.sensor.quantity))].filter(isCounter);
+  for (const quantity of quantities) {
+    const points = await store.readRaw({
+      building: building.id,
+      quantity,
+      from: at - ALERT_THRESHOLDS.resetLookbackMs,
+      to: at + 1,
+    });
+    const previous = new Map<string, number>();
+    const reported = new Set<string>();
+    for (const p of points) {
+      const key = `${p.space}\u0000${p.sensor}`;
+      const before = previous.get(key);
+      if (before !== undefined && p.v < before && !reported.has(key)) {
+        reported.add(key);
+        alerts.push({
+          kind: "meter_reset",
+          space: p.space,
+          sensor: p.sensor,
+          quantity,
+          value: p.v,
+          detail: `The index went down from ${before} to ${p.v}: a meter reset or replacement.`,
+        });
+      }
+      previous.set(key, p.v);
+    }
+  }
+  return alerts;
+}
+
+/** Every alert of a building at `at`, leaks judged over the last `nights` nights. */
+export async function buildingAlerts(
+  store: TelemetryStore,
+  building: Building,
+  at: number,
+  nights: number,
+): Promise<Alert[]> {
+  const [a, b, c] = await Promise.all([
+    leaks(store, building, at, nights),
+    fromLatest(store, building, at),
+    meterResets(store, building, at),
+  ]);
+  return [...a, ...b, ...c];
+}

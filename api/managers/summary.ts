@@ -1,0 +1,142 @@
+// A building's consumption over a period as asset managers compare it: per m², heating
+// normalised by degree-days (DJU base 18 from the daily mean outdoor temperature), and the
+// same Paris dates a year earlier.
+import { z } from "zod";
+import type { Building } from "../../model/site.ts";
+import { DJU_BASE } from "../../rules/degree-days.ts";
+import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { parisDate, parisMidnight } from "../../storage/windows.ts";
+
+const METERS = ["heating_energy", "hot_water", "cold_water", "electricity"] as const;
+
+const periodOut = z.object({
+  from: z.iso.date(),
+  to: z.iso.date().meta({ description: "The day after the last one" }),
+  days: z.number().int(),
+  degreeDays: z.number().meta({ description: "DJU base 18 °C, summed over the days with outdoor data" }),
+  outdoorDays: z.number().int().meta({ description: "Days with outdoor temperature data" }),
+  consumption: z.object({
+    heating_energy: z.number().meta({ description: "kWh" }),
+    hot_water: z.number().meta({ description: "m3" }),
+    cold_water: z.number().meta({ description: "m3" }),
+    electricity: z.number().meta({ description: "kWh" }),
+  }),
+  perM2: z.object({
+    heating_energy: z.number(),
+    hot_water: z.number(),
+    cold_water: z.number(),
+    electricity: z.number(),
+  }),
+  heatingKwhPerM2PerDegreeDay: z.number().nullable(),
+});
+
+export const buildingSummaryOut = z.object({
+  building: z.string(),
+  name: z.string(),
+  dwellings: z.number().int(),
+  floorAreaM2: z.number(),
+  period: periodOut,
+  lastYear: periodOut,
+  change: z.object({
+    heatingNormalisedPct: z.number().nullable().meta({
+      description:
+        "Heating per m² per degree-day against the same dates last year, in %; null without heating or DJU",
+    }),
+    hotWaterPct: z.number().nullable(),
+    coldWaterPct: z.number().nullable(),
+    electricityPct: z.number().nullable(),
+  }),
+});
+
+export type BuildingSummary = z.infer<typeof buildingSummaryOut>;
+
+/** Paris dates [from, to) as ms; from/to as YYYY-MM-DD. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+const isoDate = (t: number) => {
+  const d = parisDate(t);
+  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+};
+
+const midnightOf = (date: string, yearShift = 0) => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return parisMidnight(y + yearShift, m, d);
+};
+
+/** The last `days` whole Paris days before the day of `now`. */
+export function lastDays(now: number, days: number): DateRange {
+  const today = parisDate(now);
+  return {
+    from: isoDate(parisMidnight(today.year, today.month, today.day - days)),
+    to: isoDate(parisMidnight(today.year, today.month, today.day)),
+  };
+}
+
+const pct = (now: number | null, before: number | null) =>
+  now === null || before === null || before === 0 ? null : Math.round(((now - before) / before) * 1000) / 10;
+
+async function period(store: TelemetryStore, building: Building, from: number, to: number, area: number) {
+  const sums = await Promise.all(
+    METERS.map(async (quantity) => {
+      const windows = await store.consumption({ building: building.id, quantity, from, to, every: "1mo" });
+      return windows.reduce((s, w) => s + w.value, 0);
+    }),
+  );
+  const consumption = Object.fromEntries(METERS.map((q, i) => [q, sums[i]!])) as Record<
+    (typeof METERS)[number],
+    number
+  >;
+  const outdoor = await store.aggregate({
+    building: building.id,
+    quantity: "outdoor_temperature",
+    fn: "mean",
+    every: "1d",
+    from,
+    to,
+  });
+  const degreeDays = outdoor.reduce((s, d) => s + Math.max(0, DJU_BASE - d.value), 0);
+  const perM2 = Object.fromEntries(
+    METERS.map((q) => [q, area > 0 ? consumption[q] / area : 0]),
+  ) as typeof consumption;
+  return {
+    from: isoDate(from),
+    to: isoDate(to),
+    days: Math.round((to - from) / 86_400_000),
+    degreeDays: Math.round(degreeDays * 10) / 10,
+    outdoorDays: outdoor.length,
+    consumption,
+    perM2,
+    heatingKwhPerM2PerDegreeDay:
+      degreeDays > 0 && area > 0 ? consumption.heating_energy / area / degreeDays : null,
+  };
+}
+
+/** The building's figures over [from, to) and over the same Paris dates a year earlier. */
+export async function summariseBuilding(
+  store: TelemetryStore,
+  building: Building,
+  range: DateRange,
+): Promise<BuildingSummary> {
+  const area = building.dwellings.reduce((s, d) => s + d.areaM2, 0);
+  const [current, previous] = await Promise.all([
+    period(store, building, midnightOf(range.from), midnightOf(range.to), area),
+    period(store, building, midnightOf(range.from, -1), midnightOf(range.to, -1), area),
+  ]);
+  return {
+    building: building.id,
+    name: building.name,
+    dwellings: building.dwellings.length,
+    floorAreaM2: area,
+    period: current,
+    lastYear: previous,
+    change: {
+      heatingNormalisedPct: pct(current.heatingKwhPerM2PerDegreeDay, previous.heatingKwhPerM2PerDegreeDay),
+      hotWaterPct: pct(current.consumption.hot_water, previous.consumption.hot_water),
+      coldWaterPct: pct(current.consumption.cold_water, previous.consumption.cold_water),
+      electricityPct: pct(current.consumption.electricity, previous.consumption.electricity),
+    },
+  };
+}

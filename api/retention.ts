@@ -1,0 +1,71 @@
+// The personal-data retention job: per-dwelling data finer than daily is kept only
+// RETENTION_FINE_DAYS (what operations such as leak detection need) unless the occupant
+// consented to longer; past that, raw points go and the daily aggregates stay.
+import type { Logger } from "pino";
+import { windowStart } from "../storage/windows.ts";
+
+/** What the job needs from a store; storage/sqlite/consent-store.ts provides it. */
+export interface FineDataPruner {
+  pruneFine(before: number, purpose: "fine_history"): Promise<{ series: number; deleted: number }>;
+}
+
+export interface RetentionOptions {
+  pruner: FineDataPruner;
+  /** Days of raw per-dwelling points kept without consent. */
+  fineDays: number;
+  logger: Logger;
+  /** Between runs; default 6 h. */
+  intervalMs?: number;
+}
+
+export interface RetentionJob {
+  /** Prunes once; the cutoff is the Paris midnight `fineDays` before `now`, so whole days go. */
+  runOnce(now?: number): Promise<{ before: number; series: number; deleted: number }>;
+  /** Runs now and then every interval; errors are logged, never thrown. */
+  start(): void;
+  /** Stops the schedule and waits for a run in progress. Safe twice. */
+  stop(): Promise<void>;
+}
+
+export function createRetentionJob(options: RetentionOptions): RetentionJob {
+  if (!(Number.isInteger(options.fineDays) && options.fineDays >= 1)) {
+    throw new Error(
+      `RETENTION_FINE_DAYS must be a whole number of days, at least 1; got ${options.fineDays}`,
+    );
+  }
+  const intervalMs = options.intervalMs ?? 6 * 3_600_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+
+  const runOnce = async (now = Date.now()) => {
+    // Whole Paris days, so a day's rollup is never left beside half of its points.
+    const before = windowStart(now - options.fineDays * 86_400_000, "1d");
+    const result = await options.pruner.pruneFine(before, "fine_history");
+    options.logger.info(
+      { before: new Date(before).toISOString(), series: result.series, deleted: result.deleted },
+      "retention: fine-grained dwelling data reduced to daily",
+    );
+    return { before, ...result };
+  };
+
+  const tick = () => {
+    running = runOnce().catch((error: unknown) =>
+      options.logger.error({ err: error }, "retention run failed"),
+    );
+  };
+
+  return {
+    runOnce,
+    start() {
+      if (timer) return;
+      tick();
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
