@@ -96,4 +96,16 @@ withConfigFlags(
     .option("--json", "print the outcomes as JSON"),
 ).action(async (options) => run((await import("./commands/watch.ts")).watch, options));
 
+withConfigFlags(
+  program
+    .command("token")
+    .description("Issue a bearer token for the embedded mode (signed with DATA_DIR/jwt-secret) and print it")
+    .requiredOption("--role <role>", "admin, manager, board or tenant")
+    .option("--buildings <ids>", "manager or board: comma-separated building ids")
+    .option("--building <id>", "tenant: their building")
+    .option("--dwelling <id>", "tenant: their dwelling")
+    .option("--subject <name>", "who the token is for (the `sub` claim)")
+    .option("--ttl <duration>", "validity: 30d, 12h, 15m or 3600s", "30d"),
+).action(async (options) => run((await import("./commands/token.ts")).token, options));
+
 await program.parseAsync(process.argv);
