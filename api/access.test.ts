@@ -110,7 +110,7 @@ describe("access control", () => {
     const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"role":"admin","sub":"x"}').toString("base64url")}.`;
     for (const route of routeAccessTable(t.app)) {
       if (route.access.scope === "public" || route.method === "HEAD") continue;
-      const url = route.url.replace(":building", "bA").replace(":dwelling", "apt-101");
+      const url = route.url.replace(":building", "bA").replace(":dwelling", "apt-101").replace(/:\w+/g, "1");
       for (const authorization of [
         undefined,
         "Bearer ",
@@ -163,7 +163,10 @@ describe("access control", () => {
       const needs = NEEDS[`${route.method} ${route.url}`] ?? NEEDS[route.url] ?? {};
       for (const caller of Object.keys(CALLERS) as CallerName[]) {
         for (const [building, dwelling] of TARGETS) {
-          const path = route.url.replace(":building", building).replace(":dwelling", dwelling);
+          const path = route.url
+            .replace(":building", building)
+            .replace(":dwelling", dwelling)
+            .replace(/:\w+/g, "1");
           const url = needs.query ? `${path}?${needs.query(building)}` : path;
           const response = await t.app.inject({
             method: route.method as "GET",
@@ -176,7 +179,15 @@ describe("access control", () => {
             route.access.roles.includes(role) &&
             mayReach(caller, needs.scope ?? route.access.scope, building, dwelling);
           const label = `${caller} ${route.method} ${url}`;
-          if (allowed) {
+          if (
+            allowed &&
+            (/:(?!building|dwelling)\w+/.test(route.url) || (route.method === "POST" && !needs.body))
+          ) {
+            // Other ids (a proposal, a verdict) name nothing here, and other bodies are not
+            // built: past the access check the handler answers, and what it filters is that
+            // module's own tests' business.
+            expect([200, 201, 400, 404], `${label}: ${response.body}`).toContain(response.statusCode);
+          } else if (allowed) {
             expect([200, 201], `${label}: ${response.body}`).toContain(response.statusCode);
           } else {
             expect([403, 404], label).toContain(response.statusCode);

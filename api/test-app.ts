@@ -11,6 +11,7 @@ import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
+import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { type ApiOptions, buildApp } from "./app.ts";
@@ -104,6 +105,8 @@ export async function createTestApp(options: Partial<ApiOptions> = {}): Promise<
   const store = createSqliteTelemetryStore({ path });
   const deadLetters = createSqliteDeadLetterStore({ path: join(folder, "dead-letters.db") });
   const consents = createSqliteConsentStore({ path });
+  const decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
+  await decisions.connect();
   await store.connect();
   await deadLetters.connect();
   await consents.connect();
@@ -115,6 +118,7 @@ export async function createTestApp(options: Partial<ApiOptions> = {}): Promise<
       registry: new SiteRegistry(SITE),
       store,
       deadLetters,
+      decisions,
       consents,
       readiness: [{ name: "store", check: () => store.ping() }],
     },
@@ -138,6 +142,7 @@ export async function createTestApp(options: Partial<ApiOptions> = {}): Promise<
     async close() {
       await app.close();
       await consents.close();
+      await decisions.close();
       await deadLetters.close();
       await store.close();
       rmSync(folder, { recursive: true, force: true });

@@ -13,7 +13,8 @@ let server: FastifyInstance;
 let jwksUrl: string;
 let verify: TokenVerifier;
 const secret = new Uint8Array(randomBytes(32));
-const keys: Record<"rs" | "es" | "stranger", CryptoKey> = {} as never;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+const keys: Record<"rs" | "es" | "stranger", PrivateKey> = {} as never;
 
 beforeAll(async () => {
   const rs = await generateKeyPair("RS256");
@@ -38,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 const sign = (
-  key: CryptoKey,
+  key: PrivateKey,
   alg: string,
   kid: string,
   claims: JWTPayload,
