@@ -1,10 +1,12 @@
 // The embedded MQTT broker (aedes) with ingest inside it: telemetry is taken in aedes's
 // authorizePublish hook, which runs before aedes sends a QoS 1 PUBACK, so a message is
 // acknowledged only once its readings are in the journal, without a loopback client hop.
+// With a DeviceAccess, logins are checked and each device publishes only within its scope.
 import { createServer, type Server } from "node:net";
-import { Aedes, type Client, type PublishPacket } from "aedes";
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { DeviceAccess, Identity } from "./device-access.ts";
 import type { IngestPipeline } from "./pipeline.ts";
 
 export const embeddedBrokerConfigSchema = z
@@ -24,6 +26,8 @@ export type EmbeddedBrokerConfig = z.input<typeof embeddedBrokerConfigSchema>;
 export interface EmbeddedBrokerDeps {
   pipeline: IngestPipeline;
   logger: Logger;
+  /** Logins and per-device scopes from the site; without it every client may publish anywhere. */
+  access?: DeviceAccess;
 }
 
 export type EmbeddedBrokerErrorCode = "broker_listen_failed" | "journal_full";
@@ -45,6 +49,8 @@ export class EmbeddedBroker {
   #port = 0;
   #closing = false;
   #lastRefusalLog = 0;
+  /** Who each connected client logged in as (set by the authenticate hook). */
+  readonly #identities = new WeakMap<Client, Identity>();
 
   constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
     this.#config = embeddedBrokerConfigSchema.parse(config);
@@ -69,8 +75,26 @@ export class EmbeddedBroker {
   async listen(): Promise<void> {
     if (this.#aedes || this.#closing) return;
     const { logger } = this.#deps;
+    const { access } = this.#deps;
     const aedes = await Aedes.createBroker({
       authorizePublish: (client, packet, callback) => this.#authorizePublish(client, packet, callback),
+      ...(access && {
+        authenticate: (
+          client: Client,
+          username: string | undefined,
+          password: Buffer | undefined,
+          callback: (error: AuthenticateError | null, success: boolean | null) => void,
+        ) => this.#authenticate(access, client, username, password, callback),
+        authorizeSubscribe: (
+          client: Client | null,
+          sub: Subscription,
+          callback: (error: Error | null, subscription?: Subscription | null) => void,
+        ) =>
+          callback(
+            null,
+            access.maySubscribe(client ? this.#identities.get(client) : undefined, sub.topic) ? sub : null,
+          ),
+      }),
     });
     aedes.on("clientError", (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
@@ -110,6 +134,37 @@ export class EmbeddedBroker {
     await serverClosed;
   }
 
+  #authenticate(
+    access: DeviceAccess,
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    callback: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void {
+    access.login(username, password).then(
+      (outcome) => {
+        if (outcome.ok) {
+          this.#identities.set(client, outcome.identity);
+          return callback(null, true);
+        }
+        // CONNACK 5 "not authorised" for both, as Mosquitto 2.0 answers an MQTT 3.1.1 client.
+        const error = new Error(
+          outcome.reason === "anonymous_refused"
+            ? "anonymous clients are refused"
+            : "bad user name or password",
+        ) as AuthenticateError;
+        error.returnCode = 5;
+        this.#deps.logger.info({ clientId: client.id, reason: outcome.reason }, "mqtt login refused");
+        callback(error, false);
+      },
+      (err: unknown) => {
+        const error = new Error(`login check failed: ${(err as Error).message}`) as AuthenticateError;
+        error.returnCode = 3; // server unavailable: the device retries later
+        callback(error, false);
+      },
+    );
+  }
+
   #authorizePublish(
     client: Client | null,
     packet: PublishPacket,
@@ -123,8 +178,15 @@ export class EmbeddedBroker {
     }
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
-    const { pipeline } = this.#deps;
-    if (pipeline.handle(topic, payload, receivedAt)) {
+    const { pipeline, access } = this.#deps;
+    // A publish outside the client's scope is acknowledged and kept as a dead letter rather than
+    // refused: refusing would disconnect the client, which would resend it forever (README).
+    const identity = client ? this.#identities.get(client) : undefined;
+    const take =
+      access && !access.mayPublish(identity, topic)
+        ? () => access.refuse(identity, topic, payload, receivedAt)
+        : () => pipeline.handle(topic, payload, receivedAt);
+    if (take()) {
       callback(null);
       return;
     }
@@ -136,7 +198,7 @@ export class EmbeddedBroker {
       while (!this.#closing && !client?.closed && Date.now() < deadline) {
         await pipeline.waitForRoom(Math.max(1, deadline - Date.now()));
         if (this.#closing || client?.closed) break;
-        if (pipeline.handle(topic, payload, receivedAt)) return callback(null);
+        if (take()) return callback(null);
       }
       const now = Date.now();
       if (now - this.#lastRefusalLog > 10_000) {

@@ -7,6 +7,8 @@ export interface IngestMetrics {
   messages: number;
   /** Messages ingest refused to acknowledge because the journal was full or failed. */
   messagesRefused: number;
+  /** MQTT logins the embedded broker refused: wrong secret, unknown device, or anonymous on a site that refuses it. */
+  loginsRefused: number;
   /** Readings accepted and appended to the journal. */
   readingsAccepted: number;
   /** Dead letters produced at the edge or by the store, per reason. */
@@ -30,6 +32,7 @@ export function createIngestMetrics(): IngestMetrics {
   return {
     messages: 0,
     messagesRefused: 0,
+    loginsRefused: 0,
     readingsAccepted: 0,
     deadLetters: {},
     journalAppends: 0,

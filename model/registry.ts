@@ -1,8 +1,9 @@
 // Fast lookups over a validated site: what ingest resolves every reading against, and what
 // the API lists. Built once from a Site; immutable.
-import type { Quantity } from "./quantities.ts";
-import type { Building, SensorSpec, Site } from "./site.ts";
+
 import { COMMON_SPACE } from "./ids.ts";
+import type { Quantity } from "./quantities.ts";
+import type { Building, DeviceAccount, SensorSpec, Site } from "./site.ts";
 
 export type SensorLookup =
   | { found: true; sensor: SensorSpec }
@@ -12,6 +13,7 @@ export class SiteRegistry {
   readonly site: Site;
   readonly #buildings = new Map<string, Building>();
   readonly #sensors = new Map<string, Map<string, Map<string, SensorSpec>>>();
+  readonly #devices = new Map<string, DeviceAccount>();
 
   constructor(site: Site) {
     this.site = site;
@@ -24,6 +26,21 @@ export class SiteRegistry {
       }
       this.#sensors.set(building.id, spaces);
     }
+    for (const device of site.devices) this.#devices.set(device.id, device);
+  }
+
+  /** The device account with this MQTT user name. */
+  device(id: string): DeviceAccount | undefined {
+    return this.#devices.get(id);
+  }
+
+  get devices(): readonly DeviceAccount[] {
+    return this.site.devices;
+  }
+
+  /** Whether clients without a user name may publish: the site's flag, else only while it lists no devices. */
+  get allowsAnonymous(): boolean {
+    return this.site.allowAnonymous ?? this.site.devices.length === 0;
   }
 
   get buildings(): readonly Building[] {

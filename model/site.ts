@@ -1,7 +1,8 @@
 // A site is the landlord's portfolio as the system knows it: buildings, their dwellings and
 // common areas, the sensors in each, and the tariffs tenants pay. One YAML or JSON file.
 import { z } from "zod";
-import { idSchema } from "./ids.ts";
+import { secretHashSchema } from "./device-credentials.ts";
+import { COMMON_SPACE, idSchema } from "./ids.ts";
 import { QUANTITIES, quantitySchema } from "./quantities.ts";
 
 export const sensorSchema = z
@@ -18,7 +19,8 @@ export const sensorSchema = z
   })
   .transform((s) => ({ ...s, unit: QUANTITIES[s.quantity].unit as string }));
 
-const uniqueIds = <T extends { id: string }>(items: T[]) => new Set(items.map((i) => i.id)).size === items.length;
+const uniqueIds = <T extends { id: string }>(items: T[]) =>
+  new Set(items.map((i) => i.id)).size === items.length;
 
 export const dwellingSchema = z
   .object({
@@ -40,7 +42,9 @@ export const buildingSchema = z
     heating: z.enum(["collective", "individual"]).default("collective"),
     dwellings: z.array(dwellingSchema).refine(uniqueIds, "dwelling ids must be unique within a building"),
     common: z
-      .object({ sensors: z.array(sensorSchema).refine(uniqueIds, "sensor ids must be unique within a space") })
+      .object({
+        sensors: z.array(sensorSchema).refine(uniqueIds, "sensor ids must be unique within a space"),
+      })
       .strict()
       .default({ sensors: [] }),
   })
@@ -51,15 +55,42 @@ export const buildingSchema = z
   });
 
 /** A decimal amount of euros, kept as a string so no float rounds it: "0.1028". */
-export const decimalEurosSchema = z.string().regex(/^\d{1,9}(\.\d{1,6})?$/, "a decimal amount such as 0.1028");
+export const decimalEurosSchema = z
+  .string()
+  .regex(/^\d{1,9}(\.\d{1,6})?$/, "a decimal amount such as 0.1028");
 
 export const tariffSchema = z
   .object({
-    quantity: quantitySchema.refine((q) => QUANTITIES[q].kind === "counter", "tariffs price metered quantities"),
+    quantity: quantitySchema.refine(
+      (q) => QUANTITIES[q].kind === "counter",
+      "tariffs price metered quantities",
+    ),
     /** First day (Europe/Paris) the price applies, ISO date. */
     from: z.iso.date(),
     /** Euros TTC per catalogue unit of the quantity (kWh, m3). */
     pricePerUnit: decimalEurosSchema,
+    label: z.string().max(200).optional(),
+  })
+  .strict();
+
+/**
+ * A device (gateway or sensor) that logs in to the MQTT broker. It may publish telemetry only
+ * under its own building and, when given, its own space (a dwelling id or "common").
+ */
+export const deviceAccountSchema = z
+  .object({
+    /** The MQTT user name. Mosquitto's files cannot carry ':' (password file) nor blanks at either end. */
+    id: idSchema
+      .refine(
+        (s) => !s.includes(":"),
+        "a device id may not contain ':' (Mosquitto's password file separator)",
+      )
+      .refine((s) => s.trim() === s, "a device id may not start or end with a blank"),
+    building: idSchema,
+    /** Omitted: any space of the building (a building gateway). */
+    space: idSchema.optional(),
+    /** Mosquitto 2.0 PBKDF2-SHA512 hash of the device's secret (model/device-credentials.ts). */
+    secretHash: secretHashSchema,
     label: z.string().max(200).optional(),
   })
   .strict();
@@ -71,12 +102,43 @@ export const siteSchema = z
     timezone: z.literal("Europe/Paris").default("Europe/Paris"),
     tariffs: z.array(tariffSchema).default([]),
     buildings: z.array(buildingSchema).min(1).refine(uniqueIds, "building ids must be unique"),
+    /** Accounts of the devices allowed to publish; see allowAnonymous. */
+    devices: z.array(deviceAccountSchema).default([]).refine(uniqueIds, "device ids must be unique"),
+    /**
+     * Whether clients without a user name may publish (anywhere in the site). Omitted: allowed
+     * while the site lists no devices (a demo or a site from before device accounts), refused
+     * as soon as it lists one.
+     */
+    allowAnonymous: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((site, ctx) => {
+    site.devices.forEach((device, i) => {
+      const building = site.buildings.find((b) => b.id === device.building);
+      if (!building) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["devices", i, "building"],
+          message: `no building "${device.building}" in the site`,
+        });
+      } else if (
+        device.space !== undefined &&
+        device.space !== COMMON_SPACE &&
+        !building.dwellings.some((d) => d.id === device.space)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["devices", i, "space"],
+          message: `no dwelling "${device.space}" in building "${device.building}" (or "${COMMON_SPACE}")`,
+        });
+      }
+    });
+  });
 
 export type SensorSpec = z.infer<typeof sensorSchema>;
 export type Dwelling = z.infer<typeof dwellingSchema>;
 export type Building = z.infer<typeof buildingSchema>;
 export type Tariff = z.infer<typeof tariffSchema>;
+export type DeviceAccount = z.infer<typeof deviceAccountSchema>;
 export type Site = z.infer<typeof siteSchema>;
 export type SiteInput = z.input<typeof siteSchema>;

@@ -1,0 +1,92 @@
+// `mqtt-auth`: writes Mosquitto's passwd and acl for a site file (device accounts and scopes,
+// ingest's account, optionally a demo simulator's); `mqtt-auth hash` hashes a secret from stdin.
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { MosquittoAuthError, renderMosquittoAuth, type ServiceAccount } from "../../ingest/mosquitto-auth.ts";
+import { hashSecret } from "../../model/device-credentials.ts";
+import { loadSiteFile } from "../../model/site-file.ts";
+import { type Config, ConfigError } from "../config.ts";
+
+export interface MqttAuthOptions {
+  site?: string;
+  out?: string;
+}
+
+// The demo simulator's account, as deploy/.env.example names it; present only when a password is set.
+const simulatorEnvSchema = z.object({
+  MQTT_SIMULATOR_USERNAME: z.string().min(1).default("simulator"),
+  MQTT_SIMULATOR_PASSWORD: z.string().optional(),
+});
+
+/** Writes `passwd` and `acl` into a folder (atomically, each file whole or not at all). */
+export function writeMosquittoAuthFiles(
+  dir: string,
+  files: { passwd: string; acl: string },
+): { passwd: string; acl: string } {
+  mkdirSync(dir, { recursive: true });
+  const paths = { passwd: join(dir, "passwd"), acl: join(dir, "acl") };
+  for (const name of ["passwd", "acl"] as const) {
+    const tmp = `${paths[name]}.tmp-${process.pid}`;
+    writeFileSync(tmp, files[name]);
+    // Hashes only, but the broker's container runs as another user that must read them.
+    chmodSync(tmp, 0o644);
+    renameSync(tmp, paths[name]);
+  }
+  return paths;
+}
+
+export async function mqttAuth(config: Config, options: MqttAuthOptions): Promise<void> {
+  const siteFile = options.site ?? config.SITE_FILE;
+  if (!siteFile) throw new ConfigError("mqtt-auth needs the site file: --site <file> (or SITE_FILE)");
+  if (!options.out)
+    throw new ConfigError("mqtt-auth needs the folder to write passwd and acl into: --out <dir>");
+  if (!config.MQTT_PASSWORD) {
+    throw new ConfigError(
+      'mqtt-auth needs ingest\'s broker account: set MQTT_PASSWORD (and MQTT_USERNAME, default "ingest"), the values ingest will log in with',
+    );
+  }
+  const site = loadSiteFile(siteFile);
+  const env = simulatorEnvSchema.parse({
+    MQTT_SIMULATOR_USERNAME: process.env.MQTT_SIMULATOR_USERNAME || undefined,
+    MQTT_SIMULATOR_PASSWORD: process.env.MQTT_SIMULATOR_PASSWORD || undefined,
+  });
+  const ingest: ServiceAccount = {
+    username: config.MQTT_USERNAME ?? "ingest",
+    password: config.MQTT_PASSWORD,
+  };
+  const simulator = env.MQTT_SIMULATOR_PASSWORD
+    ? { username: env.MQTT_SIMULATOR_USERNAME, password: env.MQTT_SIMULATOR_PASSWORD }
+    : undefined;
+  let files: { passwd: string; acl: string };
+  try {
+    files = renderMosquittoAuth({ site, ingest, simulator });
+  } catch (error) {
+    if (error instanceof MosquittoAuthError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const paths = writeMosquittoAuthFiles(resolve(options.out), files);
+  const lines = [
+    `Wrote ${paths.passwd} and ${paths.acl}: ${site.devices.length} devices, ingest "${ingest.username}"${simulator ? `, simulator "${simulator.username}"` : ""}.`,
+  ];
+  if (site.devices.length === 0)
+    lines.push("The site lists no devices: add them under `devices:` (see examples/site.yaml).");
+  lines.push("Mosquitto reads them at start; after a change, restart it or send it SIGHUP.");
+  process.stderr.write(`${lines.join("\n")}\n`);
+}
+
+/** Reads one secret from stdin (a trailing line break is not part of it) and prints its hash. */
+export async function mqttAuthHash(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const secret = Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+  if (secret === "") throw new ConfigError("mqtt-auth hash reads the secret from stdin, and it was empty");
+  if (secret.length < 16) {
+    process.stderr.write(
+      "warning: a secret shorter than 16 characters is easy to guess; prefer `openssl rand -base64 24`\n",
+    );
+  }
+  process.stdout.write(`${hashSecret(secret)}\n`);
+}
