@@ -108,4 +108,18 @@ withConfigFlags(
     .option("--ttl <duration>", "validity: 30d, 12h, 15m or 3600s", "30d"),
 ).action(async (options) => run((await import("./commands/token.ts")).token, options));
 
+withConfigFlags(
+  program
+    .command("mqtt-auth")
+    .description(
+      "Write Mosquitto's passwd and acl from the site file: each device may publish only under its building and space; ingest's account from MQTT_USERNAME/MQTT_PASSWORD",
+    )
+    .option("--site <file>", "site file (default: SITE_FILE)")
+    .option("--out <dir>", "folder to write passwd and acl into, e.g. deploy/mosquitto/"),
+)
+  .action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuth, options))
+  .command("hash")
+  .description("Read a device secret from stdin and print its hash, for a device's secretHash in the site file")
+  .action(async () => run((await import("./commands/mqtt-auth.ts")).mqttAuthHash, {}));
+
 await program.parseAsync(process.argv);
