@@ -95,6 +95,8 @@ function enforcer(access: RouteAccess, verify: TokenVerifier | undefined): onReq
       principal = await verify(bearerToken(request));
     } catch (error) {
       if (error instanceof AuthError) {
+        // The provider's keys could not be fetched: the caller's token may be fine, retry later.
+        if (error.code === "auth_unavailable" && verify) throw new ApiError("NOT_READY", error.message);
         throw unauthenticated(error);
       }
       throw error;
