@@ -1,0 +1,100 @@
+// The README's first session, for real: `cli start` as a child process, ready within 15 s,
+// simulated data visible in the API, a reading published with mosquitto_pub read back, and a
+// clean exit on SIGTERM.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../services/ports.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+async function waitFor<T>(what: string, deadlineMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not happen within ${deadlineMs} ms (${String(last)})`);
+}
+
+describe("npm start", () => {
+  let child: ChildProcess;
+  let dataDir: string;
+  let api: string;
+  let mqttPort: number;
+  let output = "";
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "start-"));
+    mqttPort = await freePort();
+    const apiPort = await freePort();
+    api = `http://127.0.0.1:${apiPort}`;
+    child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["cli/main.ts", "start"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        MQTT_PORT: String(mqttPort),
+        API_PORT: String(apiPort),
+        SIMULATE_INTERVAL_S: "1",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("is ready within 15 s and says where everything is", async () => {
+    await waitFor("/readyz green", 15_000, async () => ((await fetch(`${api}/readyz`)).status === 200 ? true : undefined));
+    expect(output).toContain(`mqtt://127.0.0.1:${mqttPort}`);
+    expect(output).toContain(`${api}/docs`);
+    expect(output).toContain(dataDir);
+    expect(output).toContain("mosquitto_pub");
+  });
+
+  it("serves the simulator's readings", async () => {
+    const readings = await waitFor("simulated readings", 20_000, async () => {
+      const body = (await (await fetch(`${api}/buildings/b01/latest`)).json()) as { readings: unknown[] };
+      return body.readings.length >= 20 ? body.readings : undefined;
+    });
+    expect(readings.length).toBeGreaterThanOrEqual(20);
+    const docs = await fetch(`${api}/docs/json`);
+    expect(docs.status).toBe(200);
+  });
+
+  it("stores a reading published with mosquitto_pub, as the README shows", async () => {
+    const t = Date.now() - 60_000;
+    execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(mqttPort), "-q", "1", "-t", "telemetry/b01/001/temp", "-m", JSON.stringify({ t, v: 19.5 })]);
+    const found = await waitFor("the published reading", 10_000, async () => {
+      const url = `${api}/buildings/b01/series?quantity=temperature&space=001&sensor=temp&every=15m&fn=count&from=${t}&to=${t + 1}`;
+      const body = (await (await fetch(url)).json()) as { points: { value: number }[] };
+      return body.points[0]?.value === 1 ? body : undefined;
+    });
+    expect(found.points).toHaveLength(1);
+  });
+
+  it("shuts down cleanly on SIGTERM", async () => {
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    expect(output).not.toMatch(/"level":(50|60)/);
+  });
+});
