@@ -1,5 +1,5 @@
 // `api`: the HTTP API alone, against the configured store (production: InfluxDB).
-import { buildApp } from "../../api/app.ts";
+import { buildApiServer } from "../api-server.ts";
 import type { Config } from "../config.ts";
 import { closeStores, createLogger, loadRegistry, onShutdown, openStores } from "../wiring.ts";
 
@@ -7,19 +7,16 @@ export async function api(config: Config): Promise<void> {
   const logger = createLogger(config, "api");
   const registry = loadRegistry(config);
   const stores = await openStores(config);
-  const app = await buildApp(
-    {
-      registry,
-      store: stores.telemetry,
-      deadLetters: stores.deadLetters,
-      decisions: stores.decisions,
-      readiness: [{ name: "store", check: () => stores.telemetry.ping() }],
-    },
-    { logger },
+  const server = await buildApiServer(
+    config,
+    registry,
+    stores,
+    [{ name: "store", check: () => stores.telemetry.ping() }],
+    logger,
   );
-  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  await server.app.listen({ host: config.API_HOST, port: config.API_PORT });
   onShutdown(logger, async () => {
-    await app.close();
+    await server.close();
     await closeStores(stores);
   });
 }

@@ -3,12 +3,12 @@
 // simulator, on SQLite files in DATA_DIR.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { buildApp } from "../../api/app.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { startWatch } from "../../guard/watch.ts";
 import { runLive } from "../../simulators/publisher.ts";
 import type { Config } from "../config.ts";
+import { buildApiServer } from "../api-server.ts";
 import { type IngestCore, openIngestCore } from "../ingest-core.ts";
 import { tcpProbe } from "../probes.ts";
 import { closeStores, createLogger, loadSite, onShutdown, openStores, type Stores } from "../wiring.ts";
@@ -33,19 +33,17 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   const broker = createEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, { pipeline: core.pipeline, logger });
   await broker.listen();
 
-  const app = await buildApp(
-    {
-      registry,
-      store: stores.telemetry,
-      deadLetters: stores.deadLetters,
-      decisions: stores.decisions,
-      readiness: [
-        { name: "store", check: () => stores.telemetry.ping() },
-        { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
-      ],
-    },
-    { logger },
+  const api = await buildApiServer(
+    config,
+    registry,
+    stores,
+    [
+      { name: "store", check: () => stores.telemetry.ping() },
+      { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
+    ],
+    logger,
   );
+  const app = api.app;
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
   const stopWatch = startWatch(
@@ -80,7 +78,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
       await simulator;
       await broker.close();
       await core.close();
-      await app.close();
+      await api.close();
       await closeStores(stores);
     },
   };
@@ -113,9 +111,11 @@ function printBanner(o: { config: Config; registry: SiteRegistry; mqttUrl: strin
     `  Data folder   ${config.DATA_DIR}`,
     `  Simulator     ${config.SIMULATE ? `live, every ${config.SIMULATE_INTERVAL_S} s` : "off (SIMULATE=false)"}`,
     "",
-    "Publish a first reading and read it back:",
+    "Publish a first reading:",
     `  ${example}`,
-    `  curl '${apiUrl}/buildings/${encodeURIComponent(building.id)}/latest?space=${encodeURIComponent(space)}'`,
+    "Read it back with an API token (printed by the token command, kept valid for 30 days):",
+    "  TOKEN=$(npm run -s cli -- token --role admin)",
+    `  curl -H "Authorization: Bearer $TOKEN" '${apiUrl}/buildings/${encodeURIComponent(building.id)}/latest?space=${encodeURIComponent(space)}'`,
     "",
     "Stop with Ctrl+C.",
     "",

@@ -31,22 +31,25 @@ describe("npm start", () => {
   let api: string;
   let mqttPort: number;
   let output = "";
+  let env: NodeJS.ProcessEnv;
+  let headers: Record<string, string>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "start-"));
     mqttPort = await freePort();
     const apiPort = await freePort();
     api = `http://127.0.0.1:${apiPort}`;
+    env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      MQTT_PORT: String(mqttPort),
+      API_PORT: String(apiPort),
+      SIMULATE_INTERVAL_S: "1",
+      LOG_LEVEL: "warn",
+    };
     child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["cli/main.ts", "start"], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        MQTT_PORT: String(mqttPort),
-        API_PORT: String(apiPort),
-        SIMULATE_INTERVAL_S: "1",
-        LOG_LEVEL: "warn",
-      },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (d) => {
@@ -68,11 +71,17 @@ describe("npm start", () => {
     expect(output).toContain(`${api}/docs`);
     expect(output).toContain(dataDir);
     expect(output).toContain("mosquitto_pub");
+    // The token command the banner shows, with the same data folder.
+    const token = execFileSync(join(ROOT, "node_modules/.bin/tsx"), ["cli/main.ts", "token", "--role", "admin"], { cwd: ROOT, env })
+      .toString()
+      .trim();
+    headers = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${api}/buildings`)).status).toBe(401);
   });
 
   it("serves the simulator's readings", async () => {
     const readings = await waitFor("simulated readings", 20_000, async () => {
-      const body = (await (await fetch(`${api}/buildings/b01/latest`)).json()) as { readings: unknown[] };
+      const body = (await (await fetch(`${api}/buildings/b01/latest`, { headers })).json()) as { readings: unknown[] };
       return body.readings.length >= 20 ? body.readings : undefined;
     });
     expect(readings.length).toBeGreaterThanOrEqual(20);
@@ -85,7 +94,7 @@ describe("npm start", () => {
     execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(mqttPort), "-q", "1", "-t", "telemetry/b01/001/temp", "-m", JSON.stringify({ t, v: 19.5 })]);
     const found = await waitFor("the published reading", 10_000, async () => {
       const url = `${api}/buildings/b01/series?quantity=temperature&space=001&sensor=temp&every=15m&fn=count&from=${t}&to=${t + 1}`;
-      const body = (await (await fetch(url)).json()) as { points: { value: number }[] };
+      const body = (await (await fetch(url, { headers })).json()) as { points: { value: number }[] };
       return body.points[0]?.value === 1 ? body : undefined;
     });
     expect(found.points).toHaveLength(1);

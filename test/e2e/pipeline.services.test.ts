@@ -9,6 +9,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
+import { loadOrCreateSecret } from "../../api/auth/secret.ts";
+import { issueToken } from "../../api/auth/tokens.ts";
 import { loadConfig } from "../../cli/config.ts";
 import type { RejectionReason } from "../../model/dead-letter.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
@@ -108,6 +110,8 @@ describe("embedded pipeline, end to end", () => {
   let dir: string;
   let stack: EmbeddedStack;
   let client: MqttClient;
+  let authorization: string;
+  const get = (url: string) => stack.app.inject({ url, headers: { authorization } });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "e2e-"));
@@ -125,6 +129,7 @@ describe("embedded pipeline, end to end", () => {
       },
     );
     stack = await startEmbedded(config, pino({ level: "silent" }));
+    authorization = `Bearer ${await issueToken(loadOrCreateSecret(dir), { role: "admin", sub: "e2e" }, 3600)}`;
     client = await mqtt.connectAsync(stack.mqttUrl, { clientId: "e2e-publisher", reconnectPeriod: 0 });
   });
 
@@ -151,18 +156,18 @@ describe("embedded pipeline, end to end", () => {
   });
 
   it("answers the right daily consumption and means through the API", async () => {
-    const heat = await stack.app.inject({
-      url: `/buildings/${building.id}/series?quantity=heating_energy&every=1d&from=${T0}&to=${T0 + 6 * DAY}`,
-    });
+    const heat = await get(
+      `/buildings/${building.id}/series?quantity=heating_energy&every=1d&from=${T0}&to=${T0 + 6 * DAY}`,
+    );
     expect(heat.statusCode).toBe(200);
     // 10 dwellings × 0.25 kWh per 15 min; the first point of each meter has no increase before it.
     expect(heat.json().points.map((p: { value: number }) => p.value)).toEqual([237.5, 240, 240, 240, 240, 50]);
     expect(heat.json().fn).toBe("consumption");
 
     const d = 2;
-    const temp = await stack.app.inject({
-      url: `/buildings/${building.id}/series?quantity=temperature&space=${dwellings[d]}&every=1d&from=${T0}&to=${T0 + 6 * DAY}`,
-    });
+    const temp = await get(
+      `/buildings/${building.id}/series?quantity=temperature&space=${dwellings[d]}&every=1d&from=${T0}&to=${T0 + 6 * DAY}`,
+    );
     const expected = Array.from({ length: 6 }, (_, day) => {
       const steps = Array.from({ length: 96 }, (_, i) => day * 96 + i).filter((s) => s < STEPS);
       return steps.reduce((sum, s) => sum + temperature(d, s), 0) / steps.length;
@@ -181,10 +186,10 @@ describe("embedded pipeline, end to end", () => {
       bad.map((b) => b.message),
     );
     await until("all dead letters recorded", 60_000, async () => {
-      const counts = (await stack.app.inject({ url: "/dead-letters?limit=1" })).json().counts as Record<string, number>;
+      const counts = (await get("/dead-letters?limit=1")).json().counts as Record<string, number>;
       return Object.values(counts).reduce((a, b) => a + b, 0) >= 500;
     });
-    const body = (await stack.app.inject({ url: "/dead-letters?limit=500" })).json();
+    const body = (await get("/dead-letters?limit=500")).json();
     expect(body.counts).toEqual(expected);
     expect(body.items).toHaveLength(500);
     for (const item of body.items) expect(item.detail.length).toBeGreaterThan(10);
