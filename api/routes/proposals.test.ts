@@ -1,9 +1,10 @@
 // The proposal and verdict routes through app.inject, on real SQLite stores holding a simulated
 // pilot: every route, its problems (404, 400) as application/problem+json, and the OpenAPI.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -23,6 +24,7 @@ import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.t
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { buildApp } from "../app.ts";
+import { createTokenVerifier, issueToken } from "../auth/tokens.ts";
 
 const SEED = 7;
 const INSTALL = "2025-10-01";
@@ -36,6 +38,10 @@ let telemetry: TelemetryStore;
 let deadLetters: DeadLetterStore;
 let decisions: DecisionStore;
 let app: FastifyInstance;
+const secret = randomBytes(32);
+let authorization = "";
+/** Requests as an administrator; the access matrix (api/access.test.ts) covers the other roles. */
+const inject = (options: InjectOptions) => app.inject({ ...options, headers: { authorization, ...options.headers } });
 
 beforeAll(async () => {
   telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
@@ -46,8 +52,9 @@ beforeAll(async () => {
   await writeThreeADay(telemetry, sim, { from: "2024-09-28", to: "2026-04-01" });
   app = await buildApp(
     { registry: new SiteRegistry(site), store: telemetry, deadLetters, decisions, readiness: [] },
-    { logger: pino({ level: "silent" }) },
+    { logger: pino({ level: "silent" }), verifyToken: createTokenVerifier({ secret }) },
   );
+  authorization = `Bearer ${await issueToken(secret, { role: "admin", sub: "test-admin" }, 3600)}`;
 }, 60_000);
 
 afterAll(async () => {
@@ -69,16 +76,16 @@ function expectProblem(
 
 describe("proposal routes", () => {
   it("POST /proposals saves a proposal (201), the same again is 200, another content under its id 400", async () => {
-    const first = await app.inject({ method: "POST", url: "/proposals", payload: valves });
+    const first = await inject({ method: "POST", url: "/proposals", payload: valves });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({
       proposal: { id: valves.id },
       buildings: ["b01"],
       latestVerdict: null,
     });
-    const again = await app.inject({ method: "POST", url: "/proposals", payload: valves });
+    const again = await inject({ method: "POST", url: "/proposals", payload: valves });
     expect(again.statusCode).toBe(200);
-    const changed = await app.inject({
+    const changed = await inject({
       method: "POST",
       url: "/proposals",
       payload: { ...valves, households: 31 },
@@ -88,13 +95,13 @@ describe("proposal routes", () => {
 
   it("POST /proposals refuses extra fields, rule breaches, unknown dwellings and bad JSON", async () => {
     expectProblem(
-      await app.inject({ method: "POST", url: "/proposals", payload: { ...gadget, extra: 1 } }),
+      await inject({ method: "POST", url: "/proposals", payload: { ...gadget, extra: 1 } }),
       400,
     );
     const onCharges = structuredClone(gadget);
     onCharges.costLines[0] = { ...onCharges.costLines[0]!, payer: "tenant_charges", heading: "II" } as never;
     const breach = expectProblem(
-      await app.inject({ method: "POST", url: "/proposals", payload: onCharges }),
+      await inject({ method: "POST", url: "/proposals", payload: onCharges }),
       400,
     );
     expect(breach.detail).toMatch(/improvements/);
@@ -104,41 +111,41 @@ describe("proposal routes", () => {
       pilot: { ...gadget.pilot, control: ["no-such-flat"] },
     };
     const unknown = expectProblem(
-      await app.inject({ method: "POST", url: "/proposals", payload: elsewhere }),
+      await inject({ method: "POST", url: "/proposals", payload: elsewhere }),
       400,
     );
     expect(unknown).toMatchObject({ reason: "unknown_space" });
-    const bad = await app.inject({
+    const bad = await inject({
       method: "POST",
       url: "/proposals",
       headers: { "content-type": "application/json" },
       payload: "{not json",
     });
     expectProblem(bad, 400);
-    expect((await app.inject({ url: "/proposals/elsewhere" })).statusCode).toBe(404);
+    expect((await inject({ url: "/proposals/elsewhere" })).statusCode).toBe(404);
   });
 
   it("GET /proposals lists them, by building", async () => {
-    await app.inject({ method: "POST", url: "/proposals", payload: gadget });
-    const all = await app.inject({ url: "/proposals" });
+    await inject({ method: "POST", url: "/proposals", payload: gadget });
+    const all = await inject({ url: "/proposals" });
     expect(all.statusCode).toBe(200);
     expect(all.json().proposals.map((p: { proposal: { id: string } }) => p.proposal.id)).toEqual([
       valves.id,
       gadget.id,
     ]);
-    expect((await app.inject({ url: "/proposals?building=b01" })).json().proposals).toHaveLength(2);
-    expect((await app.inject({ url: "/proposals?building=b99" })).json().proposals).toEqual([]);
+    expect((await inject({ url: "/proposals?building=b01" })).json().proposals).toHaveLength(2);
+    expect((await inject({ url: "/proposals?building=b99" })).json().proposals).toEqual([]);
   });
 
   it("GET /proposals/{id} gives one, 404 for an unknown id", async () => {
-    const res = await app.inject({ url: `/proposals/${valves.id}` });
+    const res = await inject({ url: `/proposals/${valves.id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json().proposal).toEqual(valves);
-    expectProblem(await app.inject({ url: "/proposals/nope" }), 404);
+    expectProblem(await inject({ url: "/proposals/nope" }), 404);
   });
 
   it("POST /proposals/{id}/evaluations runs the guard now (201) and returns the recorded verdict on the same inputs (200)", async () => {
-    const res = await app.inject({
+    const res = await inject({
       method: "POST",
       url: `/proposals/${valves.id}/evaluations`,
       payload: { to: "2026-04-01" },
@@ -153,14 +160,14 @@ describe("proposal routes", () => {
       verdict: { decision: "approve", rule: "benefit_lower_bound_above_cost" },
     });
     expect(body.verdict.explanation.fr).toMatch(/accepte/);
-    const again = await app.inject({
+    const again = await inject({
       method: "POST",
       url: `/proposals/${valves.id}/evaluations`,
       payload: { to: "2026-04-01" },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(body.id);
-    const rejected = await app.inject({
+    const rejected = await inject({
       method: "POST",
       url: `/proposals/${gadget.id}/evaluations`,
       payload: { to: "2026-04-01" },
@@ -168,43 +175,43 @@ describe("proposal routes", () => {
     expect(rejected.statusCode).toBe(201);
     expect(rejected.json().verdict.decision).toBe("reject");
     // No body: the default window runs to today, long after the simulated data stop.
-    const noBody = await app.inject({ method: "POST", url: `/proposals/${gadget.id}/evaluations` });
+    const noBody = await inject({ method: "POST", url: `/proposals/${gadget.id}/evaluations` });
     expect(noBody.statusCode).toBe(201);
     expect(noBody.json().window.to).toBe(new Date().toISOString().slice(0, 10));
-    expect((await app.inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({
+    expect((await inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({
       id: body.id,
       decision: "approve",
     });
   });
 
   it("POST /proposals/{id}/evaluations: 404 unknown proposal, 400 for extra fields or a bad window", async () => {
-    expectProblem(await app.inject({ method: "POST", url: "/proposals/nope/evaluations", payload: {} }), 404);
+    expectProblem(await inject({ method: "POST", url: "/proposals/nope/evaluations", payload: {} }), 404);
     const url = `/proposals/${valves.id}/evaluations`;
-    expectProblem(await app.inject({ method: "POST", url, payload: { to: "2026-04-01", by: "me" } }), 400);
-    expectProblem(await app.inject({ method: "POST", url, payload: { to: "2026-31-01" } }), 400);
+    expectProblem(await inject({ method: "POST", url, payload: { to: "2026-04-01", by: "me" } }), 400);
+    expectProblem(await inject({ method: "POST", url, payload: { to: "2026-31-01" } }), 400);
     const reversed = expectProblem(
-      await app.inject({ method: "POST", url, payload: { from: "2026-04-01", to: "2026-01-01" } }),
+      await inject({ method: "POST", url, payload: { from: "2026-04-01", to: "2026-01-01" } }),
       400,
     );
     expect(reversed).toMatchObject({ reason: "invalid_window" });
   });
 
   it("GET /proposals/{id}/verdicts and GET /verdicts/{id}", async () => {
-    const list = await app.inject({ url: `/proposals/${valves.id}/verdicts` });
+    const list = await inject({ url: `/proposals/${valves.id}/verdicts` });
     expect(list.statusCode).toBe(200);
     const verdicts = list.json().verdicts;
     expect(verdicts).toHaveLength(1);
-    const one = await app.inject({ url: `/verdicts/${verdicts[0].id}` });
+    const one = await inject({ url: `/verdicts/${verdicts[0].id}` });
     expect(one.statusCode).toBe(200);
     expect(one.json()).toEqual(verdicts[0]);
     expect(one.json().verdict.inputs.evidenceHash).toMatch(/^[0-9a-f]{64}$/);
-    expectProblem(await app.inject({ url: "/proposals/nope/verdicts" }), 404);
-    expectProblem(await app.inject({ url: "/verdicts/999999" }), 404);
-    expectProblem(await app.inject({ url: "/verdicts/abc" }), 400);
+    expectProblem(await inject({ url: "/proposals/nope/verdicts" }), 404);
+    expectProblem(await inject({ url: "/verdicts/999999" }), 404);
+    expectProblem(await inject({ url: "/verdicts/abc" }), 400);
   });
 
   it("documents the routes in the OpenAPI", async () => {
-    const doc = (await app.inject({ url: "/docs/json" })).json();
+    const doc = (await inject({ url: "/docs/json" })).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         "/proposals",

@@ -3,6 +3,7 @@
 // simulator, on SQLite files in DATA_DIR.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { createDeviceAccess } from "../../ingest/device-access.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { startWatch } from "../../guard/watch.ts";
@@ -30,7 +31,11 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   const registry = new SiteRegistry(site);
   const stores = await openStores(config);
   const core = await openIngestCore(config, registry, stores, logger);
-  const broker = createEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, { pipeline: core.pipeline, logger });
+  const access = createDeviceAccess({ registry, journal: core.journal, metrics: core.metrics, logger });
+  const broker = createEmbeddedBroker(
+    { host: config.MQTT_HOST, port: config.MQTT_PORT },
+    { pipeline: core.pipeline, logger, access },
+  );
   await broker.listen();
 
   const api = await buildApiServer(
@@ -52,7 +57,12 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   );
 
   const simulation = new AbortController();
-  const simulator = config.SIMULATE
+  // The simulator connects like any client; a site that refuses anonymous clients refuses it too.
+  const simulate = config.SIMULATE && registry.allowsAnonymous;
+  if (config.SIMULATE && !simulate) {
+    logger.warn("the site refuses anonymous MQTT clients, so the built-in simulator is off; publish with a device account");
+  }
+  const simulator = simulate
     ? runLive({
         url: broker.url,
         clientId: "charge-guard-simulator",
