@@ -13,11 +13,14 @@ import type { DecisionStore } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { installAccessControl } from "./auth/access.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
+import { sessionRoutes } from "./pages/session.ts";
 import { installProblemHandlers } from "./problem.ts";
+import { boardRoutes } from "./routes/boards.ts";
 import { buildingRoutes } from "./routes/buildings.ts";
 import { type ConsentStore, managerRoutes } from "./routes/managers.ts";
 import { opsRoutes, type ReadinessCheck } from "./routes/ops.ts";
 import { proposalRoutes } from "./routes/proposals.ts";
+import { tenantRoutes } from "./routes/tenants.ts";
 
 export interface ApiDependencies {
   registry: SiteRegistry;
@@ -113,5 +116,8 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
   await app.register(buildingRoutes, deps);
   await app.register(managerRoutes, deps);
   await app.register(proposalRoutes, deps);
+  await app.register(tenantRoutes, deps);
+  await app.register(boardRoutes, deps);
+  await app.register(sessionRoutes, { verifyToken: options.verifyToken });
   return app;
 }
