@@ -1,0 +1,107 @@
+// Shared set-up of the fault tests that run `cli ingest` against Mosquitto and InfluxDB: the
+// servers, a temp folder with the site file, ingest workers as child processes (each its own
+// client id, DATA_DIR and HTTP port, restartable with the same ones), cleanup, and the final
+// "stored = published" wait.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
+import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
+import { freePort } from "../services/ports.ts";
+import { type AppProcess, ingestReady, spawnApp, waitFor } from "./app.ts";
+import { influxFingerprint } from "./stores.ts";
+import { differences, type Fingerprint, totalOf, writeSite } from "./stream.ts";
+
+export interface Worker {
+  readonly clientId: string;
+  readonly httpPort: number;
+  app: AppProcess;
+  /** SIGKILL (or SIGTERM) and wait for the exit. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+  /** Starts it again with the same client id, DATA_DIR and port; resolves once subscribed. */
+  start(): Promise<void>;
+}
+
+export interface FaultFixture {
+  dir: string;
+  influx: RunningInfluxd;
+  mosquitto: Mosquitto;
+  siteFile: string;
+  worker(clientId: string, topic?: string): Promise<Worker>;
+  /** Everything's output, for a failure message. */
+  explain(): string;
+  close(): Promise<void>;
+}
+
+export async function openFixture(spaces: number): Promise<FaultFixture> {
+  const dir = mkdtempSync(join(tmpdir(), "faults-"));
+  const influx = await startInfluxd();
+  const mosquitto = await startMosquitto({ persistence: true });
+  const siteFile = writeSite(dir, spaces);
+  const workers: Worker[] = [];
+
+  return {
+    dir,
+    influx,
+    mosquitto,
+    siteFile,
+    async worker(clientId, topic = "telemetry/#") {
+      const httpPort = await freePort();
+      const env = {
+        STORE: "influx",
+        INFLUX_URL: influx.url,
+        MQTT_URL: mosquitto.url,
+        MQTT_CLIENT_ID: clientId,
+        MQTT_TOPIC: topic,
+        DATA_DIR: join(dir, clientId),
+        INGEST_HTTP_PORT: String(httpPort),
+        SITE_FILE: siteFile,
+      };
+      const w: Worker = {
+        clientId,
+        httpPort,
+        app: spawnApp("ingest", env),
+        stop: (signal) => w.app.stop(signal),
+        async start() {
+          if (w.app.pid > 0) await w.app.stop("SIGKILL");
+          w.app = spawnApp("ingest", env);
+          await ingestReady(w.app, httpPort);
+        },
+      };
+      workers.push(w);
+      await ingestReady(w.app, httpPort);
+      return w;
+    },
+    explain() {
+      return [
+        ...workers.map((w) => `--- ${w.clientId}:\n${w.app.output().slice(-3000)}`),
+        `--- mosquitto:\n${mosquitto.log().slice(-3000)}`,
+      ].join("\n");
+    },
+    async close() {
+      for (const w of workers) await w.stop("SIGKILL");
+      await mosquitto.stop();
+      await influx.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until InfluxDB holds as many readings as were published (or `timeoutMs`), then
+ * returns the stored fingerprint and its differences from the published one. */
+export async function settle(
+  influxUrl: string,
+  published: Fingerprint,
+  timeoutMs: number,
+): Promise<{ stored: Fingerprint; diff: string[] }> {
+  const want = totalOf(published);
+  let stored: Fingerprint = new Map();
+  await waitFor("stored = published", timeoutMs, async () => {
+    stored = await influxFingerprint(influxUrl);
+    return totalOf(stored) >= want ? true : undefined;
+  }).catch(() => {}); // the differences below say what is missing
+  // A last look after the writer's batch delay, so a late extra write would show too.
+  await new Promise((r) => setTimeout(r, 500));
+  stored = await influxFingerprint(influxUrl);
+  return { stored, diff: differences(published, stored) };
+}
