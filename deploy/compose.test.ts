@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_KEYS, loadConfig } from "../cli/config.ts";
+import { renderMosquittoAuth } from "../ingest/mosquitto-auth.ts";
 import { loadSiteFile } from "../model/site-file.ts";
 import { RAW_POLICY } from "../storage/influx/options.ts";
 import {
@@ -284,23 +285,27 @@ describe("deploy/mosquitto", () => {
     expect(Number(value("max_queued_messages")[0])).toBeGreaterThan(1000);
   });
 
-  it("acl.example lets a building's account write only under its own building, and ingest read all", () => {
-    const site = loadSiteFile(join(root, "examples/site.yaml"));
-    const buildings = new Set(site.buildings.map((b) => b.id));
+  it("acl.example is what `cli mqtt-auth` generates: each device writes only under its building or space", () => {
+    const site = { ...loadSiteFile(join(root, "examples/site.yaml")), allowAnonymous: false };
+    const generated = renderMosquittoAuth({
+      site,
+      ingest: { username: "ingest", password: "x" },
+      simulator: { username: "simulator", password: "y" },
+    }).acl;
+    const example = read("deploy/mosquitto/acl.example");
+    expect(example.endsWith(generated)).toBe(true);
     const rules = new Map<string, string[]>();
     let user = "";
-    for (const line of read("deploy/mosquitto/acl.example").split("\n")) {
+    for (const line of generated.split("\n")) {
       const [word, ...rest] = line.trim().split(/\s+/);
       if (word === "user") user = rest.join(" ");
       else if (word === "topic") rules.set(user, [...(rules.get(user) ?? []), rest.join(" ")]);
     }
+    expect(rules.get("")).toBeUndefined();
     expect(rules.get("ingest")).toContain("read telemetry/#");
-    const buildingAccounts = [...rules].filter(([name]) => name !== "ingest" && name !== "simulator");
-    expect(buildingAccounts.length).toBe(buildings.size);
-    for (const [name, topics] of buildingAccounts) {
-      expect(topics.length, name).toBe(1);
-      const building = /^write telemetry\/([^/#+]+)\/#$/.exec(topics[0] ?? "")?.[1] ?? "";
-      expect(buildings.has(building), `${name}: ${topics[0]}`).toBe(true);
+    for (const device of site.devices) {
+      const prefix = `write telemetry/${device.building}/${device.space ?? "+"}/#`;
+      expect(rules.get(device.id), device.id).toEqual([prefix]);
     }
   });
 });
