@@ -1,0 +1,543 @@
+// Ingest throughput on the production path: publishers → Mosquitto → `cli ingest` (a child
+// process: accept, journal, PUBACK, writer) → influxd, for single JSON readings and SenML packs
+// of 50, against two limits: what Mosquitto delivers to a subscriber that only counts, and what
+// influxd stores when the same points are posted to /write in batches of 5 000. Then one ingest
+// worker against two sharing `$share/ingest/telemetry/#`. Prints figures; never fails a build.
+//
+//   npx tsx bench/ingest-influx.ts [--readings 60000] [--senml 300000] [--connections 4]
+//       [--window 1000] [--rounds 2] [--root /tmp/x] [--profile DIR] [--fsync-env NAME=VALUE]
+//
+// --root runs `cli ingest` from another checkout (a copy with a proposed change); --profile
+// writes the ingest child's --cpu-prof there; --fsync-env adds a run whose ingest gets that
+// environment variable (for a checkout whose journal fsync interval is configurable).
+import { fork } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import mqtt from "mqtt";
+import { siteSchema } from "../model/site.ts";
+import { encodePoint } from "../storage/influx/line-protocol.ts";
+import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
+import { type CliProcess, startCli } from "../test/production/cli-process.ts";
+import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
+import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
+import { freePort } from "../test/services/ports.ts";
+
+type Mode = "single" | "senml";
+const PACK = 50;
+const BATCH = 5_000;
+/** Dwellings of the bench's building, one temperature sensor each: 500 series, like a large residence. */
+const SPACES = 500;
+const BUILDING = "b1";
+
+function arg(name: string, fallback: string): string;
+function arg(name: string, fallback?: string): string | undefined;
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
+
+// ---------------------------------------------------------------- the data
+
+interface Point {
+  space: string;
+  t: number;
+  v: number;
+}
+
+/** Message `m` as its points: distinct (space, t) over the whole run. Single readings are live
+ * values 10 s apart; SenML packs are backfills of 15-minute readings. */
+function pointsOf(mode: Mode, m: number, base: number): Point[] {
+  const space = `d${m % SPACES}`;
+  const slot = Math.floor(m / SPACES);
+  if (mode === "single") return [{ space, t: base + slot * 10_000, v: 18 + (m % 50) / 10 }];
+  return Array.from({ length: PACK }, (_, k) => ({
+    space,
+    t: base + (slot * PACK + k) * 900_000,
+    v: 19 + (k % 20) / 10,
+  }));
+}
+
+function payloadOf(mode: Mode, points: Point[]): string {
+  if (mode === "single") return `{"t":${points[0]!.t},"v":${points[0]!.v}}`;
+  const bt = points[0]!.t / 1000;
+  return JSON.stringify(
+    points.map((p, k) => (k === 0 ? { bt, bu: "Cel", v: p.v } : { t: p.t / 1000 - bt, v: p.v })),
+  );
+}
+
+const baseOf = (mode: Mode, now: number) =>
+  Math.floor((mode === "single" ? now - 6 * 3_600_000 : now - 60 * 86_400_000) / 1000) * 1000;
+
+// ---------------------------------------------------------------- publishers (child process)
+
+async function runPublishers(
+  url: string,
+  mode: Mode,
+  total: number,
+  connections: number,
+  window: number,
+  base: number,
+) {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, (_, c) =>
+      mqtt.connectAsync(url, {
+        clientId: `bench-pub-${process.pid}-${c}`,
+        protocolVersion: 4,
+        reconnectPeriod: 200,
+      }),
+    ),
+  );
+  const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
+  // Payloads are built before the clock starts; connection c sends messages c, c + n, c + 2n…
+  const queues = clients.map((_, c) => {
+    const queue: { topic: string; payload: string }[] = [];
+    for (let m = c; m < messages; m += connections) {
+      const points = pointsOf(mode, m, base);
+      queue.push({ topic: `telemetry/${BUILDING}/${points[0]!.space}/t`, payload: payloadOf(mode, points) });
+    }
+    return queue;
+  });
+  process.send?.({ ready: true });
+  await new Promise<void>((r) => process.once("message", () => r()));
+  await Promise.all(
+    clients.map(
+      (client, c) =>
+        new Promise<void>((resolve, reject) => {
+          const queue = queues[c]!;
+          let next = 0;
+          let inFlight = 0;
+          const pump = () => {
+            while (inFlight < window && next < queue.length) {
+              const m = queue[next++]!;
+              inFlight++;
+              client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+                if (err) return reject(err);
+                inFlight--;
+                if (next === queue.length && inFlight === 0) resolve();
+                else pump();
+              });
+            }
+          };
+          pump();
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.endAsync()));
+  process.send?.({ done: true });
+}
+
+interface Publishers {
+  ready: Promise<void>;
+  /** Every PUBACK from the broker received (the broker's side, not ingest's). */
+  done: Promise<void>;
+  go(): void;
+}
+
+function startPublishers(
+  url: string,
+  mode: Mode,
+  total: number,
+  connections: number,
+  window: number,
+  base: number,
+): Publishers {
+  const child = fork(fileURLToPath(import.meta.url), [
+    "--publisher",
+    url,
+    mode,
+    String(total),
+    String(connections),
+    String(window),
+    String(base),
+  ]);
+  const ready = new Promise<void>((r) => child.once("message", () => r()));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: { done?: boolean }) => m.done && resolve());
+    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
+  });
+  return { ready, done, go: () => child.send("go") };
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface Figure {
+  name: string;
+  readings: number;
+  messages: number;
+  seconds: number;
+  /** Until ingest had appended (and so acknowledged) every message: its side of QoS 1. */
+  ackedSeconds?: number;
+  /** Points InfluxDB holds at the end (InfluxQL COUNT). */
+  stored?: number;
+  /** Peak resident memory of each ingest process, MiB (VmHWM). */
+  rssMiB?: number[];
+  /** Worker exit codes on SIGTERM. */
+  exits?: (number | null)[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`bench timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function influxCount(url: string, db: string): Promise<number> {
+  const q = new URLSearchParams({ db, q: "SELECT COUNT(value) FROM temperature" });
+  const res = await fetch(`${url}/query?${q}`);
+  const body = (await res.json()) as { results: { series?: { values: [string, number][] }[] }[] };
+  return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
+function vmHwmMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmHWM:"));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+/** Reads ingest's counters from its /metrics. */
+async function counters(port: number): Promise<{ received: number; stored: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const read = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? 0);
+  return { received: read("ingest_readings_received_total"), stored: read("ingest_readings_stored_total") };
+}
+
+/** Forgets a persistent session, so the broker stops queueing for a finished run's client id. */
+async function dropSession(url: string, clientId: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { clientId, protocolVersion: 5, clean: true, reconnectPeriod: 0 });
+  await c.endAsync();
+}
+
+interface Services {
+  mosquitto: Mosquitto;
+  influxd: RunningInfluxd;
+  siteFile: string;
+  dir: string;
+  root?: string;
+  profileDir?: string;
+}
+
+let runNo = 0;
+
+/** The limit of the broker side: Mosquitto and an mqtt.js QoS 1 subscriber that only counts,
+ * with ingest's protocol (MQTT 5) and one message at a time, as mqtt.js hands them. */
+async function deliveryLimit(
+  s: Services,
+  total: number,
+  connections: number,
+  window: number,
+): Promise<Figure> {
+  const clientId = `bench-counter-${++runNo}`;
+  const sub = await mqtt.connectAsync(s.mosquitto.url, { clientId, protocolVersion: 5, clean: true });
+  await sub.subscribeAsync("telemetry/#", { qos: 1 });
+  let received = 0;
+  sub.on("message", () => {
+    received++;
+  });
+  const pubs = startPublishers(
+    s.mosquitto.url,
+    "single",
+    total,
+    connections,
+    window,
+    baseOf("single", Date.now()),
+  );
+  await pubs.ready;
+  const start = performance.now();
+  pubs.go();
+  await until(() => received >= total, 120_000, "the counting subscriber");
+  const seconds = (performance.now() - start) / 1000;
+  await pubs.done;
+  await sub.endAsync();
+  return { name: "Mosquitto → counting subscriber (limit)", readings: total, messages: total, seconds };
+}
+
+/** The real thing: `cli ingest` child processes (one or several sharing the subscription) into a
+ * fresh database; ends when their counters say everything is stored, then counts in InfluxDB. */
+async function ingestRun(
+  s: Services,
+  name: string,
+  mode: Mode,
+  total: number,
+  options: { connections: number; window: number; workers?: number; env?: Record<string, string> },
+): Promise<Figure> {
+  const run = ++runNo;
+  const db = `bench_${run}`;
+  const workers = options.workers ?? 1;
+  const ports: number[] = [];
+  const procs: CliProcess[] = [];
+  const clientIds: string[] = [];
+  for (let w = 0; w < workers; w++) {
+    const port = await freePort();
+    const clientId = `bench-ingest-${run}-${w}`;
+    ports.push(port);
+    clientIds.push(clientId);
+    const profiling = s.profileDir
+      ? [
+          "--cpu-prof",
+          "--cpu-prof-dir",
+          s.profileDir,
+          "--cpu-prof-name",
+          `ingest-${run}-${w}-${mode}.cpuprofile`,
+        ]
+      : [];
+    procs.push(
+      startCli("ingest", {
+        root: s.root,
+        nodeArgs: profiling,
+        env: {
+          STORE: "influx",
+          INFLUX_URL: s.influxd.url,
+          INFLUX_DATABASE: db,
+          SITE_FILE: s.siteFile,
+          DATA_DIR: join(s.dir, `ingest-${run}-${w}`),
+          MQTT_URL: s.mosquitto.url,
+          MQTT_CLIENT_ID: clientId,
+          MQTT_TOPIC: workers > 1 ? "$share/ingest/telemetry/#" : "telemetry/#",
+          INGEST_HTTP_PORT: String(port),
+          LOG_LEVEL: "warn",
+          ...options.env,
+        },
+      }),
+    );
+  }
+  await Promise.all(procs.map((p, w) => p.waitReady(`http://127.0.0.1:${ports[w]}/readyz`)));
+  const pubs = startPublishers(
+    s.mosquitto.url,
+    mode,
+    total,
+    options.connections,
+    options.window,
+    baseOf(mode, Date.now()),
+  );
+  await pubs.ready;
+  const start = performance.now();
+  pubs.go();
+  let ackedSeconds: number | undefined;
+  await until(
+    async () => {
+      const all = await Promise.all(ports.map(counters));
+      const received = all.reduce((n, c) => n + c.received, 0);
+      const stored = all.reduce((n, c) => n + c.stored, 0);
+      if (ackedSeconds === undefined && received >= total) ackedSeconds = (performance.now() - start) / 1000;
+      return stored >= total;
+    },
+    180_000,
+    `${name}: every reading stored`,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${procs.map((p) => p.output()).join("\n")}`);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  await pubs.done;
+  const rssMiB = procs.map((p) => vmHwmMiB(p.pid));
+  const exits = await Promise.all(procs.map((p) => p.stop()));
+  await Promise.all(clientIds.map((id) => dropSession(s.mosquitto.url, id)));
+  const stored = await influxCount(s.influxd.url, db);
+  const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
+  return { name, readings: total, messages, seconds, ackedSeconds, stored, rssMiB, exits };
+}
+
+/** The store's limit: the SenML run's points posted straight to /write, 5 000 per request, one
+ * request at a time (as ingest's writer does), into a database made by the adapter. */
+async function rawWrite(s: Services, total: number): Promise<Figure> {
+  const db = `bench_${++runNo}`;
+  const store = createInfluxTelemetryStore({ url: s.influxd.url, database: db, createDatabase: true });
+  await store.connect();
+  await store.close();
+  const base = baseOf("senml", Date.now());
+  const lines: string[] = [];
+  for (let m = 0; lines.length < total; m++) {
+    for (const p of pointsOf("senml", m, base)) {
+      lines.push(
+        encodePoint({
+          measurement: "temperature",
+          tags: { building: BUILDING, space: p.space, sensor: "t" },
+          fields: { value: p.v },
+          time: p.t,
+        }),
+      );
+    }
+  }
+  const bodies: string[] = [];
+  for (let i = 0; i < total; i += BATCH) bodies.push(lines.slice(i, i + BATCH).join("\n"));
+  const url = `${s.influxd.url}/write?${new URLSearchParams({ db, precision: "ms" })}`;
+  const start = performance.now();
+  for (const body of bodies) {
+    const res = await fetch(url, { method: "POST", body });
+    if (res.status !== 204) throw new Error(`/write answered ${res.status}: ${await res.text()}`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const stored = await influxCount(s.influxd.url, db);
+  return {
+    name: `influxd /write, batches of ${n(BATCH)} (limit)`,
+    readings: total,
+    messages: bodies.length,
+    seconds,
+    stored,
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+const n = (x: number) => Math.round(x).toLocaleString("en");
+const rate = (f: Figure) => f.readings / f.seconds;
+const best = (a: Figure | undefined, b: Figure) => (a && rate(a) >= rate(b) ? a : b);
+
+function print(f: Figure): void {
+  const extra = [
+    f.stored === undefined
+      ? ""
+      : `stored ${n(f.stored)}/${n(f.readings)}${f.stored === f.readings ? "" : "  MISSING OR EXTRA"}`,
+    f.rssMiB ? `ingest VmHWM ${f.rssMiB.map((r) => r.toFixed(0)).join("+")} MiB` : "",
+    f.exits ? `exit ${f.exits.join(",")}` : "",
+  ].filter(Boolean);
+  console.log(
+    `${f.name.padEnd(46)} ${n(rate(f)).padStart(9)} readings/s ${n(f.messages / f.seconds).padStart(8)} msg/s  ${f.seconds.toFixed(2).padStart(6)} s  ${extra.join("  ")}`,
+  );
+  if (f.ackedSeconds !== undefined) {
+    console.log(
+      `${"".padEnd(46)} ${n(f.readings / f.ackedSeconds).padStart(9)} readings/s acknowledged by ingest after the journal (all after ${f.ackedSeconds.toFixed(2)} s)`,
+    );
+  }
+}
+
+function verdict(label: string, value: number, target: number): string {
+  return `${label}: ${(value * 100).toFixed(0)}% (target ≥ ${(target * 100).toFixed(0)}%) ${value >= target ? "met" : "MISSED"}`;
+}
+
+async function main(): Promise<void> {
+  const total = num("readings", 60_000);
+  const senml = num("senml", 300_000);
+  const connections = num("connections", 4);
+  const window = num("window", 1_000);
+  const rounds = num("rounds", 2);
+  const fsyncEnv = arg("fsync-env");
+  const dir = mkdtempSync(join(tmpdir(), "bench-influx-"));
+  const siteFile = join(dir, "site.json");
+  const site = siteSchema.parse({
+    id: "bench",
+    name: "Bench site",
+    buildings: [
+      {
+        id: BUILDING,
+        name: "Résidence des Tilleuls",
+        dwellings: Array.from({ length: SPACES }, (_, i) => ({
+          id: `d${i}`,
+          areaM2: 50,
+          sensors: [{ id: "t", quantity: "temperature" }],
+        })),
+      },
+    ],
+  });
+  writeFileSync(siteFile, JSON.stringify(site));
+  const [mosquitto, influxd] = await Promise.all([startMosquitto(), startInfluxd()]);
+  const s: Services = { mosquitto, influxd, siteFile, dir, root: arg("root"), profileDir: arg("profile") };
+  const started = performance.now();
+  try {
+    console.log(
+      `${n(total)} single readings and ${n(senml)} in SenML packs of ${PACK} per run; ${connections} publisher connections ` +
+        `(child process) with ${window} in flight each, QoS 1; ${SPACES} sensors; Mosquitto 2.0, influxd 1.6; ` +
+        `limit and single alternate over ${rounds} rounds, best of each (the 2 cores are shared)`,
+    );
+    if (s.root) console.log(`ingest runs from ${s.root}`);
+    let limitBest: Figure | undefined;
+    let singleBest: Figure | undefined;
+    for (let r = 0; r < rounds; r++) {
+      const a = await deliveryLimit(s, total, connections, window);
+      print(a);
+      limitBest = best(limitBest, a);
+      const b = await ingestRun(s, "cli ingest, single JSON readings", "single", total, {
+        connections,
+        window,
+      });
+      print(b);
+      singleBest = best(singleBest, b);
+    }
+    const packWindow = Math.max(10, Math.floor(window / 20));
+    const c = await ingestRun(s, `cli ingest, SenML packs of ${PACK}`, "senml", senml, {
+      connections,
+      window: packWindow,
+    });
+    print(c);
+    const w = await rawWrite(s, senml);
+    print(w);
+    const two = await ingestRun(s, "2 workers on $share, single JSON", "single", total, {
+      connections,
+      window,
+      workers: 2,
+    });
+    print(two);
+    let fsync: Figure | undefined;
+    if (fsyncEnv) {
+      const [key, value] = fsyncEnv.split("=") as [string, string];
+      fsync = await ingestRun(s, `single JSON, ${fsyncEnv}`, "single", total, {
+        connections,
+        window,
+        env: { [key]: value },
+      });
+      print(fsync);
+    }
+
+    console.log("");
+    console.log(
+      verdict(
+        "single JSON readings stored / Mosquitto's delivery to a counter",
+        rate(singleBest!) / rate(limitBest!),
+        0.8,
+      ),
+    );
+    console.log(verdict(`SenML packs of ${PACK} stored / influxd's raw /write`, rate(c) / rate(w), 0.5));
+    const rss = Math.max(...[singleBest!, c, two].flatMap((f) => f.rssMiB ?? []));
+    console.log(
+      `ingest peak RSS (VmHWM): ${rss.toFixed(0)} MiB (target < 200) ${rss < 200 ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `QoS 1 ack after the journal: ingest acknowledged single readings at ${n(total / singleBest!.ackedSeconds!)}/s, ` +
+        `stored them at ${n(rate(singleBest!))}/s; SenML: ${n(senml / c.ackedSeconds!)}/s acknowledged, ${n(rate(c))}/s stored`,
+    );
+    console.log(`2 workers / 1 worker (single JSON): ${(rate(two) / rate(singleBest!)).toFixed(2)}×`);
+    if (fsync)
+      console.log(
+        `fsync every append / default (single JSON): ${(rate(fsync) / rate(singleBest!)).toFixed(2)}×`,
+      );
+    else
+      console.log(
+        "journal fsync on every append: not configurable by environment (cli/ingest-core.ts leaves fsyncIntervalMs at 25 ms); not measured",
+      );
+    console.log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    await mosquitto.stop();
+    await influxd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === "--publisher") {
+  const [, , , url, mode, total, connections, window, base] = process.argv;
+  runPublishers(url!, mode as Mode, Number(total), Number(connections), Number(window), Number(base)).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
