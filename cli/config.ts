@@ -42,6 +42,8 @@ export const configSchema = z
     INGEST_MAX_READINGS_PER_MESSAGE: positiveInt.default(1_000).describe("Most readings in one message"),
     INGEST_MAX_FUTURE_SKEW_S: positiveInt.default(300).describe("How far in the future a timestamp may be"),
     INGEST_MAX_PAST_AGE_DAYS: positiveInt.default(3 * 366).describe("How old a timestamp may be"),
+    INGEST_CLIENT_MAX_MSG_PER_S: z.coerce.number().min(0).default(500).describe("Embedded broker: messages per second per client before it is slowed down (0: no limit)"),
+    INGEST_CLIENT_BURST: positiveInt.default(5_000).describe("Embedded broker: messages a quiet client may send at once"),
     SIMULATE: bool.default(true).describe("`start`: run the live simulator in the same process"),
     SIMULATE_INTERVAL_S: positiveInt.default(10).describe("Live simulator: seconds between readings"),
     GUARD_WATCH_INTERVAL_H: positiveInt.max(24 * 366).default(24).describe("`start`: hours between re-evaluations of approved devices"),

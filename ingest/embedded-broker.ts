@@ -6,7 +6,9 @@ import { createServer, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { type ClientRateLimiter, createClientRateLimiter } from "./client-rate.ts";
 import type { DeviceAccess, Identity } from "./device-access.ts";
+import type { IngestMetrics } from "./metrics.ts";
 import type { IngestPipeline } from "./pipeline.ts";
 
 export const embeddedBrokerConfigSchema = z
@@ -18,6 +20,14 @@ export const embeddedBrokerConfigSchema = z
     telemetryPrefix: z.string().min(1).default("telemetry/"),
     /** How long a publish waits for journal room before its client is disconnected unacknowledged. */
     fullWaitMs: z.number().int().min(0).max(60_000).default(2000),
+    /** Per-client message rate: a faster client is slowed down (its publish waits), never dropped;
+     * 0 messages per second turns it off. */
+    clientRate: z
+      .object({ perSecond: z.number().min(0).default(0), burst: z.number().int().min(1).default(1000) })
+      .strict()
+      .default({ perSecond: 0, burst: 1000 }),
+    /** A client that would wait longer than this for its rate is disconnected unacknowledged. */
+    maxRateWaitMs: z.number().int().min(0).max(60_000).default(10_000),
   })
   .strict();
 
@@ -28,6 +38,8 @@ export interface EmbeddedBrokerDeps {
   logger: Logger;
   /** Logins and per-device scopes from the site; without it every client may publish anywhere. */
   access?: DeviceAccess;
+  /** Counts throttled publishes (messagesThrottled) when given. */
+  metrics?: IngestMetrics;
 }
 
 export type EmbeddedBrokerErrorCode = "broker_listen_failed" | "journal_full";
@@ -49,12 +61,14 @@ export class EmbeddedBroker {
   #port = 0;
   #closing = false;
   #lastRefusalLog = 0;
+  readonly #rate: ClientRateLimiter;
   /** Who each connected client logged in as (set by the authenticate hook). */
   readonly #identities = new WeakMap<Client, Identity>();
 
   constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
     this.#config = embeddedBrokerConfigSchema.parse(config);
     this.#deps = deps;
+    this.#rate = createClientRateLimiter(this.#config.clientRate);
   }
 
   /** The port listened on (the chosen one when configured with 0). */
@@ -96,6 +110,7 @@ export class EmbeddedBroker {
           ),
       }),
     });
+    aedes.on("clientDisconnect", (client) => this.#rate.forget(client.id));
     aedes.on("clientError", (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
     );
@@ -176,6 +191,27 @@ export class EmbeddedBroker {
       else callback(null);
       return;
     }
+    const wait = client ? this.#rate.reserve(client.id, Date.now()) : 0;
+    if (wait > 0) {
+      if (this.#deps.metrics) this.#deps.metrics.messagesThrottled++;
+      if (wait > this.#config.maxRateWaitMs) {
+        this.#deps.logger.warn({ clientId: client?.id }, "client far over its message rate: disconnected unacknowledged");
+        callback(new Error("message rate exceeded; slow down"));
+        return;
+      }
+      setTimeout(() => this.#authorizeTelemetry(client, packet, callback), wait);
+      return;
+    }
+    this.#authorizeTelemetry(client, packet, callback);
+  }
+
+  #authorizeTelemetry(
+    client: Client | null,
+    packet: PublishPacket,
+    callback: (error?: Error | null) => void,
+  ): void {
+    if (this.#closing || client?.closed) return callback(new Error("broker closing"));
+    const topic = packet.topic;
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
     const { pipeline, access } = this.#deps;

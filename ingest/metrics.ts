@@ -7,6 +7,8 @@ export interface IngestMetrics {
   messages: number;
   /** Messages ingest refused to acknowledge because the journal was full or failed. */
   messagesRefused: number;
+  /** Publishes the embedded broker held back because their client was over its message rate. */
+  messagesThrottled: number;
   /** MQTT logins the embedded broker refused: wrong secret, unknown device, or anonymous on a site that refuses it. */
   loginsRefused: number;
   /** Readings accepted and appended to the journal. */
@@ -32,6 +34,7 @@ export function createIngestMetrics(): IngestMetrics {
   return {
     messages: 0,
     messagesRefused: 0,
+    messagesThrottled: 0,
     loginsRefused: 0,
     readingsAccepted: 0,
     deadLetters: {},

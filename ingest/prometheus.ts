@@ -37,6 +37,7 @@ export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGauge
   followingCounter(registry, "ingest_readings_stored_total", "Readings the store confirmed", () => metrics.readingsStored);
   followingCounter(registry, "ingest_store_batches_total", "Batches written to the store", () => metrics.storeBatches);
   followingCounter(registry, "ingest_store_retries_total", "Store writes retried after a failure", () => metrics.storeRetries);
+  followingCounter(registry, "ingest_messages_throttled_total", "Publishes held back: client over its message rate", () => metrics.messagesThrottled);
   followingCounter(registry, "ingest_mqtt_logins_refused_total", "MQTT logins the embedded broker refused", () => metrics.loginsRefused);
   followingCounter(registry, "ingest_journal_corrupt_records_total", "Torn or corrupt journal records skipped", () => metrics.journalCorruptRecords);
   const seen = new Map<string, number>();

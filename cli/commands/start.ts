@@ -33,8 +33,12 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   const core = await openIngestCore(config, registry, stores, logger);
   const access = createDeviceAccess({ registry, journal: core.journal, metrics: core.metrics, logger });
   const broker = createEmbeddedBroker(
-    { host: config.MQTT_HOST, port: config.MQTT_PORT },
-    { pipeline: core.pipeline, logger, access },
+    {
+      host: config.MQTT_HOST,
+      port: config.MQTT_PORT,
+      clientRate: { perSecond: config.INGEST_CLIENT_MAX_MSG_PER_S, burst: config.INGEST_CLIENT_BURST },
+    },
+    { pipeline: core.pipeline, logger, access, metrics: core.metrics },
   );
   await broker.listen();
 
