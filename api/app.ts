@@ -7,6 +7,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
@@ -14,6 +15,7 @@ import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { installAccessControl } from "./auth/access.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { sessionRoutes } from "./pages/session.ts";
+import { createApiRegistry, installMetrics } from "./metrics.ts";
 import { installProblemHandlers } from "./problem.ts";
 import { boardRoutes } from "./routes/boards.ts";
 import { buildingRoutes } from "./routes/buildings.ts";
@@ -44,6 +46,8 @@ export interface ApiOptions {
   verifyToken?: TokenVerifier;
   /** Requests per client address per window before 429; default 600 a minute. */
   rateLimit?: { max: number; windowMs: number };
+  /** Other registries served at /metrics too (ingest's, in the embedded mode). */
+  extraMetrics?: Registry[];
 }
 
 const DOCS_PREFIX = "/docs";
@@ -96,6 +100,7 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
     },
   });
   installAccessControl(app, { verify: options.verifyToken, publicPrefixes: [DOCS_PREFIX] });
+  installMetrics(app, createApiRegistry(), options.extraMetrics);
 
   await app.register(fastifySwagger, {
     openapi: {

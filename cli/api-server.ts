@@ -3,6 +3,7 @@
 // retention job that reduces unconsented fine-grained dwelling data to daily.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { buildApp } from "../api/app.ts";
 import { createVerifierFromSettings } from "../api/auth/setup.ts";
 import { createRetentionJob } from "../api/retention.ts";
@@ -24,6 +25,7 @@ export async function buildApiServer(
   stores: Stores,
   readiness: ReadinessCheck[],
   logger: Logger,
+  extraMetrics: Registry[] = [],
 ): Promise<ApiServer> {
   // Consents and retention need row-level deletes; on InfluxDB the raw retention policy applies.
   const consents = config.STORE === "sqlite" ? createSqliteConsentStore({ path: config.SQLITE_PATH }) : undefined;
@@ -41,6 +43,7 @@ export async function buildApiServer(
       logger,
       bodyLimit: config.API_BODY_LIMIT_BYTES,
       rateLimit: { max: config.API_RATE_LIMIT, windowMs: 60_000 },
+      extraMetrics,
       verifyToken: createVerifierFromSettings({
         dataDir: config.DATA_DIR,
         jwksUrl: config.AUTH_JWKS_URL,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { createDeviceAccess } from "../../ingest/device-access.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
+import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { startWatch } from "../../guard/watch.ts";
 import { runLive } from "../../simulators/publisher.ts";
@@ -51,6 +52,13 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
       { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
     ],
     logger,
+    [
+      createIngestRegistry(core.metrics, {
+        spoolBytes: () => core.journal.stats().bytes,
+        spoolEntries: () => core.journal.stats().unread,
+        brokerConnected: () => broker.port > 0,
+      }),
+    ],
   );
   const app = api.app;
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -87,6 +87,10 @@ describe("npm start", () => {
     expect(readings.length).toBeGreaterThanOrEqual(20);
     const docs = await fetch(`${api}/docs/json`);
     expect(docs.status).toBe(200);
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/^ingest_readings_received_total [1-9]/m);
+    expect(metrics).toMatch(/^ingest_readings_stored_total [1-9]/m);
+    expect(metrics).toContain("api_request_duration_seconds_bucket");
   });
 
   it("stores a reading published with mosquitto_pub, as the README shows", async () => {

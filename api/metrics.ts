@@ -1,0 +1,34 @@
+// Prometheus metrics of the HTTP API: request durations by route pattern (never the URL,
+// which holds dwelling ids) and status, plus the process's default metrics. In the embedded
+// mode the same /metrics also carries ingest's registry.
+import type { FastifyInstance } from "fastify";
+import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+
+export function createApiRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "api_" });
+  return registry;
+}
+
+/** Observes every response and serves `registries` merged at GET /metrics (public: no personal data). */
+export function installMetrics(app: FastifyInstance, registry: Registry, extra: Registry[] = []): void {
+  const duration = new Histogram({
+    name: "api_request_duration_seconds",
+    help: "HTTP request duration by route pattern, method and status",
+    labelNames: ["route", "method", "status"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    duration.observe(
+      { route: request.routeOptions.url ?? "(no route)", method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  const merged = extra.length > 0 ? Registry.merge([registry, ...extra]) : registry;
+  app.get(
+    "/metrics",
+    { config: { access: { scope: "public", roles: [] } }, schema: { hide: true } },
+    async (_request, reply) => reply.type(merged.contentType).send(await merged.metrics()),
+  );
+}
