@@ -63,7 +63,6 @@ function costTable(v: Verdict, lang: Lang): Html {
   const b = STRINGS[lang].board;
   const lines = v.costs.lines;
   return html`<table>
-<caption>${b.costs}</caption>
 <thead><tr><th scope="col">${b.costLine}</th><th scope="col">${b.payerCol}</th><th scope="col" class="num">${b.perYear}</th></tr></thead>
 <tbody>
 ${lines.map(
@@ -195,12 +194,10 @@ ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from,
 <h1>${p.title}</h1>
 <p>${b.device} ${p.device.name[lang]}. ${b.buildings} ${buildingNames(registry, p.buildings)}.</p>
 ${verdictBlock}
-${v ? html`<h2>${b.savings}</h2>${savings(v, lang)}` : ""}
-${v ? costTable(v, lang) : ""}
+${v ? html`<div class="grid"><section aria-labelledby="savings"><h2 id="savings">${b.savings}</h2>${savings(v, lang)}</section><section aria-labelledby="costs"><h2 id="costs">${b.costs}</h2>${costTable(v, lang)}</section></div>` : ""}
 <h2>${b.evidence}</h2>
 ${chartSection(view.chart, lang)}
-${settle}
-${data}
+<div class="grid facts">${settle ? html`<section>${settle}</section>` : ""}${data ? html`<section>${data}</section>` : ""}</div>
 ${history}`;
   return frame(ctx, "board", nav(ctx, false), `${p.title} – ${b.brand}`, body);
 }

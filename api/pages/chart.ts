@@ -60,7 +60,7 @@ export function lineChart(o: LineChartOptions): Html {
   );
   const labels = o.xLabels.map((label, i) =>
     i % every === 0 || i === n - 1
-      ? html`<text x="${f(x(i))}" y="${H - PAD.bottom + 22}" text-anchor="middle" font-size="14" fill="#111">${label}</text>`
+      ? html`<text x="${f(x(i))}" y="${H - PAD.bottom + 22}" text-anchor="${i === n - 1 && n > 1 ? "end" : i === 0 ? "start" : "middle"}" font-size="14" fill="#111">${label}</text>`
       : "",
   );
   const lines = o.series.map((s) => {

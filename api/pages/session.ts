@@ -130,7 +130,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ verifyToken?: TokenVerifier 
       return sendLoginPage(request, reply, 401, fields.next, STRINGS[lang].login.invalid);
     }
     const next = safeNext(fields.next, principal);
-    const target = `${next}${next.includes("?") ? "&" : "?"}lang=${lang}`;
+    const target = /[?&]lang=/.test(next) ? next : `${next}${next.includes("?") ? "&" : "?"}lang=${lang}`;
     const l = STRINGS[lang].login;
     const ctx = { lang, url: request.url.split("?")[0] ?? "/login", cookieSession: false };
     const body = html`<h1>${l.done}</h1><p><a href="${target}">${l.continue}</a></p>`;

@@ -58,20 +58,21 @@ label{display:block;font-weight:700;margin:.5rem 0 .25rem}
 .grid{display:block}
 footer{max-width:44rem;margin:1.5rem auto 0;padding:1rem;border-top:1px solid #767676;font-size:.9rem;color:#3d3d3d}
 .print-only{display:none}
-@page{size:A4;margin:12mm 14mm}
+@media (max-width:30rem){html{font-size:106.25%}main{padding:.75rem}table{font-size:.85rem}th,td{padding:.3rem .25rem}thead .num{white-space:normal}.card{padding:.4rem .6rem .6rem}}
+@page{size:A4;margin:10mm 12mm}
 @media print{
-html{font-size:10pt}
+html{font-size:9.5pt}
 body{color:#000}
 .top,.noprint,.skip,footer{display:none!important}
 .print-only{display:block}
 main{max-width:none;padding:0}
 a{color:#000;text-decoration:none}
 h1{font-size:1.7rem;margin:0 0 .3rem}
-h2{font-size:1.25rem;margin:.8rem 0 .3rem;break-after:avoid}
+h2{font-size:1.25rem;margin:.6rem 0 .25rem;break-after:avoid}h3{margin:.4rem 0 .1rem}
 .card{margin:.5rem 0;padding:.3rem .6rem .5rem;break-inside:avoid}
 table,figure,svg{break-inside:avoid}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem}
-.grid .card{margin:.3rem 0}
+.grid .card{margin:.3rem 0}.chart svg{width:auto;max-width:100%;height:4.8cm;margin:0 auto}.facts{font-size:.85rem}.facts h2{font-size:1.1rem}.legend{margin:0}figure{margin:.3rem 0}p{margin:.3rem 0}ul{margin:.3rem 0}
 .badge{border:1px solid #000}
 }
 `

@@ -145,7 +145,7 @@ ${usage.partial ? html`<p>${t.partial(usage.periods.current.days, title(usage, l
 <a href="${withLang(links.usage(before), lang)}">${t.previousLink(formatMonth(before, lang))}</a>
 ${after <= nowMonth ? html`<a href="${withLang(links.usage(after), lang)}">${t.nextLink(formatMonth(after, lang))}</a>` : ""}
 </nav>
-${usage.quantities.map((q) => quantitySection(q, usage, lang, 2))}
+<div class="grid">${usage.quantities.map((q) => quantitySection(q, usage, lang, 2))}</div>
 ${totalBlock(usage, lang)}
 <p><a href="${withLang(links.devices, lang)}">${t.seeDevices}</a></p>
 <p><a href="${withLang(links.statement(usage.month), lang)}">${t.statementLink}</a></p>`;
