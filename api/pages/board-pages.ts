@@ -92,7 +92,7 @@ function savings(v: Verdict, lang: Lang): Html {
   const vendor = v.inputs.proposal.device.claims.find((c) => c.vendorClaim !== undefined)?.vendorClaim;
   return html`${
     measured
-      ? html`<p class="total">${b.savingEuros(
+      ? html`<p class="total">${(v.benefitCentsPerYear.estimate > 0 ? b.savingEuros : b.savingNone)(
           formatMoney(v.benefitCentsPerYear.estimate, lang),
           formatMoney(v.benefitCentsPerYear.lower, lang),
           formatMoney(v.benefitCentsPerYear.upper, lang),

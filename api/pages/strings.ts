@@ -134,6 +134,8 @@ const fr = {
     savings: "Ce que ça fait économiser, mesuré",
     savingEuros: (est: string, lo: string, hi: string, conf: string) =>
       `Environ ${est} par logement et par an, entre ${lo} et ${hi} (confiance ${conf} %).`,
+    savingNone: (est: string, lo: string, hi: string, conf: string) =>
+      `Pas d'économie mesurée : l'estimation est de ${est} par logement et par an, entre ${lo} et ${hi} (confiance ${conf} %).`,
     savingUnits: (label: string, est: string, lo: string, hi: string) =>
       `${label} : environ ${est} de moins par logement et par an (entre ${lo} et ${hi}).`,
     notMeasured: (label: string) => `${label} : pas mesuré.`,
@@ -316,6 +318,8 @@ const en: Strings = {
     savings: "What it saves, measured",
     savingEuros: (est, lo, hi, conf) =>
       `About ${est} per home per year, between ${lo} and ${hi} (${conf}% confidence).`,
+    savingNone: (est, lo, hi, conf) =>
+      `No saving measured: the estimate is ${est} per home per year, between ${lo} and ${hi} (${conf}% confidence).`,
     savingUnits: (label, est, lo, hi) =>
       `${label}: about ${est} less per home per year (between ${lo} and ${hi}).`,
     notMeasured: (label) => `${label}: not measured.`,

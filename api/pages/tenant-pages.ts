@@ -167,15 +167,16 @@ function deviceBlock(d: TenantDevice, lang: Lang, compact: boolean): Html {
       : d.costToYouCentsPerYear === 0
         ? t.costsNothing
         : t.costsYou(formatMoney(d.costToYouCentsPerYear, lang));
-  const saving = d.savingCentsPerYear
-    ? t.saves(
-        formatMoney(d.savingCentsPerYear.estimate, lang),
-        formatMoney(d.savingCentsPerYear.lower, lang),
-        formatMoney(d.savingCentsPerYear.upper, lang),
-      )
-    : d.status === "not_evaluated"
-      ? ""
-      : t.savesNothing;
+  const saving =
+    d.savingCentsPerYear && d.savingCentsPerYear.estimate > 0
+      ? t.saves(
+          formatMoney(d.savingCentsPerYear.estimate, lang),
+          formatMoney(d.savingCentsPerYear.lower, lang),
+          formatMoney(d.savingCentsPerYear.upper, lang),
+        )
+      : d.status === "not_evaluated"
+        ? ""
+        : t.savesNothing;
   const heading = compact
     ? html`<h3 id="${id}">${d.name[lang]}</h3>`
     : html`<h2 id="${id}">${d.name[lang]}</h2>`;
