@@ -11,7 +11,7 @@ import {
   inBuilding,
   silentSensors,
 } from "../influxql.ts";
-import { merge, organize, timeAsAge, unitOverrides, valueColumns } from "./panels.ts";
+import { fieldOverrides, merge, organize, TAG_COLUMNS, timeAsAge, valueColumns } from "./panels.ts";
 
 export const buildingVariable = {
   name: "building",
@@ -31,16 +31,36 @@ function totalsOf(conditions: readonly string[], by: readonly string[], format: 
     columns: ["time", column],
   });
   return [
-    q("A", consumptionTotal("heating_energy", conditions, "heating_kwh", by), "heating_kwh"),
+    // The dwellings' heat meters only: the plant's meter already includes their heat.
+    q(
+      "A",
+      consumptionTotal("heating_energy", [...conditions, dwellingsOnly], "heating_kwh", by),
+      "heating_kwh",
+    ),
     q("B", consumptionTotal("hot_water", conditions, "hot_water_m3", by), "hot_water_m3"),
     q("C", consumptionTotal("cold_water", conditions, "cold_water_m3", by), "cold_water_m3"),
     q("D", consumptionTotal("electricity", conditions, "electricity_kwh", by), "electricity_kwh"),
   ];
 }
 
-/** Heating, water and electricity totals over the range, one stat each. */
-export function totalsStat(title: string, description: string, conditions: readonly string[]): PanelSpec {
+/** Heating, water and electricity totals over the range, one stat each; with the plant's heat
+ * meter (common areas) when `plant` is set. */
+export function totalsStat(
+  title: string,
+  description: string,
+  conditions: readonly string[],
+  plant = false,
+): PanelSpec {
   const queries = totalsOf(conditions, [], "time_series");
+  if (plant) {
+    queries.push({
+      refId: "E",
+      query: consumptionTotal("heating_energy", [...conditions, commonOnly], "plant_heat_kwh"),
+      resultFormat: "time_series",
+      alias: "plant_heat_kwh",
+      columns: ["time", "plant_heat_kwh"],
+    });
+  }
   return {
     title,
     description,
@@ -50,7 +70,7 @@ export function totalsStat(title: string, description: string, conditions: reado
     minInterval: "1h",
     queries,
     decimals: 1,
-    overrides: unitOverrides(valueColumns(queries)),
+    overrides: fieldOverrides(valueColumns(queries)),
     options: {
       reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
       textMode: "value_and_name",
@@ -100,8 +120,9 @@ export const building: DashboardSpec = {
   panels: [
     totalsStat(
       "Building consumption over the range",
-      "Increase of every meter of the building (dwellings and common areas) over the range.",
+      "Increase of the building's meters over the range. Heating: the dwellings' heat meters; water and electricity: every meter, common areas included; plant heat: the boiler's meter (heating, hot water production and losses).",
       here,
+      true,
     ),
     {
       title: "Daily heating per dwelling",
@@ -133,7 +154,7 @@ export const building: DashboardSpec = {
       minInterval: "1h",
       queries: perDwelling,
       decimals: 2,
-      overrides: unitOverrides(valueColumns(perDwelling)),
+      overrides: fieldOverrides(["space", ...valueColumns(perDwelling)]),
       options: { showHeader: true, sortBy: [{ displayName: "Dwelling", desc: false }] },
       transformations: [merge, organize()],
     },
@@ -182,6 +203,7 @@ export const building: DashboardSpec = {
           columns: ["time", "points_last_hour"],
         },
       ],
+      overrides: fieldOverrides([...TAG_COLUMNS, "points_last_hour"]),
       transformations: [organize(["building"])],
     },
     {
@@ -198,7 +220,7 @@ export const building: DashboardSpec = {
           columns: ["time", "value"],
         },
       ],
-      overrides: [timeAsAge],
+      overrides: [...fieldOverrides(["space", "sensor", "value"]), timeAsAge],
       options: { showHeader: true, sortBy: [{ displayName: "Last point", desc: false }] },
     },
   ],

@@ -11,7 +11,7 @@ import {
   inDwelling,
 } from "../influxql.ts";
 import { buildingVariable, totalsStat } from "./building.ts";
-import { barsOptions, timeAsAge } from "./panels.ts";
+import { barsOptions, fieldOverrides, timeAsAge } from "./panels.ts";
 
 const here = [inBuilding, inDwelling];
 
@@ -120,7 +120,7 @@ export const dwelling: DashboardSpec = {
           columns: ["time", "value"],
         },
       ],
-      overrides: [timeAsAge],
+      overrides: [...fieldOverrides(["sensor", "value"]), timeAsAge],
     },
   ],
 };

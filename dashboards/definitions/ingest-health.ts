@@ -2,7 +2,7 @@
 // of the newest point and the silent sensors. (Ingest's Prometheus metrics are not used yet.)
 import type { DashboardSpec } from "../grafana.ts";
 import { ALL_QUANTITIES, DEAD_LETTER, silentSensors } from "../influxql.ts";
-import { barsOptions, organize, timeAsAge } from "./panels.ts";
+import { barsOptions, fieldOverrides, organize, TAG_COLUMNS, timeAsAge } from "./panels.ts";
 
 export const ingestHealth: DashboardSpec = {
   uid: "charge-guard-ingest-health",
@@ -66,6 +66,7 @@ export const ingestHealth: DashboardSpec = {
           columns: ["time", "letters"],
         },
       ],
+      overrides: fieldOverrides(["reason", "building", "letters"]),
       transformations: [organize()],
     },
     {
@@ -98,7 +99,7 @@ export const ingestHealth: DashboardSpec = {
           columns: ["time", "value"],
         },
       ],
-      overrides: [timeAsAge],
+      overrides: [...fieldOverrides(["building", "value"]), timeAsAge],
       options: { showHeader: true, sortBy: [{ displayName: "Last point", desc: false }] },
     },
     {
@@ -116,6 +117,7 @@ export const ingestHealth: DashboardSpec = {
           columns: ["time", "points_last_hour"],
         },
       ],
+      overrides: fieldOverrides([...TAG_COLUMNS, "points_last_hour"]),
       transformations: [organize()],
     },
   ],

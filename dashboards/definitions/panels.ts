@@ -25,17 +25,25 @@ export const LABELS: Record<string, string> = {
   cold_water_m3: "Cold water (m³)",
   dju: "Degree days (DJU 18)",
   kwh_per_dju: "Heating per DJU (kWh)",
+  reason: "Reason",
   value: "Last value",
+  letters: "Dead letters",
   points_last_hour: "Points in the last hour",
 };
 
-/** One override per aliased column, giving it its unit. */
-export function unitOverrides(columns: readonly string[]) {
+/**
+ * One override per column we know: its unit and the title people read. Overrides match the
+ * query's own column names (not renamed by a transformation), so they hold after merges.
+ */
+export function fieldOverrides(columns: readonly string[]) {
   return columns
-    .filter((c) => UNITS[c] !== undefined)
+    .filter((c) => LABELS[c] !== undefined)
     .map((c) => ({
       matcher: { id: "byName", options: c },
-      properties: [{ id: "unit", value: UNITS[c] }],
+      properties: [
+        ...(UNITS[c] === undefined ? [] : [{ id: "unit", value: UNITS[c] }]),
+        { id: "displayName", value: LABELS[c] },
+      ],
     }));
 }
 
@@ -45,16 +53,16 @@ export const valueColumns = (queries: readonly QuerySpec[]) => queries.flatMap((
 /** Merges tables that share their key columns (Time, tags) into one row per key. */
 export const merge = { id: "merge", options: {} };
 
-/** Hides Time (the range's start, the same on every row) and titles the columns. */
+/** Hides Time (the range's start, or the last window's: nothing to read) and other columns. */
 export function organize(hidden: readonly string[] = []) {
   return {
     id: "organize",
-    options: {
-      excludeByName: Object.fromEntries(["Time", ...hidden].map((c) => [c, true])),
-      renameByName: LABELS,
-    },
+    options: { excludeByName: Object.fromEntries(["Time", ...hidden].map((c) => [c, true])) },
   };
 }
+
+/** Titles of the tag columns tables show. */
+export const TAG_COLUMNS = ["building", "space", "sensor"];
 
 /** Time shown as an age ("3 hours ago"), for last-seen columns. */
 export const timeAsAge = {

@@ -10,7 +10,7 @@ import {
   gaugeMean,
   ROLLUP_POLICY,
 } from "../influxql.ts";
-import { barsOptions, merge, organize, unitOverrides, valueColumns } from "./panels.ts";
+import { barsOptions, fieldOverrides, merge, organize, valueColumns } from "./panels.ts";
 
 const byBuilding = ["building"];
 
@@ -81,7 +81,7 @@ export const portfolio: DashboardSpec = {
       height: 8,
       minInterval: "1h",
       queries: totals,
-      overrides: unitOverrides(valueColumns(totals)),
+      overrides: fieldOverrides(["building", ...valueColumns(totals)]),
       options: { showHeader: true, sortBy: [{ displayName: "Building", desc: false }] },
       transformations: [merge, organize()],
     },
@@ -94,7 +94,7 @@ export const portfolio: DashboardSpec = {
       height: 8,
       minInterval: "1h",
       queries: heatingAndDju,
-      overrides: unitOverrides(["heating_kwh", "kwh_per_dju"]),
+      overrides: fieldOverrides(["building", "heating_kwh", "dju", "kwh_per_dju"]),
       decimals: 1,
       transformations: [
         merge,
