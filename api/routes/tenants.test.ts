@@ -140,7 +140,7 @@ describe("pages", () => {
     );
     expect(other.statusCode).toBe(404);
     expect(other.headers["content-type"]).toMatch(/^text\/html/);
-    const manager = { role: "manager", sub: "m", buildings: ["b02"] } as const;
+    const manager = { role: "manager", sub: "m", buildings: ["b02"] } satisfies PrincipalClaims;
     expect(
       (await get(`/buildings/b01/dwellings/${fx.dwellings.pilot}/statement`, manager, "cookie")).statusCode,
     ).toBe(404);
@@ -156,8 +156,8 @@ describe("pages", () => {
   });
 
   it("boards see only the proposals of their buildings, and never a tenant page", async () => {
-    const b01 = { role: "board", sub: "b1", buildings: ["b01"] } as const;
-    const b02 = { role: "board", sub: "b2", buildings: ["b02"] } as const;
+    const b01 = { role: "board", sub: "b1", buildings: ["b01"] } satisfies PrincipalClaims;
+    const b02 = { role: "board", sub: "b2", buildings: ["b02"] } satisfies PrincipalClaims;
     expect((await get("/board", b01, "cookie")).body).toContain("Box domotique");
     expect((await get("/board", b02, "cookie")).body).not.toContain("Box domotique");
     expect((await get(`/board/proposals/${fx.proposals.gadget}`, b02, "cookie")).statusCode).toBe(404);
