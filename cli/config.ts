@@ -23,6 +23,7 @@ export const configSchema = z
     MQTT_USERNAME: z.string().optional().describe("External broker user name"),
     MQTT_PASSWORD: z.string().optional().describe("External broker password"),
     MQTT_CLIENT_ID: z.string().min(1).max(64).default("charge-guard-ingest").describe("Ingest's client id (its persistent session)"),
+    MQTT_LEAVE_SHARED_ON_STOP: bool.default(false).describe("`ingest` on `$share/…`: leave the group for good on stop (scaling down); else the broker keeps this worker's share until it returns"),
     MQTT_TOPIC: z.string().default("telemetry/#").describe("Subscription; `$share/ingest/telemetry/#` to split among workers"),
     API_HOST: z.string().default("127.0.0.1").describe("API: address to listen on"),
     API_PORT: port.default(3000).describe("API: port to listen on"),

@@ -117,6 +117,26 @@ describe("MQTT subscriber (Mosquitto)", () => {
     expect(s.metrics.messages).toBe(2000);
   });
 
+  it("hands a worker's share to the rest of the group once it leaves with leaveSharedOnStop", async () => {
+    const m = await broker();
+    const s = await stack();
+    const topic = "$share/ingest/telemetry/#";
+    await subscriber(s, { url: m.url, clientId: "ingest-stay", topic });
+    const leaving = createMqttSubscriber(
+      { url: m.url, clientId: "ingest-leave", topic, leaveSharedOnStop: true },
+      { pipeline: s.pipeline, logger: s.logger },
+    );
+    await leaving.connect();
+    const pub = await publisher(m.url);
+    await publishRange(pub, 0, 500);
+    await leaving.close();
+    // Published after it left: without leaving, about half would wait in its session.
+    await publishRange(pub, 500, 1000);
+    await until(() => s.metrics.messages >= 1000, "every message handled by a member", 15_000);
+    expect(await s.writer.flush()).toBe(true);
+    expect(await distinctStored(s)).toBe(1000);
+  });
+
   it("holds messages unacknowledged while the journal is full, then takes them all", async () => {
     const m = await broker();
     const s = await openStack({ journal: { segmentBytes: 8 * 1024, maxBytes: 16 * 1024 } });

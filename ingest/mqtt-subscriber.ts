@@ -26,6 +26,10 @@ export const mqttSubscriberConfigSchema = z
     keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
     reconnectPeriodMs: z.number().int().min(100).max(60_000).default(1000),
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** On close, leave a `$share/` group for good: unsubscribe, take what is still in flight, end
+     * the session. For scaling down; a worker that will come back must keep its session, or the
+     * broker keeps nothing for the group while no worker is subscribed. */
+    leaveSharedOnStop: z.boolean().default(false),
   })
   .strict();
 
@@ -53,6 +57,7 @@ export class MqttSubscriber {
   #client: MqttClient | null = null;
   #closing = false;
   #lastRefusalLog = 0;
+  #lastMessageAt = 0;
 
   constructor(config: MqttSubscriberConfig, deps: MqttSubscriberDeps) {
     this.#config = mqttSubscriberConfigSchema.parse(config);
@@ -144,16 +149,35 @@ export class MqttSubscriber {
 
   /** Disconnects, leaving the session on the broker (it queues for us). Safe twice and without connect. */
   async close(): Promise<void> {
-    this.#closing = true;
     const client = this.#client;
+    const leave = client?.connected && this.#config.leaveSharedOnStop && this.#config.topic.startsWith("$share/");
+    if (client && leave) await this.#leaveGroup(client);
+    this.#closing = true;
     this.#client = null;
-    if (client) await client.endAsync(false).catch(() => client.end(true));
+    if (!client) return;
+    const ending = leave && this.#config.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0 } } : {};
+    await client.endAsync(false, ending).catch(() => client.end(true));
+  }
+
+  /** Unsubscribes, then keeps handling messages until none has come for a moment, so nothing the
+   * broker already assigned to this worker stays queued in a session nobody will resume. */
+  async #leaveGroup(client: MqttClient): Promise<void> {
+    const QUIET_MS = 300;
+    const MAX_MS = 5_000;
+    await client.unsubscribeAsync(this.#config.topic).catch(() => undefined);
+    const started = Date.now();
+    this.#lastMessageAt = Math.max(this.#lastMessageAt, started);
+    while (Date.now() - this.#lastMessageAt < QUIET_MS && Date.now() - started < MAX_MS) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.#deps.logger.info({ topic: this.#config.topic }, "left the shared subscription");
   }
 
   #handleMessage(client: MqttClient, packet: IPublishPacket, callback: (err?: Error) => void): void {
     const { pipeline } = this.#deps;
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
+    this.#lastMessageAt = receivedAt;
     // mqtt.js sends the PUBACK when `callback` runs, after this synchronous append.
     if (pipeline.handle(packet.topic, payload, receivedAt)) {
       callback();

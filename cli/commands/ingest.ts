@@ -22,6 +22,7 @@ export async function ingest(config: Config): Promise<void> {
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
       topic: config.MQTT_TOPIC,
+      leaveSharedOnStop: config.MQTT_LEAVE_SHARED_ON_STOP,
     },
     { pipeline: core.pipeline, logger },
   );
