@@ -47,7 +47,8 @@ describe("npm start", () => {
       SIMULATE_INTERVAL_S: "1",
       LOG_LEVEL: "warn",
     };
-    child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["cli/main.ts", "start"], {
+    // One process (node with tsx's loader), so a kill reaches the app itself.
+    child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "start"], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
