@@ -193,6 +193,7 @@ describe.each(CASES)("page $name", (c) => {
     );
     try {
       expect(res?.status()).toBe(200);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees is what counts
       const text = await page.locator("main").innerText();
       for (const e of c.expects) expect(text).toMatch(e);
       await page.screenshot({ path: join(ARTIFACTS, `${c.name}-320.png`), fullPage: true });
@@ -214,11 +215,11 @@ describe("sign-in", () => {
       const page = await context.newPage();
       const res = await page.goto(`${base}/tenant`);
       expect(res?.status()).toBe(401);
-      await expect(page.locator("h1").innerText()).resolves.toMatch(/Se connecter/);
+      await expect(page.locator("h1").textContent()).resolves.toMatch(/Se connecter/);
       await page.screenshot({ path: join(ARTIFACTS, "login-401.png"), fullPage: true });
       const bad = await page.goto(`${base}/login?token=not.a.token`);
       expect(bad?.status()).toBe(401);
-      await expect(page.locator("main").innerText()).resolves.toMatch(/pas valable/);
+      await expect(page.locator("main").textContent()).resolves.toMatch(/pas valable/);
     } finally {
       await context.close();
     }
@@ -232,7 +233,7 @@ describe("sign-in", () => {
       await page.fill("#token", await fx.token(tenant()));
       await page.click("button[type=submit]");
       await page.waitForURL(/\/tenant\?month=2025-12/);
-      await expect(page.locator("h1").innerText()).resolves.toMatch(/décembre 2025/);
+      await expect(page.locator("h1").textContent()).resolves.toMatch(/décembre 2025/);
       const cookie = (await context.cookies()).find((c) => c.name === "cg_session");
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict" });
       await page.click("text=Se déconnecter");
