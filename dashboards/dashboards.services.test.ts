@@ -260,3 +260,23 @@ describe("what the panels show", () => {
     );
   });
 });
+
+describe("odd ids", () => {
+  it("a building id full of regex and quote characters selects itself only", async () => {
+    const odd = "b.1 (l'Ouest) [A]";
+    const lookalike = "bX1 (l'Ouest) [A]";
+    const store = createInfluxTelemetryStore({ url: influxd.url, database: DATABASE });
+    const t = to - 3_600_000;
+    await store.write([
+      { building: odd, space: "0.1", sensor: "temp", quantity: "temperature", t, v: 21.5 },
+      { building: lookalike, space: "0.1", sensor: "temp", quantity: "temperature", t, v: 12 },
+    ]);
+    await store.close();
+    const d = (await checkedIn()).find((x) => x.uid === "charge-guard-building")!;
+    const panel = d.panels.find((p) => p.title === "Indoor temperature")!;
+    const ctx = { ...contextFor(undefined), variables: { building: odd } };
+    const answer = await query(interpolate(panel.targets[0]!.query, ctx));
+    expect(answer.error).toBeUndefined();
+    expect(answer.series?.map((s) => [s.tags?.space, s.values.map((row) => row[1])])).toEqual([["0.1", [21.5]]]);
+  });
+});
