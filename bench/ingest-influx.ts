@@ -5,11 +5,13 @@
 // worker against two sharing `$share/ingest/telemetry/#`. Prints figures; never fails a build.
 //
 //   npx tsx bench/ingest-influx.ts [--readings 60000] [--senml 300000] [--connections 4]
-//       [--window 1000] [--rounds 2] [--root /tmp/x] [--profile DIR] [--fsync-env NAME=VALUE]
+//       [--window 1000] [--rounds 2] [--root /tmp/x] [--ingest-env K=V,K=V] [--profile DIR]
+//       [--fsync-env NAME=VALUE]
 //
-// --root runs `cli ingest` from another checkout (a copy with a proposed change); --profile
-// writes the ingest child's --cpu-prof there; --fsync-env adds a run whose ingest gets that
-// environment variable (for a checkout whose journal fsync interval is configurable).
+// --root runs `cli ingest` from another checkout (a copy with a proposed change) and
+// --ingest-env gives every ingest run these variables; --profile writes the ingest children's
+// --cpu-prof there; --fsync-env adds a run whose ingest gets that variable (for a checkout
+// whose journal fsync interval is configurable).
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -176,6 +178,8 @@ interface Figure {
   rssMiB?: number[];
   /** Worker exit codes on SIGTERM. */
   exits?: (number | null)[];
+  /** CPU seconds the ingest processes (or the counting subscriber) spent during the run. */
+  cpuSeconds?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -184,13 +188,18 @@ async function until(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
+  everyMs = 5,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`bench timed out waiting for ${what}`);
-    await sleep(5);
+    await sleep(everyMs);
   }
 }
+
+/** Scrapes of ingest's /metrics cost it CPU (prom-client's default metrics): 20 a second, so
+ * the end of a run is known within 50 ms for a few per cent of one core. */
+const SCRAPE_EVERY_MS = 50;
 
 async function influxCount(url: string, db: string): Promise<number> {
   const q = new URLSearchParams({ db, q: "SELECT COUNT(value) FROM temperature" });
@@ -204,6 +213,13 @@ function vmHwmMiB(pid: number): number {
     .split("\n")
     .find((l) => l.startsWith("VmHWM:"));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Reads ingest's counters from its /metrics. */
@@ -226,6 +242,8 @@ interface Services {
   dir: string;
   root?: string;
   profileDir?: string;
+  /** Added to every ingest run's environment. */
+  ingestEnv: Record<string, string>;
 }
 
 let runNo = 0;
@@ -254,13 +272,22 @@ async function deliveryLimit(
     baseOf("single", Date.now()),
   );
   await pubs.ready;
+  // This process only counts meanwhile, so its CPU time is the subscriber's.
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   pubs.go();
   await until(() => received >= total, 120_000, "the counting subscriber");
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await pubs.done;
   await sub.endAsync();
-  return { name: "Mosquitto → counting subscriber (limit)", readings: total, messages: total, seconds };
+  return {
+    name: "Mosquitto → counting subscriber (limit)",
+    readings: total,
+    messages: total,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 /** The real thing: `cli ingest` child processes (one or several sharing the subscription) into a
@@ -283,15 +310,9 @@ async function ingestRun(
     const clientId = `bench-ingest-${run}-${w}`;
     ports.push(port);
     clientIds.push(clientId);
-    const profiling = s.profileDir
-      ? [
-          "--cpu-prof",
-          "--cpu-prof-dir",
-          s.profileDir,
-          "--cpu-prof-name",
-          `ingest-${run}-${w}-${mode}.cpuprofile`,
-        ]
-      : [];
+    // Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; thread 0 is ingest's
+    // own (tsx's loader runs in a worker thread beside it).
+    const profiling = s.profileDir ? ["--cpu-prof", "--cpu-prof-dir", s.profileDir] : [];
     procs.push(
       startCli("ingest", {
         root: s.root,
@@ -307,6 +328,7 @@ async function ingestRun(
           MQTT_TOPIC: workers > 1 ? "$share/ingest/telemetry/#" : "telemetry/#",
           INGEST_HTTP_PORT: String(port),
           LOG_LEVEL: "warn",
+          ...s.ingestEnv,
           ...options.env,
         },
       }),
@@ -322,6 +344,7 @@ async function ingestRun(
     baseOf(mode, Date.now()),
   );
   await pubs.ready;
+  const cpuBefore = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0);
   const start = performance.now();
   pubs.go();
   let ackedSeconds: number | undefined;
@@ -335,17 +358,21 @@ async function ingestRun(
     },
     180_000,
     `${name}: every reading stored`,
+    SCRAPE_EVERY_MS,
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${procs.map((p) => p.output()).join("\n")}`);
   });
   const seconds = (performance.now() - start) / 1000;
   await pubs.done;
+  const cpuSeconds = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0) - cpuBefore;
   const rssMiB = procs.map((p) => vmHwmMiB(p.pid));
+  if (s.profileDir)
+    console.log(`  (${name}: CPU profiles of pid ${procs.map((p) => p.pid).join(", ")} in ${s.profileDir})`);
   const exits = await Promise.all(procs.map((p) => p.stop()));
   await Promise.all(clientIds.map((id) => dropSession(s.mosquitto.url, id)));
   const stored = await influxCount(s.influxd.url, db);
   const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
-  return { name, readings: total, messages, seconds, ackedSeconds, stored, rssMiB, exits };
+  return { name, readings: total, messages, seconds, ackedSeconds, stored, rssMiB, exits, cpuSeconds };
 }
 
 /** The store's limit: the SenML run's points posted straight to /write, 5 000 per request, one
@@ -399,6 +426,7 @@ function print(f: Figure): void {
     f.stored === undefined
       ? ""
       : `stored ${n(f.stored)}/${n(f.readings)}${f.stored === f.readings ? "" : "  MISSING OR EXTRA"}`,
+    f.cpuSeconds === undefined ? "" : `CPU ${((f.cpuSeconds / f.readings) * 1e6).toFixed(1)} µs/reading`,
     f.rssMiB ? `ingest VmHWM ${f.rssMiB.map((r) => r.toFixed(0)).join("+")} MiB` : "",
     f.exits ? `exit ${f.exits.join(",")}` : "",
   ].filter(Boolean);
@@ -442,7 +470,21 @@ async function main(): Promise<void> {
   });
   writeFileSync(siteFile, JSON.stringify(site));
   const [mosquitto, influxd] = await Promise.all([startMosquitto(), startInfluxd()]);
-  const s: Services = { mosquitto, influxd, siteFile, dir, root: arg("root"), profileDir: arg("profile") };
+  const ingestEnv = Object.fromEntries(
+    (arg("ingest-env") ?? "")
+      .split(",")
+      .filter((kv) => kv.includes("="))
+      .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
+  const s: Services = {
+    mosquitto,
+    influxd,
+    siteFile,
+    dir,
+    root: arg("root"),
+    profileDir: arg("profile"),
+    ingestEnv,
+  };
   const started = performance.now();
   try {
     console.log(
@@ -451,6 +493,7 @@ async function main(): Promise<void> {
         `limit and single alternate over ${rounds} rounds, best of each (the 2 cores are shared)`,
     );
     if (s.root) console.log(`ingest runs from ${s.root}`);
+    if (Object.keys(ingestEnv).length > 0) console.log(`ingest environment: ${JSON.stringify(ingestEnv)}`);
     let limitBest: Figure | undefined;
     let singleBest: Figure | undefined;
     for (let r = 0; r < rounds; r++) {
@@ -505,6 +548,10 @@ async function main(): Promise<void> {
     console.log(
       `QoS 1 ack after the journal: ingest acknowledged single readings at ${n(total / singleBest!.ackedSeconds!)}/s, ` +
         `stored them at ${n(rate(singleBest!))}/s; SenML: ${n(senml / c.ackedSeconds!)}/s acknowledged, ${n(rate(c))}/s stored`,
+    );
+    const µs = (f: Figure) => (((f.cpuSeconds ?? 0) / f.readings) * 1e6).toFixed(1);
+    console.log(
+      `CPU per single reading: counting subscriber ${µs(limitBest!)} µs, cli ingest ${µs(singleBest!)} µs; per reading in SenML packs: ${µs(c)} µs`,
     );
     console.log(`2 workers / 1 worker (single JSON): ${(rate(two) / rate(singleBest!)).toFixed(2)}×`);
     if (fsync)
