@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import type { Reading } from "../../model/reading.ts";
 import type { AggregateQuery, SeriesFilter, TelemetryStore, WriteResult } from "../telemetry-store.ts";
-import { DailyRollup, type TouchedDays, touchDay } from "./daily-rollup.ts";
+import { DailyRollup, type SeriesWrite, type TouchedDays } from "./daily-rollup.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
 import { SqliteStoreError } from "./errors.ts";
 import { StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
@@ -14,7 +14,7 @@ interface Connection {
   seriesIds: Map<string, number>;
   findSeries: Database.Statement<[string, string, string, string], { id: number }>;
   addSeries: Database.Statement<[string, string, string, string]>;
-  upsertPoint: Database.Statement<[number, number, number]>;
+  points: PointWriter;
   rollup: DailyRollup;
   windows: WindowQueries;
   statements: StatementCache;
@@ -22,6 +22,45 @@ interface Connection {
 }
 
 type RawRow = Reading;
+
+/** Points per INSERT: one statement for many rows costs far less than one per row. */
+const INSERT_ROWS = 100;
+
+/** Upserts points many rows per statement; a repeated (series, time) keeps its last value. */
+class PointWriter {
+  private readonly statements = new Map<number, Database.Statement<unknown[]>>();
+  private readonly params: number[] = [];
+
+  constructor(private readonly db: Database.Database) {}
+
+  write(writes: Iterable<SeriesWrite>): void {
+    const params = this.params;
+    for (const w of writes) {
+      for (let i = 0; i < w.t.length; i++) {
+        params.push(w.id, w.t[i]!, w.v[i]!);
+        if (params.length === INSERT_ROWS * 3) this.flush();
+      }
+    }
+    if (params.length > 0) this.flush();
+  }
+
+  private flush(): void {
+    const rows = this.params.length / 3;
+    let statement = this.statements.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `INSERT INTO points (series_id, t, v) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?)").join(", ")}
+        ON CONFLICT (series_id, t) DO UPDATE SET v = excluded.v`,
+      );
+      this.statements.set(rows, statement);
+    }
+    try {
+      statement.run(this.params);
+    } finally {
+      this.params.length = 0;
+    }
+  }
+}
 
 export function createSqliteTelemetryStore(options: { path: string }): TelemetryStore {
   const config = parseSqliteOptions(options);
@@ -46,9 +85,7 @@ export function createSqliteTelemetryStore(options: { path: string }): Telemetry
         "SELECT id FROM series WHERE building = ? AND quantity = ? AND space = ? AND sensor = ?",
       ),
       addSeries: db.prepare("INSERT INTO series (building, quantity, space, sensor) VALUES (?, ?, ?, ?)"),
-      upsertPoint: db.prepare(
-        "INSERT INTO points (series_id, t, v) VALUES (?, ?, ?) ON CONFLICT (series_id, t) DO UPDATE SET v = excluded.v",
-      ),
+      points: new PointWriter(db),
       rollup: new DailyRollup(db),
       windows: new WindowQueries(db),
       statements: new StatementCache(db),
@@ -67,13 +104,21 @@ export function createSqliteTelemetryStore(options: { path: string }): Telemetry
       return id;
     };
     c.writeBatch = db.transaction((accepted: readonly Reading[]) => {
-      const touched: TouchedDays = new Map();
+      const writes = new Map<number, SeriesWrite>();
       for (const r of accepted) {
         const id = seriesId(r);
-        c.upsertPoint.run(id, r.t, r.v);
-        touchDay(touched, id, r.t);
+        const w = writes.get(id);
+        if (w === undefined) writes.set(id, { id, t: [r.t], v: [r.v] });
+        else {
+          w.t.push(r.t);
+          w.v.push(r.v);
+        }
       }
-      c.rollup.refresh(touched);
+      const touched: TouchedDays = new Map();
+      const appends = c.rollup.planAppends(writes.values(), touched);
+      c.points.write(writes.values());
+      c.rollup.foldAppends(appends);
+      if (touched.size > 0) c.rollup.refresh(touched);
     });
     return c;
   }
