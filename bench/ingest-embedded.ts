@@ -2,7 +2,11 @@
 // → writer → SQLite, for single JSON readings and SenML packs of 50, against the limit: what the
 // same aedes delivers to a subscriber that only counts. Prints figures; never fails a build.
 //
-//   npx tsx bench/ingest-embedded.ts [--readings 60000] [--connections 4] [--window 500]
+//   npx tsx bench/ingest-embedded.ts [--readings 100000] [--connections 4] [--window 500] [--rounds 2]
+//   npx tsx bench/ingest-embedded.ts --only single|senml|limit   (one figure, e.g. under node --cpu-prof)
+//
+// Rates swing with the load other processes put on the machine; the broker's CPU time per
+// reading, printed beside them, is steadier and compares ingest with the limit directly.
 //
 // Publishers run in a child process (this file with --publisher) so they do not share the
 // broker's event loop; the figure is what the broker process sustains.
@@ -14,8 +18,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
+import { writerConfigFor } from "../cli/ingest-core.ts";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
 import { BUILDING, openStack, removeDir } from "../ingest/test/stack.ts";
+import type { WriterConfig } from "../ingest/writer.ts";
 
 type Mode = "single" | "senml";
 const PACK = 50;
@@ -31,9 +37,12 @@ function arg(name: string, fallback: number): number {
  * (the store keeps per-day rollups, so piling every reading on a few series would be a worst case). */
 const SPACES = 500;
 
-/** The SQLite store rebuilds each touched day's rollup per write, so fewer, larger batches pay
- * off: 20 000 stored about a quarter faster than the writer's generic default of 5 000. */
-const WRITER = { maxBatch: 20_000, maxDelayMs: 50 };
+/** The writer as `start` and `ingest` configure it for SQLite; --max-batch and --max-delay try others. */
+const WRITER: WriterConfig = {
+  ...writerConfigFor("sqlite"),
+  ...(process.argv.includes("--max-batch") ? { maxBatch: arg("max-batch", 0) } : {}),
+  ...(process.argv.includes("--max-delay") ? { maxDelayMs: arg("max-delay", 0) } : {}),
+};
 
 /** Messages of publisher connection `c` of `n`: distinct (space, t) across all of them. Single
  * readings are live values 10 s apart; SenML packs are backfills of 15-minute readings. */
@@ -142,7 +151,17 @@ interface Figure {
   stored?: number;
   /** Until the publishers had every PUBACK: the journal's side, before the store caught up. */
   ackedSeconds?: number;
+  /** CPU time (user + system) this process spent per reading: steadier than rates on a busy machine. */
+  cpuMicros: number;
+  /** Store transactions the writer made. */
+  batches?: number;
 }
+
+/** CPU time of this process since `from`, in µs. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+};
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -168,16 +187,25 @@ async function limit(total: number, connections: number, window: number): Promis
   const pubs = startPublishers(url, "single", total, connections, window);
   await pubs.ready;
   const rss = new RssPeak();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   pubs.go();
   await until(() => received >= total);
   const seconds = (performance.now() - start) / 1000;
+  const cpuMicros = cpuSince(cpu) / total;
   const rssMiB = rss.stop() / 2 ** 20;
   await pubs.done;
   await sub.endAsync();
   await new Promise<void>((r) => aedes.close(() => r()));
   await new Promise<void>((r) => server.close(() => r()));
-  return { name: "aedes → counting subscriber (limit)", readings: total, messages: total, seconds, rssMiB };
+  return {
+    name: "aedes → counting subscriber (limit)",
+    readings: total,
+    messages: total,
+    seconds,
+    rssMiB,
+    cpuMicros,
+  };
 }
 
 /** The real thing: embedded broker with ingest, journal, writer, SQLite. Ends when all is stored. */
@@ -189,6 +217,7 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
   const pubs = startPublishers(broker.url, mode, total, connections, window);
   await pubs.ready;
   const rss = new RssPeak();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   pubs.go();
   let ackedSeconds = 0;
@@ -197,6 +226,8 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
   });
   await until(() => stack.metrics.readingsStored >= total);
   const seconds = (performance.now() - start) / 1000;
+  const cpuMicros = cpuSince(cpu) / total;
+  const batches = stack.metrics.storeBatches;
   const rssMiB = rss.stop() / 2 ** 20;
   await pubs.done;
   const stored = await stack.store.count({
@@ -218,16 +249,19 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
     rssMiB,
     stored,
     ackedSeconds,
+    cpuMicros,
+    batches,
   };
 }
 
 const n = (x: number) => Math.round(x).toLocaleString("en");
 
 function print(f: Figure): void {
-  const stored = f.stored === undefined ? "" : `  stored ${n(f.stored)}/${n(f.readings)}`;
+  const stored =
+    f.stored === undefined ? "" : `  stored ${n(f.stored)}/${n(f.readings)} in ${n(f.batches ?? 0)} batches`;
   console.log(
     `${f.name.padEnd(40)} ${n(f.readings / f.seconds).padStart(9)} readings/s ${n(f.messages / f.seconds).padStart(8)} msg/s` +
-      `  ${f.seconds.toFixed(2)} s  peak RSS ${f.rssMiB.toFixed(0)} MiB${stored}`,
+      `  ${f.seconds.toFixed(2)} s  CPU ${f.cpuMicros.toFixed(1)} µs/reading  peak RSS ${f.rssMiB.toFixed(0)} MiB${stored}`,
   );
   if (f.ackedSeconds) {
     console.log(
@@ -238,31 +272,51 @@ function print(f: Figure): void {
 
 const rate = (f: Figure) => f.readings / f.seconds;
 const best = (a: Figure, b: Figure) => (rate(a) >= rate(b) ? a : b);
+const minCpu = (figures: Figure[]) => Math.min(...figures.map((f) => f.cpuMicros));
+
+/** `--only single` (or senml, limit) runs that one figure once: for profiling the broker process. */
+async function only(what: string, total: number, connections: number, window: number): Promise<void> {
+  if (what === "limit") print(await limit(total, connections, window));
+  else if (what === "single") print(await ingest("single", total, connections, window));
+  else if (what === "senml")
+    print(await ingest("senml", total * 5, connections, Math.max(10, Math.floor(window / 10))));
+  else throw new Error(`--only expects limit, single or senml, not ${what}`);
+}
 
 async function main(): Promise<void> {
   const total = arg("readings", 100_000);
   const connections = arg("connections", 4);
   const window = arg("window", 500);
   const rounds = arg("rounds", 2);
+  const onlyAt = process.argv.indexOf("--only");
+  if (onlyAt >= 0) return only(process.argv[onlyAt + 1] ?? "", total, connections, window);
   console.log(
     `${n(total)} readings per run, ${connections} publisher connections, ${window} in flight each, QoS 1, ` +
-      `${SPACES} sensors, writer batches ≤ ${n(WRITER.maxBatch)}; limit and single readings alternate over ${rounds} rounds (machine shared: best of each)`,
+      `${SPACES} sensors, writer batches ≤ ${n(WRITER.maxBatch ?? 0)} or ${WRITER.maxDelayMs} ms; limit and single readings alternate over ${rounds} rounds (machine shared: best of each)`,
   );
   let limitBest: Figure | undefined;
   let singleBest: Figure | undefined;
+  const limits: Figure[] = [];
+  const singles: Figure[] = [];
   for (let r = 0; r < rounds; r++) {
     const a = await limit(total, connections, window);
     print(a);
     limitBest = limitBest ? best(limitBest, a) : a;
+    limits.push(a);
     const b = await ingest("single", total, connections, window);
     print(b);
     singleBest = singleBest ? best(singleBest, b) : b;
+    singles.push(b);
   }
   const c = await ingest("senml", total * 5, connections, Math.max(10, Math.floor(window / 10)));
   print(c);
   const ratio = rate(singleBest!) / rate(limitBest!);
   console.log(
     `single readings: ${n(rate(singleBest!))}/s = ${(ratio * 100).toFixed(0)}% of the limit ${n(rate(limitBest!))}/s (target ≥ 70%)`,
+  );
+  console.log(
+    `broker CPU per single reading: ${minCpu(singles).toFixed(1)} µs vs ${minCpu(limits).toFixed(1)} µs for the limit ` +
+      `(the CPU ratio ${((100 * minCpu(limits)) / minCpu(singles)).toFixed(0)}% bounds the rate ratio when CPU is short)`,
   );
   console.log(
     `SenML packs: ${n(rate(c))} readings/s = ${(rate(c) / rate(limitBest!)).toFixed(1)}× the limit`,
