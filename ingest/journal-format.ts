@@ -17,13 +17,26 @@ export const RECORD_HEADER = 8; // u32 LE payload length, u32 LE crc32 of the pa
 
 /** One entry as a whole record, ready for a single write. */
 export function encodeRecord(entry: JournalEntry): Buffer {
-  const json = encodeJson(entry);
-  const len = Buffer.byteLength(json);
-  const buf = Buffer.allocUnsafe(RECORD_HEADER + len);
-  buf.write(json, RECORD_HEADER, "utf8");
-  buf.writeUInt32LE(len, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
-  return buf;
+  return Buffer.from(new RecordEncoder().encode(entry));
+}
+
+/** Encodes records into one buffer it reuses: no allocation per message on the ingest path. */
+export class RecordEncoder {
+  #buf = Buffer.allocUnsafe(16 * 1024);
+
+  /** The entry's record, valid only until the next call. */
+  encode(entry: JournalEntry): Buffer {
+    const json = encodeJson(entry);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = RECORD_HEADER + 3 * json.length;
+    if (this.#buf.length < most) this.#buf = Buffer.allocUnsafe(Math.max(most, 2 * this.#buf.length));
+    const buf = this.#buf;
+    const len = buf.write(json, RECORD_HEADER, "utf8");
+    buf.writeUInt32LE(len, 0);
+    const record = buf.subarray(0, RECORD_HEADER + len);
+    buf.writeUInt32LE(crc32(record.subarray(RECORD_HEADER)), 4);
+    return record;
+  }
 }
 
 // Readings are stored as tuples: half the bytes of objects and cheaper to encode and parse.

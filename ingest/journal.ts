@@ -23,11 +23,11 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import {
   decodeEntry,
-  encodeRecord,
   HEADER,
   type JournalEntry,
   MAGIC,
   RECORD_HEADER,
+  RecordEncoder,
   records,
 } from "./journal-format.ts";
 import type { IngestMetrics } from "./metrics.ts";
@@ -124,6 +124,7 @@ export class Journal {
   readonly #config: z.infer<typeof journalConfigSchema>;
   readonly #logger: Logger;
   readonly #metrics: IngestMetrics | undefined;
+  readonly #encoder = new RecordEncoder();
 
   #open = false;
   #closed = false;
@@ -203,7 +204,7 @@ export class Journal {
     if (!this.#open) {
       throw new JournalError(this.#closed ? "journal_closed" : "journal_not_open", "the journal is not open");
     }
-    const buf = encodeRecord(entry);
+    const buf = this.#encoder.encode(entry);
     const size = buf.length;
     if (this.#totalBytes + size > this.#config.maxBytes && this.#totalBytes > 0) return "full";
 
