@@ -21,7 +21,11 @@ export function installMetrics(app: FastifyInstance, registry: Registry, extra: 
   });
   app.addHook("onResponse", async (request, reply) => {
     duration.observe(
-      { route: request.routeOptions.url ?? "(no route)", method: request.method, status: String(reply.statusCode) },
+      {
+        route: request.routeOptions.url ?? "(no route)",
+        method: request.method,
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });

@@ -37,7 +37,15 @@ export function sendProblem(
   return reply
     .code(status)
     .type("application/problem+json")
-    .send({ type: `urn:charge-guard:problem:${code.toLowerCase()}`, title, status, detail, instance: request.url, code, ...extra });
+    .send({
+      type: `urn:charge-guard:problem:${code.toLowerCase()}`,
+      title,
+      status,
+      detail,
+      instance: request.url,
+      code,
+      ...extra,
+    });
 }
 
 /** Installs the error and not-found handlers that turn every failure into a problem. */
@@ -45,8 +53,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return sendProblem(reply, request, error.code, error.message, error.extra);
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors = error.validation.map((v) => ({ where: `${error.validationContext ?? ""}${v.instancePath}`, message: v.message }));
-      return sendProblem(reply, request, "BAD_REQUEST", errors.map((e) => `${e.where}: ${e.message}`).join("; "), { errors });
+      const errors = error.validation.map((v) => ({
+        where: `${error.validationContext ?? ""}${v.instancePath}`,
+        message: v.message,
+      }));
+      return sendProblem(
+        reply,
+        request,
+        "BAD_REQUEST",
+        errors.map((e) => `${e.where}: ${e.message}`).join("; "),
+        { errors },
+      );
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status === 413) return sendProblem(reply, request, "PAYLOAD_TOO_LARGE", "Send a smaller body.");

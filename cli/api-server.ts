@@ -28,7 +28,8 @@ export async function buildApiServer(
   extraMetrics: Registry[] = [],
 ): Promise<ApiServer> {
   // Consents and retention need row-level deletes; on InfluxDB the raw retention policy applies.
-  const consents = config.STORE === "sqlite" ? createSqliteConsentStore({ path: config.SQLITE_PATH }) : undefined;
+  const consents =
+    config.STORE === "sqlite" ? createSqliteConsentStore({ path: config.SQLITE_PATH }) : undefined;
   await consents?.connect();
   const app = await buildApp(
     {
@@ -52,7 +53,8 @@ export async function buildApiServer(
       }),
     },
   );
-  const retention = consents && createRetentionJob({ pruner: consents, fineDays: config.RETENTION_FINE_DAYS, logger });
+  const retention =
+    consents && createRetentionJob({ pruner: consents, fineDays: config.RETENTION_FINE_DAYS, logger });
   retention?.start();
   return {
     app,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parses the command line, loads the configuration, runs one command.
 import { Command, Option } from "commander";
-import { CONFIG_KEYS, ConfigError, type Config, configTable, loadConfig } from "./config.ts";
+import { CONFIG_KEYS, type Config, ConfigError, configTable, loadConfig } from "./config.ts";
 
 const flagOf = (key: string) => `--${key.toLowerCase().replaceAll("_", "-")}`;
 const optionName = (key: string) => key.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -9,7 +9,9 @@ const optionName = (key: string) => key.toLowerCase().replace(/_([a-z])/g, (_, c
 /** Every configuration variable is also a flag: API_PORT → --api-port. */
 function withConfigFlags(command: Command): Command {
   for (const row of configTable()) {
-    command.addOption(new Option(`${flagOf(row.name)} <value>`, `${row.description} (env ${row.name})`).hideHelp());
+    command.addOption(
+      new Option(`${flagOf(row.name)} <value>`, `${row.description} (env ${row.name})`).hideHelp(),
+    );
   }
   return command.addHelpText(
     "after",
@@ -26,7 +28,10 @@ function configFrom(options: Record<string, unknown>): Config {
   return loadConfig(process.env, overrides);
 }
 
-async function run(action: (config: Config, options: Record<string, unknown>) => Promise<void>, options: Record<string, unknown>) {
+async function run(
+  action: (config: Config, options: Record<string, unknown>) => Promise<void>,
+  options: Record<string, unknown>,
+) {
   try {
     await action(configFrom(options), options);
   } catch (error) {
@@ -46,11 +51,15 @@ const program = new Command()
 withConfigFlags(
   program
     .command("start")
-    .description("Everything in one process: MQTT broker, ingest, API and a live simulator, on SQLite files in DATA_DIR"),
+    .description(
+      "Everything in one process: MQTT broker, ingest, API and a live simulator, on SQLite files in DATA_DIR",
+    ),
 ).action(async (options) => run((await import("./commands/start.ts")).start, options));
 
 withConfigFlags(
-  program.command("ingest").description("Ingest only: subscribe to MQTT_URL and store readings in the configured store"),
+  program
+    .command("ingest")
+    .description("Ingest only: subscribe to MQTT_URL and store readings in the configured store"),
 ).action(async (options) => run((await import("./commands/ingest.ts")).ingest, options));
 
 withConfigFlags(program.command("api").description("The HTTP API only, reading the configured store")).action(
@@ -119,7 +128,9 @@ withConfigFlags(
 )
   .action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuth, options))
   .command("hash")
-  .description("Read a device secret from stdin and print its hash, for a device's secretHash in the site file")
+  .description(
+    "Read a device secret from stdin and print its hash, for a device's secretHash in the site file",
+  )
   .action(async () => run((await import("./commands/mqtt-auth.ts")).mqttAuthHash, {}));
 
 await program.parseAsync(process.argv);

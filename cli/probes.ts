@@ -10,7 +10,9 @@ export function tcpProbe(host: string, port: number, timeoutMs = 1_000): Promise
       if (error) reject(error);
       else resolve();
     };
-    socket.setTimeout(timeoutMs, () => done(new Error(`no connection to ${host}:${port} within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      done(new Error(`no connection to ${host}:${port} within ${timeoutMs} ms`)),
+    );
     socket.once("connect", () => done());
     socket.once("error", (error) => done(new Error(`cannot connect to ${host}:${port}: ${error.message}`)));
   });

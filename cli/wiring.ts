@@ -23,7 +23,11 @@ export function createLogger(config: Config, name: string): Logger {
 
 export function loadSite(config: Config): Site {
   if (config.SITE_FILE) return loadSiteFile(config.SITE_FILE);
-  return generateSite({ seed: config.SITE_SEED, buildings: config.SITE_BUILDINGS, dwellingsPerBuilding: config.SITE_DWELLINGS });
+  return generateSite({
+    seed: config.SITE_SEED,
+    buildings: config.SITE_BUILDINGS,
+    dwellingsPerBuilding: config.SITE_DWELLINGS,
+  });
 }
 
 export function loadRegistry(config: Config): SiteRegistry {
@@ -54,7 +58,10 @@ export async function openStores(config: Config): Promise<Stores> {
   let stores: Omit<Stores, "decisions">;
   if (config.STORE === "influx") {
     const influx = influxOptionsFrom(config);
-    stores = { telemetry: createInfluxTelemetryStore(influx), deadLetters: createInfluxDeadLetterStore(influx) };
+    stores = {
+      telemetry: createInfluxTelemetryStore(influx),
+      deadLetters: createInfluxDeadLetterStore(influx),
+    };
   } else {
     stores = {
       telemetry: createSqliteTelemetryStore({ path: config.SQLITE_PATH }),

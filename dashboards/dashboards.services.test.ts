@@ -277,6 +277,8 @@ describe("odd ids", () => {
     const ctx = { ...contextFor(undefined), variables: { building: odd } };
     const answer = await query(interpolate(panel.targets[0]!.query, ctx));
     expect(answer.error).toBeUndefined();
-    expect(answer.series?.map((s) => [s.tags?.space, s.values.map((row) => row[1])])).toEqual([["0.1", [21.5]]]);
+    expect(answer.series?.map((s) => [s.tags?.space, s.values.map((row) => row[1])])).toEqual([
+      ["0.1", [21.5]],
+    ]);
   });
 });

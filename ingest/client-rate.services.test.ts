@@ -34,16 +34,25 @@ describe("per-client message rate", () => {
     const publish = (client: mqtt.MqttClient, n: number, offset: number) =>
       Promise.all(
         Array.from({ length: n }, (_, i) =>
-          client.publishAsync(`telemetry/${BUILDING}/d${i % DWELLINGS}/t`, JSON.stringify({ t: base + offset + i, v: 20 }), {
-            qos: 1,
-          }),
+          client.publishAsync(
+            `telemetry/${BUILDING}/d${i % DWELLINGS}/t`,
+            JSON.stringify({ t: base + offset + i, v: 20 }),
+            {
+              qos: 1,
+            },
+          ),
         ),
       );
     await Promise.all([publish(flood, 400, 0), publish(quiet, 20, 1_000_000)]);
 
     expect(stack.metrics.messagesThrottled).toBeGreaterThanOrEqual(300);
     expect(await stack.writer.flush()).toBe(true);
-    const stored = await stack.store.count({ building: BUILDING, quantity: "temperature", from: 0, to: Date.now() });
+    const stored = await stack.store.count({
+      building: BUILDING,
+      quantity: "temperature",
+      from: 0,
+      to: Date.now(),
+    });
     expect(stored).toBe(420);
     expect(await stack.deadLetters.list({ limit: 10 })).toEqual([]);
   });

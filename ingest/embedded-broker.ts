@@ -195,7 +195,10 @@ export class EmbeddedBroker {
     if (wait > 0) {
       if (this.#deps.metrics) this.#deps.metrics.messagesThrottled++;
       if (wait > this.#config.maxRateWaitMs) {
-        this.#deps.logger.warn({ clientId: client?.id }, "client far over its message rate: disconnected unacknowledged");
+        this.#deps.logger.warn(
+          { clientId: client?.id },
+          "client far over its message rate: disconnected unacknowledged",
+        );
         callback(new Error("message rate exceeded; slow down"));
         return;
       }
@@ -210,7 +213,10 @@ export class EmbeddedBroker {
     packet: PublishPacket,
     callback: (error?: Error | null) => void,
   ): void {
-    if (this.#closing || client?.closed) return callback(new Error("broker closing"));
+    if (this.#closing || client?.closed) {
+      callback(new Error("broker closing"));
+      return;
+    }
     const topic = packet.topic;
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();

@@ -150,12 +150,14 @@ export class MqttSubscriber {
   /** Disconnects, leaving the session on the broker (it queues for us). Safe twice and without connect. */
   async close(): Promise<void> {
     const client = this.#client;
-    const leave = client?.connected && this.#config.leaveSharedOnStop && this.#config.topic.startsWith("$share/");
+    const leave =
+      client?.connected && this.#config.leaveSharedOnStop && this.#config.topic.startsWith("$share/");
     if (client && leave) await this.#leaveGroup(client);
     this.#closing = true;
     this.#client = null;
     if (!client) return;
-    const ending = leave && this.#config.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0 } } : {};
+    const ending =
+      leave && this.#config.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0 } } : {};
     await client.endAsync(false, ending).catch(() => client.end(true));
   }
 

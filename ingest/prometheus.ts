@@ -1,6 +1,6 @@
 // Prometheus exposition of ingest's counters (prom-client). The hot path only increments plain
 // numbers (metrics.ts); this module turns them into metrics when Prometheus scrapes.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { REJECTION_REASONS } from "../model/dead-letter.ts";
 import type { IngestMetrics } from "./metrics.ts";
 
@@ -31,15 +31,60 @@ function followingCounter(registry: Registry, name: string, help: string, read: 
 export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGaugeSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  followingCounter(registry, "ingest_messages_total", "MQTT messages handed to ingest", () => metrics.messages);
-  followingCounter(registry, "ingest_messages_refused_total", "Messages not acknowledged: journal full or failing", () => metrics.messagesRefused);
-  followingCounter(registry, "ingest_readings_received_total", "Readings accepted into the journal", () => metrics.readingsAccepted);
-  followingCounter(registry, "ingest_readings_stored_total", "Readings the store confirmed", () => metrics.readingsStored);
-  followingCounter(registry, "ingest_store_batches_total", "Batches written to the store", () => metrics.storeBatches);
-  followingCounter(registry, "ingest_store_retries_total", "Store writes retried after a failure", () => metrics.storeRetries);
-  followingCounter(registry, "ingest_messages_throttled_total", "Publishes held back: client over its message rate", () => metrics.messagesThrottled);
-  followingCounter(registry, "ingest_mqtt_logins_refused_total", "MQTT logins the embedded broker refused", () => metrics.loginsRefused);
-  followingCounter(registry, "ingest_journal_corrupt_records_total", "Torn or corrupt journal records skipped", () => metrics.journalCorruptRecords);
+  followingCounter(
+    registry,
+    "ingest_messages_total",
+    "MQTT messages handed to ingest",
+    () => metrics.messages,
+  );
+  followingCounter(
+    registry,
+    "ingest_messages_refused_total",
+    "Messages not acknowledged: journal full or failing",
+    () => metrics.messagesRefused,
+  );
+  followingCounter(
+    registry,
+    "ingest_readings_received_total",
+    "Readings accepted into the journal",
+    () => metrics.readingsAccepted,
+  );
+  followingCounter(
+    registry,
+    "ingest_readings_stored_total",
+    "Readings the store confirmed",
+    () => metrics.readingsStored,
+  );
+  followingCounter(
+    registry,
+    "ingest_store_batches_total",
+    "Batches written to the store",
+    () => metrics.storeBatches,
+  );
+  followingCounter(
+    registry,
+    "ingest_store_retries_total",
+    "Store writes retried after a failure",
+    () => metrics.storeRetries,
+  );
+  followingCounter(
+    registry,
+    "ingest_messages_throttled_total",
+    "Publishes held back: client over its message rate",
+    () => metrics.messagesThrottled,
+  );
+  followingCounter(
+    registry,
+    "ingest_mqtt_logins_refused_total",
+    "MQTT logins the embedded broker refused",
+    () => metrics.loginsRefused,
+  );
+  followingCounter(
+    registry,
+    "ingest_journal_corrupt_records_total",
+    "Torn or corrupt journal records skipped",
+    () => metrics.journalCorruptRecords,
+  );
   const seen = new Map<string, number>();
   new Counter({
     name: "ingest_readings_rejected_total",

@@ -24,7 +24,13 @@ export const QUANTITIES = {
     label: { fr: "Chauffage", en: "Heating" },
   },
   hot_water: { unit: "m3", kind: "counter", min: 0, max: 1e7, label: { fr: "Eau chaude", en: "Hot water" } },
-  cold_water: { unit: "m3", kind: "counter", min: 0, max: 1e7, label: { fr: "Eau froide", en: "Cold water" } },
+  cold_water: {
+    unit: "m3",
+    kind: "counter",
+    min: 0,
+    max: 1e7,
+    label: { fr: "Eau froide", en: "Cold water" },
+  },
   electricity: {
     unit: "kWh",
     kind: "counter",

@@ -14,7 +14,9 @@ export function parseSite(text: string, origin: string): Site {
   try {
     raw = origin.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new SiteFileError(`${origin}: not valid ${origin.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
+    throw new SiteFileError(
+      `${origin}: not valid ${origin.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
+    );
   }
   const result = siteSchema.safeParse(raw);
   if (!result.success) {

@@ -74,5 +74,7 @@ export interface TelemetryStore {
 
   /** The most recent point of every matching sensor (time range ignored except `to`, which
    * is an exclusive upper bound when given). */
-  latest(filter: Omit<SeriesFilter, "from" | "to" | "quantity"> & { quantity?: Quantity; to?: number }): Promise<Reading[]>;
+  latest(
+    filter: Omit<SeriesFilter, "from" | "to" | "quantity"> & { quantity?: Quantity; to?: number },
+  ): Promise<Reading[]>;
 }

@@ -41,7 +41,8 @@ let app: FastifyInstance;
 const secret = randomBytes(32);
 let authorization = "";
 /** Requests as an administrator; the access matrix (api/access.test.ts) covers the other roles. */
-const inject = (options: InjectOptions) => app.inject({ ...options, headers: { authorization, ...options.headers } });
+const inject = (options: InjectOptions) =>
+  app.inject({ ...options, headers: { authorization, ...options.headers } });
 
 beforeAll(async () => {
   telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
@@ -94,10 +95,7 @@ describe("proposal routes", () => {
   });
 
   it("POST /proposals refuses extra fields, rule breaches, unknown dwellings and bad JSON", async () => {
-    expectProblem(
-      await inject({ method: "POST", url: "/proposals", payload: { ...gadget, extra: 1 } }),
-      400,
-    );
+    expectProblem(await inject({ method: "POST", url: "/proposals", payload: { ...gadget, extra: 1 } }), 400);
     const onCharges = structuredClone(gadget);
     onCharges.costLines[0] = { ...onCharges.costLines[0]!, payer: "tenant_charges", heading: "II" } as never;
     const breach = expectProblem(

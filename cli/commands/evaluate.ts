@@ -50,7 +50,12 @@ export async function evaluate(config: Config, options: EvaluateOptions): Promis
     const proposal = loadProposalFile(options.file);
     const registry = loadRegistry(config);
     stores = await openStores(config);
-    const guard = createGuardService({ telemetry: stores.telemetry, registry, decisions: stores.decisions, logger });
+    const guard = createGuardService({
+      telemetry: stores.telemetry,
+      registry,
+      decisions: stores.decisions,
+      logger,
+    });
     const window = { from: options.from, to: options.to };
     const result = options.dryRun
       ? { ...(await guard.assess(proposal, { window })), record: undefined, created: false }

@@ -2,13 +2,19 @@
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
-import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
+import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
 import type { Config } from "../config.ts";
 import { openIngestCore } from "../ingest-core.ts";
-import { influxOptionsFrom } from "../wiring.ts";
-import { closeStores, createLogger, loadRegistry, onShutdown, openStores } from "../wiring.ts";
+import {
+  closeStores,
+  createLogger,
+  influxOptionsFrom,
+  loadRegistry,
+  onShutdown,
+  openStores,
+} from "../wiring.ts";
 
 export async function ingest(config: Config): Promise<void> {
   const logger = createLogger(config, "ingest");
@@ -40,9 +46,14 @@ export async function ingest(config: Config): Promise<void> {
     if (!subscriber.connected) problems.push("not connected to the MQTT broker");
     await stores.telemetry.ping().catch((error: Error) => problems.push(`store: ${error.message}`));
     if (problems.length === 0) return { status: "ready" };
-    return reply.code(503).type("application/problem+json").send({ title: "Not ready", status: 503, detail: problems.join("; ") });
+    return reply
+      .code(503)
+      .type("application/problem+json")
+      .send({ title: "Not ready", status: 503, detail: problems.join("; ") });
   });
-  http.get("/metrics", async (_request, reply) => reply.type(prometheus.contentType).send(await prometheus.metrics()));
+  http.get("/metrics", async (_request, reply) =>
+    reply.type(prometheus.contentType).send(await prometheus.metrics()),
+  );
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
   const stopRollups = config.STORE === "influx" ? scheduleInfluxRollups(config, logger) : () => {};

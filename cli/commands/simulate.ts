@@ -1,6 +1,7 @@
 // `simulate`: publish a simulated site to MQTT_URL, live or as a backfill of a past period.
-import { loadScenarioFile } from "../../simulators/scenario.ts";
+
 import { runBackfill, runLive } from "../../simulators/publisher.ts";
+import { loadScenarioFile } from "../../simulators/scenario.ts";
 import { parisMidnight, windowStart } from "../../storage/windows.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { createLogger, loadSite, onShutdown } from "../wiring.ts";
@@ -40,14 +41,23 @@ export async function simulate(config: Config, options: SimulateOptions): Promis
 
   if (options.from === undefined) {
     const result = await runLive({ ...common, intervalS: config.SIMULATE_INTERVAL_S, signal: abort.signal });
-    process.stderr.write(`Published ${result.published} readings live (${result.acknowledged} acknowledged).\n`);
+    process.stderr.write(
+      `Published ${result.published} readings live (${result.acknowledged} acknowledged).\n`,
+    );
     return;
   }
   const from = parisDay(options.from, "--from");
   const to = options.to ? parisDay(options.to, "--to") : windowStart(Date.now(), "1d");
   const stepMinutes = Number(options.step ?? "15");
-  if (!Number.isInteger(stepMinutes) || stepMinutes < 1) throw new ConfigError("--step must be a whole number of minutes");
-  const result = await runBackfill({ ...common, from, to, stepMs: stepMinutes * 60_000, signal: abort.signal });
+  if (!Number.isInteger(stepMinutes) || stepMinutes < 1)
+    throw new ConfigError("--step must be a whole number of minutes");
+  const result = await runBackfill({
+    ...common,
+    from,
+    to,
+    stepMs: stepMinutes * 60_000,
+    signal: abort.signal,
+  });
   process.stderr.write(
     `Backfill done: ${result.published} readings in ${result.messages} messages, ${result.acknowledged} acknowledged.\n`,
   );

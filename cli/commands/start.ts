@@ -3,14 +3,14 @@
 // simulator, on SQLite files in DATA_DIR.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { startWatch } from "../../guard/watch.ts";
 import { createDeviceAccess } from "../../ingest/device-access.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { SiteRegistry } from "../../model/registry.ts";
-import { startWatch } from "../../guard/watch.ts";
 import { runLive } from "../../simulators/publisher.ts";
-import type { Config } from "../config.ts";
 import { buildApiServer } from "../api-server.ts";
+import type { Config } from "../config.ts";
 import { type IngestCore, openIngestCore } from "../ingest-core.ts";
 import { tcpProbe } from "../probes.ts";
 import { closeStores, createLogger, loadSite, onShutdown, openStores, type Stores } from "../wiring.ts";
@@ -72,7 +72,9 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   // The simulator connects like any client; a site that refuses anonymous clients refuses it too.
   const simulate = config.SIMULATE && registry.allowsAnonymous;
   if (config.SIMULATE && !simulate) {
-    logger.warn("the site refuses anonymous MQTT clients, so the built-in simulator is off; publish with a device account");
+    logger.warn(
+      "the site refuses anonymous MQTT clients, so the built-in simulator is off; publish with a device account",
+    );
   }
   const simulator = simulate
     ? runLive({
@@ -118,7 +120,8 @@ function printBanner(o: { config: Config; registry: SiteRegistry; mqttUrl: strin
   const building = registry.buildings[0]!;
   const dwelling = building.dwellings[0];
   const space = dwelling?.id ?? "common";
-  const sensor = (dwelling?.sensors ?? building.common.sensors).find((s) => s.quantity === "temperature") ??
+  const sensor =
+    (dwelling?.sensors ?? building.common.sensors).find((s) => s.quantity === "temperature") ??
     (dwelling?.sensors ?? building.common.sensors)[0];
   const dwellings = registry.buildings.reduce((n, b) => n + b.dwellings.length, 0);
   const example = sensor

@@ -11,7 +11,12 @@ export async function watch(config: Config, options: { json?: boolean }): Promis
   const registry = loadRegistry(config);
   const stores = await openStores(config);
   try {
-    const outcomes = await watchPass({ telemetry: stores.telemetry, registry, decisions: stores.decisions, logger });
+    const outcomes = await watchPass({
+      telemetry: stores.telemetry,
+      registry,
+      decisions: stores.decisions,
+      logger,
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ outcomes }, null, 2)}\n`);
     } else {

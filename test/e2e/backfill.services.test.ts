@@ -61,7 +61,10 @@ describe("simulator backfill into the embedded pipeline", () => {
     const site = stack.registry.site;
     const result = await runBackfill({ url: stack.mqttUrl, site, seed: 42, from: FROM, to: TO, quiet: true });
     expect(result.acknowledged).toBe(result.published);
-    const sensors = site.buildings.flatMap((b) => [...b.common.sensors, ...b.dwellings.flatMap((d) => d.sensors)]);
+    const sensors = site.buildings.flatMap((b) => [
+      ...b.common.sensors,
+      ...b.dwellings.flatMap((d) => d.sensors),
+    ]);
     expect(result.published).toBe(sensors.length * STEPS);
     expect(await stack.core.writer.flush(60_000)).toBe(true);
 
@@ -71,7 +74,12 @@ describe("simulator backfill into the embedded pipeline", () => {
         perQuantity.set(s.quantity, (perQuantity.get(s.quantity) ?? 0) + STEPS);
       }
       for (const [quantity, expected] of perQuantity) {
-        const stored = await stack.stores.telemetry.count({ building: building.id, quantity, from: FROM, to: TO });
+        const stored = await stack.stores.telemetry.count({
+          building: building.id,
+          quantity,
+          from: FROM,
+          to: TO,
+        });
         expect(stored, `${building.id} ${quantity}`).toBe(expected);
       }
     }
@@ -81,13 +89,28 @@ describe("simulator backfill into the embedded pipeline", () => {
   it("gives daily heating that follows degree-days", async () => {
     const building = stack.registry.buildings[0]!.id;
     const range = { building, from: FROM, to: TO, every: "1d" as const };
-    const heating = await stack.stores.telemetry.consumption({ ...range, quantity: "heating_energy", space: undefined });
-    const tmin = await stack.stores.telemetry.aggregate({ ...range, quantity: "outdoor_temperature", fn: "min" });
-    const tmax = await stack.stores.telemetry.aggregate({ ...range, quantity: "outdoor_temperature", fn: "max" });
+    const heating = await stack.stores.telemetry.consumption({
+      ...range,
+      quantity: "heating_energy",
+      space: undefined,
+    });
+    const tmin = await stack.stores.telemetry.aggregate({
+      ...range,
+      quantity: "outdoor_temperature",
+      fn: "min",
+    });
+    const tmax = await stack.stores.telemetry.aggregate({
+      ...range,
+      quantity: "outdoor_temperature",
+      fn: "max",
+    });
     expect(heating).toHaveLength(30);
     expect(tmin).toHaveLength(30);
     // The boiler meter counts every flat's heating again; keep the dwellings' meters only.
-    const dwellingsHeating = await stack.stores.telemetry.consumptionBySpace({ ...range, quantity: "heating_energy" });
+    const dwellingsHeating = await stack.stores.telemetry.consumptionBySpace({
+      ...range,
+      quantity: "heating_energy",
+    });
     const perDay = new Map<number, number>();
     for (const row of dwellingsHeating) {
       if (row.space !== "common") perDay.set(row.start, (perDay.get(row.start) ?? 0) + row.value);

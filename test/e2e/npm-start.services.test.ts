@@ -67,13 +67,19 @@ describe("npm start", () => {
   });
 
   it("is ready within 15 s and says where everything is", async () => {
-    await waitFor("/readyz green", 15_000, async () => ((await fetch(`${api}/readyz`)).status === 200 ? true : undefined));
+    await waitFor("/readyz green", 15_000, async () =>
+      (await fetch(`${api}/readyz`)).status === 200 ? true : undefined,
+    );
     expect(output).toContain(`mqtt://127.0.0.1:${mqttPort}`);
     expect(output).toContain(`${api}/docs`);
     expect(output).toContain(dataDir);
     expect(output).toContain("mosquitto_pub");
     // The token command the banner shows, with the same data folder.
-    const token = execFileSync(join(ROOT, "node_modules/.bin/tsx"), ["cli/main.ts", "token", "--role", "admin"], { cwd: ROOT, env })
+    const token = execFileSync(
+      join(ROOT, "node_modules/.bin/tsx"),
+      ["cli/main.ts", "token", "--role", "admin"],
+      { cwd: ROOT, env },
+    )
       .toString()
       .trim();
     headers = { authorization: `Bearer ${token}` };
@@ -82,7 +88,9 @@ describe("npm start", () => {
 
   it("serves the simulator's readings", async () => {
     const readings = await waitFor("simulated readings", 20_000, async () => {
-      const body = (await (await fetch(`${api}/buildings/b01/latest`, { headers })).json()) as { readings: unknown[] };
+      const body = (await (await fetch(`${api}/buildings/b01/latest`, { headers })).json()) as {
+        readings: unknown[];
+      };
       return body.readings.length >= 20 ? body.readings : undefined;
     });
     expect(readings.length).toBeGreaterThanOrEqual(20);
@@ -96,7 +104,18 @@ describe("npm start", () => {
 
   it("stores a reading published with mosquitto_pub, as the README shows", async () => {
     const t = Date.now() - 60_000;
-    execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(mqttPort), "-q", "1", "-t", "telemetry/b01/001/temp", "-m", JSON.stringify({ t, v: 19.5 })]);
+    execFileSync("mosquitto_pub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(mqttPort),
+      "-q",
+      "1",
+      "-t",
+      "telemetry/b01/001/temp",
+      "-m",
+      JSON.stringify({ t, v: 19.5 }),
+    ]);
     const found = await waitFor("the published reading", 10_000, async () => {
       const url = `${api}/buildings/b01/series?quantity=temperature&space=001&sensor=temp&every=15m&fn=count&from=${t}&to=${t + 1}`;
       const body = (await (await fetch(url, { headers })).json()) as { points: { value: number }[] };

@@ -8,9 +8,9 @@ import mqtt, { type MqttClient } from "mqtt";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueToken } from "../../api/auth/tokens.ts";
+import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
 import { loadConfig } from "../../cli/config.ts";
 import type { RejectionReason } from "../../model/dead-letter.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
@@ -46,13 +46,20 @@ function goodMessages(): Message[] {
         const steps = Array.from({ length: 10 }, (_, i) => chunk * 10 + i);
         const format = chunk % 3;
         if (format === 0) {
-          for (const s of steps) out.push({ topic, payload: JSON.stringify({ t: T0 + s * STEP, v: value(d, s) }) });
+          for (const s of steps)
+            out.push({ topic, payload: JSON.stringify({ t: T0 + s * STEP, v: value(d, s) }) });
         } else if (format === 1) {
           const bt = (T0 + steps[0]! * STEP) / 1000;
-          const pack = steps.map((s, i) => ({ ...(i === 0 ? { bt, bu: unit } : {}), t: ((s - steps[0]!) * STEP) / 1000, v: value(d, s) }));
+          const pack = steps.map((s, i) => ({
+            ...(i === 0 ? { bt, bu: unit } : {}),
+            t: ((s - steps[0]!) * STEP) / 1000,
+            v: value(d, s),
+          }));
           out.push({ topic, payload: JSON.stringify(pack) });
         } else {
-          const lines = steps.map((s) => `${quantity} value=${value(d, s)} ${BigInt(T0 + s * STEP) * 1_000_000n}`);
+          const lines = steps.map(
+            (s) => `${quantity} value=${value(d, s)} ${BigInt(T0 + s * STEP) * 1_000_000n}`,
+          );
           out.push({ topic, payload: lines.join("\n") });
         }
       }
@@ -66,22 +73,42 @@ function badMessages(now: number): { reason: RejectionReason; message: Message }
   const dwelling = dwellings[0]!;
   const temp = `telemetry/${building.id}/${dwelling}/temp`;
   const kinds: [RejectionReason, (i: number) => Message][] = [
-    ["malformed_topic", (i) => ({ topic: `telemetry/${building.id}/${dwelling}/temp/extra${i}`, payload: '{"v": 20}' })],
+    [
+      "malformed_topic",
+      (i) => ({ topic: `telemetry/${building.id}/${dwelling}/temp/extra${i}`, payload: '{"v": 20}' }),
+    ],
     ["malformed_payload", (i) => ({ topic: temp, payload: `{"v": 20, broken ${i}` })],
     ["payload_too_large", () => ({ topic: temp, payload: Buffer.alloc(300 * 1024, 0x20) })],
     [
       "too_many_readings",
-      (i) => ({ topic: temp, payload: JSON.stringify(Array.from({ length: 1001 }, (_, k) => ({ t: (T0 + i * DAY) / 1000 + k, v: 20 }))) }),
+      (i) => ({
+        topic: temp,
+        payload: JSON.stringify(
+          Array.from({ length: 1001 }, (_, k) => ({ t: (T0 + i * DAY) / 1000 + k, v: 20 })),
+        ),
+      }),
     ],
     ["unknown_building", (i) => ({ topic: `telemetry/nowhere${i}/${dwelling}/temp`, payload: '{"v": 20}' })],
     ["unknown_space", (i) => ({ topic: `telemetry/${building.id}/nobody${i}/temp`, payload: '{"v": 20}' })],
-    ["unknown_sensor", (i) => ({ topic: `telemetry/${building.id}/${dwelling}/nothing${i}`, payload: '{"v": 20}' })],
+    [
+      "unknown_sensor",
+      (i) => ({ topic: `telemetry/${building.id}/${dwelling}/nothing${i}`, payload: '{"v": 20}' }),
+    ],
     ["wrong_unit", (i) => ({ topic: temp, payload: JSON.stringify({ t: now - i * 1000, v: 20, u: "W" }) })],
-    ["wrong_quantity", (i) => ({ topic: temp, payload: `co2 value=400 ${BigInt(now - i * 1000) * 1_000_000n}` })],
+    [
+      "wrong_quantity",
+      (i) => ({ topic: temp, payload: `co2 value=400 ${BigInt(now - i * 1000) * 1_000_000n}` }),
+    ],
     ["non_finite_value", (i) => ({ topic: temp, payload: `{"t": ${now - i * 1000}, "v": 1e999}` })],
     ["out_of_range", (i) => ({ topic: temp, payload: JSON.stringify({ t: now - i * 1000, v: 500 }) })],
-    ["timestamp_in_future", (i) => ({ topic: temp, payload: JSON.stringify({ t: now + DAY + i * 1000, v: 20 }) })],
-    ["timestamp_too_old", (i) => ({ topic: temp, payload: JSON.stringify({ t: Date.UTC(2001, 0, 1) + i * 1000, v: 20 }) })],
+    [
+      "timestamp_in_future",
+      (i) => ({ topic: temp, payload: JSON.stringify({ t: now + DAY + i * 1000, v: 20 }) }),
+    ],
+    [
+      "timestamp_too_old",
+      (i) => ({ topic: temp, payload: JSON.stringify({ t: Date.UTC(2001, 0, 1) + i * 1000, v: 20 }) }),
+    ],
   ];
   const out: { reason: RejectionReason; message: Message }[] = [];
   for (let i = 0; out.length < 500; i++) {
@@ -93,7 +120,9 @@ function badMessages(now: number): { reason: RejectionReason; message: Message }
 
 async function publishAll(client: MqttClient, messages: Message[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 500) {
-    await Promise.all(messages.slice(i, i + 500).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1 })));
+    await Promise.all(
+      messages.slice(i, i + 500).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1 })),
+    );
   }
 }
 
@@ -147,10 +176,20 @@ describe("embedded pipeline, end to end", () => {
     await publishAll(client, messages);
     // Redelivery (a device that did not see its PUBACK) must not duplicate anything.
     await publishAll(client, messages.slice(0, 300));
-    await until("all readings stored", 60_000, async () => (await countOf("temperature")) + (await countOf("heating_energy")) >= 10_000);
+    await until(
+      "all readings stored",
+      60_000,
+      async () => (await countOf("temperature")) + (await countOf("heating_energy")) >= 10_000,
+    );
     expect(await countOf("temperature")).toBe(5_000);
     expect(await countOf("heating_energy")).toBe(5_000);
-    const raw = await stack.stores.telemetry.readRaw({ building: building.id, quantity: "heating_energy", space: dwellings[3], from: T0, to: T0 + 6 * DAY });
+    const raw = await stack.stores.telemetry.readRaw({
+      building: building.id,
+      quantity: "heating_energy",
+      space: dwellings[3],
+      from: T0,
+      to: T0 + 6 * DAY,
+    });
     expect(raw).toHaveLength(STEPS);
     expect(raw.map((r) => r.v)).toEqual(Array.from({ length: STEPS }, (_, s) => heatIndex(3, s)));
   });
@@ -161,7 +200,9 @@ describe("embedded pipeline, end to end", () => {
     );
     expect(heat.statusCode).toBe(200);
     // 10 dwellings × 0.25 kWh per 15 min; the first point of each meter has no increase before it.
-    expect(heat.json().points.map((p: { value: number }) => p.value)).toEqual([237.5, 240, 240, 240, 240, 50]);
+    expect(heat.json().points.map((p: { value: number }) => p.value)).toEqual([
+      237.5, 240, 240, 240, 240, 50,
+    ]);
     expect(heat.json().fn).toBe("consumption");
 
     const d = 2;
