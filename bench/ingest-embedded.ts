@@ -20,7 +20,7 @@ import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { writerConfigFor } from "../cli/ingest-core.ts";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
-import { BUILDING, openStack, removeDir } from "../ingest/test/stack.ts";
+import { BUILDING, type IngestStack, openStack, removeDir } from "../ingest/test/stack.ts";
 import type { WriterConfig } from "../ingest/writer.ts";
 
 type Mode = "single" | "senml";
@@ -155,6 +155,33 @@ interface Figure {
   cpuMicros: number;
   /** Store transactions the writer made. */
   batches?: number;
+  /** Wall time per reading the event loop spent in journal appends and in store writes. */
+  journalMicros?: number;
+  storeMicros?: number;
+}
+
+/** Wraps the stack's journal and store to add up the wall time spent in them: both run on the
+ * broker's event loop, so a slow disk shows up here first. */
+function timeSpentIn(stack: IngestStack): { journalMs: number; storeMs: number } {
+  const spent = { journalMs: 0, storeMs: 0 };
+  const append = stack.journal.append.bind(stack.journal);
+  stack.journal.append = (entry) => {
+    const t0 = performance.now();
+    try {
+      return append(entry);
+    } finally {
+      spent.journalMs += performance.now() - t0;
+    }
+  };
+  const write = stack.store.write.bind(stack.store);
+  stack.store.write = (readings) => {
+    // The SQLite write is synchronous inside: timing up to the returned promise is timing the work.
+    const t0 = performance.now();
+    const result = write(readings);
+    spent.storeMs += performance.now() - t0;
+    return result;
+  };
+  return spent;
 }
 
 /** CPU time of this process since `from`, in µs. */
@@ -212,6 +239,7 @@ async function limit(total: number, connections: number, window: number): Promis
 async function ingest(mode: Mode, total: number, connections: number, window: number): Promise<Figure> {
   const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
   const stack = await openStack({ dir, dwellings: SPACES, writer: WRITER });
+  const blocked = timeSpentIn(stack);
   const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger: stack.logger });
   await broker.listen();
   const pubs = startPublishers(broker.url, mode, total, connections, window);
@@ -228,6 +256,8 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
   const seconds = (performance.now() - start) / 1000;
   const cpuMicros = cpuSince(cpu) / total;
   const batches = stack.metrics.storeBatches;
+  const journalMicros = (blocked.journalMs * 1000) / total;
+  const storeMicros = (blocked.storeMs * 1000) / total;
   const rssMiB = rss.stop() / 2 ** 20;
   await pubs.done;
   const stored = await stack.store.count({
@@ -251,6 +281,8 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
     ackedSeconds,
     cpuMicros,
     batches,
+    journalMicros,
+    storeMicros,
   };
 }
 
@@ -263,6 +295,11 @@ function print(f: Figure): void {
     `${f.name.padEnd(40)} ${n(f.readings / f.seconds).padStart(9)} readings/s ${n(f.messages / f.seconds).padStart(8)} msg/s` +
       `  ${f.seconds.toFixed(2)} s  CPU ${f.cpuMicros.toFixed(1)} µs/reading  peak RSS ${f.rssMiB.toFixed(0)} MiB${stored}`,
   );
+  if (f.journalMicros !== undefined && f.storeMicros !== undefined) {
+    console.log(
+      `${"".padEnd(40)} event loop in journal appends ${f.journalMicros.toFixed(1)} µs/reading, in store writes ${f.storeMicros.toFixed(1)} µs/reading`,
+    );
+  }
   if (f.ackedSeconds) {
     console.log(
       `${"".padEnd(40)} ${n(f.readings / f.ackedSeconds).padStart(9)} readings/s acknowledged (every PUBACK after ${f.ackedSeconds.toFixed(2)} s)`,
