@@ -353,7 +353,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `broker CPU per single reading: ${minCpu(singles).toFixed(1)} µs vs ${minCpu(limits).toFixed(1)} µs for the limit ` +
-      `(the CPU ratio ${((100 * minCpu(limits)) / minCpu(singles)).toFixed(0)}% bounds the rate ratio when CPU is short)`,
+      `(best of each: ingest takes ${((100 * minCpu(singles)) / minCpu(limits)).toFixed(0)}% of the limit's CPU per reading)`,
   );
   console.log(
     `SenML packs: ${n(rate(c))} readings/s = ${(rate(c) / rate(limitBest!)).toFixed(1)}× the limit`,
