@@ -19,8 +19,8 @@ const MIGRATIONS: readonly string[] = [
     v REAL NOT NULL,
     PRIMARY KEY (series_id, t)
   ) WITHOUT ROWID;
-  -- One row per series and Europe/Paris day (day = that day's first ms), rebuilt from points
-  -- for every day a write touched: n/total/lo/hi/last_* for aggregates, inc/inc_n for
+  -- One row per series and Europe/Paris day (day = that day's first ms), kept up to date by
+  -- every write (folded from appended points, or rebuilt from points for late data): n/total/lo/hi/last_* for aggregates, inc/inc_n for
   -- consumption (increases of the day's points over their predecessors, and how many had one).
   CREATE TABLE daily (
     series_id INTEGER NOT NULL REFERENCES series (id),
