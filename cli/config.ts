@@ -81,6 +81,15 @@ export const configSchema = z
     JOURNAL_MAX_BYTES: positiveInt
       .default(1024 ** 3)
       .describe("Spool bound; when full, ingest stops acknowledging"),
+    JOURNAL_FSYNC_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(25)
+      .describe(
+        "Journal flushed to disk this often (what a power cut can lose); 0: every message, safe and slow",
+      ),
     INGEST_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024).describe("Largest MQTT payload accepted"),
     INGEST_MAX_READINGS_PER_MESSAGE: positiveInt.default(1_000).describe("Most readings in one message"),
     INGEST_MAX_FUTURE_SKEW_S: positiveInt.default(300).describe("How far in the future a timestamp may be"),

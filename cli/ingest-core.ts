@@ -2,10 +2,12 @@
 // (embedded aedes or an external broker's subscriber) is added by the command.
 import { join } from "node:path";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { createJournal, type Journal } from "../ingest/journal.ts";
 import { type IngestLimits, ingestLimitsSchema } from "../ingest/limits.ts";
 import { createIngestMetrics, type IngestMetrics } from "../ingest/metrics.ts";
 import { createIngestPipeline, type IngestPipeline } from "../ingest/pipeline.ts";
+import { createStoreWriteMetrics } from "../ingest/prometheus.ts";
 import { createJournalWriter, type JournalWriter, type WriterConfig } from "../ingest/writer.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { Config } from "./config.ts";
@@ -16,6 +18,8 @@ export interface IngestCore {
   writer: JournalWriter;
   pipeline: IngestPipeline;
   metrics: IngestMetrics;
+  /** Histograms of store writes (batch size, latency), for /metrics. */
+  storeWriteMetrics: Registry;
   /** Drains what the journal holds into the stores, then closes the journal. */
   close(): Promise<void>;
 }
@@ -43,9 +47,15 @@ export async function openIngestCore(
   logger: Logger,
 ): Promise<IngestCore> {
   const metrics = createIngestMetrics();
+  const storeWrites = createStoreWriteMetrics();
   const segmentBytes = Math.min(16 * 1024 * 1024, Math.floor(config.JOURNAL_MAX_BYTES / 4));
   const journal = createJournal(
-    { dir: join(config.DATA_DIR, "journal"), maxBytes: config.JOURNAL_MAX_BYTES, segmentBytes },
+    {
+      dir: join(config.DATA_DIR, "journal"),
+      maxBytes: config.JOURNAL_MAX_BYTES,
+      segmentBytes,
+      fsyncIntervalMs: config.JOURNAL_FSYNC_INTERVAL_MS,
+    },
     { logger, metrics },
   );
   await journal.open();
@@ -55,6 +65,7 @@ export async function openIngestCore(
     deadLetters: stores.deadLetters,
     logger,
     metrics,
+    observer: storeWrites.observer,
   });
   writer.start();
   const pipeline = createIngestPipeline({ registry, limits: limitsFrom(config), journal, metrics, logger });
@@ -63,6 +74,7 @@ export async function openIngestCore(
     writer,
     pipeline,
     metrics,
+    storeWriteMetrics: storeWrites.registry,
     async close() {
       await writer.close();
       await journal.close();

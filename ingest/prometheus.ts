@@ -1,8 +1,9 @@
 // Prometheus exposition of ingest's counters (prom-client). The hot path only increments plain
 // numbers (metrics.ts); this module turns them into metrics when Prometheus scrapes.
-import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { REJECTION_REASONS } from "../model/dead-letter.ts";
 import type { IngestMetrics } from "./metrics.ts";
+import type { StoreWriteObserver } from "./writer.ts";
 
 export interface IngestGaugeSources {
   /** Bytes held by the journal (the spool). */
@@ -26,6 +27,32 @@ function followingCounter(registry: Registry, name: string, help: string, read: 
       seen = now;
     },
   });
+}
+
+/** Histograms of store writes: how many readings per batch and how long each write took. */
+export function createStoreWriteMetrics(): { registry: Registry; observer: StoreWriteObserver } {
+  const registry = new Registry();
+  const size = new Histogram({
+    name: "ingest_store_batch_readings",
+    help: "Readings per store write",
+    buckets: [1, 10, 100, 500, 1_000, 5_000, 10_000, 20_000, 50_000],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "ingest_store_write_seconds",
+    help: "Duration of a successful store write",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observer: {
+      storeWrite(readings, seconds) {
+        size.observe(readings);
+        latency.observe(seconds);
+      },
+    },
+  };
 }
 
 export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGaugeSources): Registry {

@@ -24,12 +24,18 @@ export const writerConfigSchema = z
 
 export type WriterConfig = z.input<typeof writerConfigSchema>;
 
+/** Told of every successful store write, e.g. to feed batch-size and latency histograms. */
+export interface StoreWriteObserver {
+  storeWrite(readings: number, seconds: number): void;
+}
+
 export interface JournalWriterDeps {
   journal: Journal;
   store: TelemetryStore;
   deadLetters: DeadLetterStore;
   logger: Logger;
   metrics: IngestMetrics;
+  observer?: StoreWriteObserver;
 }
 
 class Stopped extends Error {}
@@ -156,7 +162,12 @@ export class JournalWriter {
    * refuses whole and for good is split in halves until the culprits are alone. */
   async #writeReadings(readings: Reading[], receivedAt: number[]): Promise<DeadLetter[]> {
     try {
-      const result = await this.#retrying("telemetry store", () => this.#deps.store.write(readings));
+      const result = await this.#retrying("telemetry store", async () => {
+        const started = performance.now();
+        const outcome = await this.#deps.store.write(readings);
+        this.#deps.observer?.storeWrite(readings.length, (performance.now() - started) / 1000);
+        return outcome;
+      });
       if (result.rejected.length === 0) return [];
       const index = new Map(readings.map((r, i) => [r, i]));
       return result.rejected.map(({ reading, reason }) =>

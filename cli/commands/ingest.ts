@@ -1,7 +1,8 @@
 // `ingest`: subscribe to an external broker (MQTT_URL) with a persistent session and store
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
@@ -34,12 +35,18 @@ export async function ingest(config: Config): Promise<void> {
   );
   await subscriber.connect();
 
-  const prometheus = createIngestRegistry(core.metrics, {
-    spoolBytes: () => core.journal.stats().bytes,
-    spoolEntries: () => core.journal.stats().unread,
-    brokerConnected: () => subscriber.connected,
+  const prometheus = Registry.merge([
+    createIngestRegistry(core.metrics, {
+      spoolBytes: () => core.journal.stats().bytes,
+      spoolEntries: () => core.journal.stats().unread,
+      brokerConnected: () => subscriber.connected,
+    }),
+    core.storeWriteMetrics,
+  ]);
+  const http = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
   });
-  const http = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
   http.get("/healthz", async () => ({ status: "ok" }));
   http.get("/readyz", async (_request, reply) => {
     const problems: string[] = [];

@@ -3,6 +3,7 @@
 // simulator, on SQLite files in DATA_DIR.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { startWatch } from "../../guard/watch.ts";
 import { createDeviceAccess } from "../../ingest/device-access.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
@@ -53,11 +54,14 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
     ],
     logger,
     [
-      createIngestRegistry(core.metrics, {
-        spoolBytes: () => core.journal.stats().bytes,
-        spoolEntries: () => core.journal.stats().unread,
-        brokerConnected: () => broker.port > 0,
-      }),
+      Registry.merge([
+        createIngestRegistry(core.metrics, {
+          spoolBytes: () => core.journal.stats().bytes,
+          spoolEntries: () => core.journal.stats().unread,
+          brokerConnected: () => broker.port > 0,
+        }),
+        core.storeWriteMetrics,
+      ]),
     ],
   );
   const app = api.app;

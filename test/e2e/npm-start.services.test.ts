@@ -100,6 +100,8 @@ describe("npm start", () => {
     expect(metrics).toMatch(/^ingest_readings_received_total [1-9]/m);
     expect(metrics).toMatch(/^ingest_readings_stored_total [1-9]/m);
     expect(metrics).toContain("api_request_duration_seconds_bucket");
+    expect(metrics).toMatch(/^ingest_store_write_seconds_count [1-9]/m);
+    expect(metrics).toMatch(/^ingest_store_batch_readings_sum [1-9]/m);
   });
 
   it("stores a reading published with mosquitto_pub, as the README shows", async () => {
