@@ -146,8 +146,13 @@ const app = await buildApp(
 );
 const base = await app.listen({ host: "127.0.0.1", port: 0 });
 const token = await issueToken(secret, { role: "manager", sub: "bench", buildings: [BUILDING] }, 3_600);
+const tenantToken = await issueToken(
+  secret,
+  { role: "tenant", sub: "bench-tenant", building: BUILDING, dwelling: "d007" },
+  3_600,
+);
 
-const targets: [string, string][] = [
+const targets: [string, string, string?][] = [
   [
     "building summary, one month vs last year",
     `/buildings/${BUILDING}/summary?from=2024-11-01&to=2024-12-01`,
@@ -158,6 +163,8 @@ const targets: [string, string][] = [
     "one dwelling, daily heating for a year",
     `/buildings/${BUILDING}/dwellings/d007/series?quantity=heating_energy&every=1d&from=2024-01-01T00:00:00%2B01:00&to=2025-01-01T00:00:00%2B01:00`,
   ],
+  ["tenant's monthly page (HTML), November 2024", "/tenant?month=2024-11", tenantToken],
+  ["tenant's monthly usage (JSON), November 2024", "/tenant/api/usage?month=2024-11", tenantToken],
 ];
 
 console.log(
@@ -165,20 +172,19 @@ console.log(
 );
 console.log("| request | p50 ms | p99 ms | requests/s | non-2xx |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const [label, url] of targets) {
-  const check = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+for (const [label, url, bearer = token] of targets) {
+  const check = await app.inject({ url, headers: { authorization: `Bearer ${bearer}` } });
   if (check.statusCode !== 200) throw new Error(`${url} answered ${check.statusCode}: ${check.body}`);
   const r = await autocannon({
     url: `${base}${url}`,
     connections: CONNECTIONS,
     duration: SECONDS,
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${bearer}` },
   });
   console.log(
     `| ${label} | ${r.latency.p50} | ${r.latency.p99} | ${Math.round(r.requests.average)} | ${r.non2xx + r.errors} |`,
   );
 }
-console.log("\n(tenants' monthly page: api/routes/tenants.ts was not there when this bench was written)");
 
 await app.close();
 await deadLetters.close();
