@@ -45,21 +45,38 @@ export function decodeTagValue(stored: string): string {
   return stored.startsWith(MARKER) ? decodeURIComponent(stored.slice(MARKER.length)) : stored;
 }
 
-function formatField(value: FieldValue): string {
-  if (typeof value === "string") return quoteStringField(value);
-  if (typeof value === "boolean") return value ? "t" : "f";
+/** A float field's value as line protocol writes it. */
+export function formatFloat(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError("line protocol cannot carry NaN or infinite values");
   // String(1e21) is "1e+21", which InfluxDB parses as a float; integers without "i" are floats too.
   return String(value);
 }
 
+function formatField(value: FieldValue): string {
+  if (typeof value === "string") return quoteStringField(value);
+  if (typeof value === "boolean") return value ? "t" : "f";
+  return formatFloat(value);
+}
+
+function encodeSeries(measurement: string, tags: Record<string, string>): string {
+  let line = escapeMeasurement(measurement);
+  for (const key of Object.keys(tags).sort()) {
+    line += `,${escapeKey(key)}=${escapeKey(tags[key]!)}`;
+  }
+  return line;
+}
+
+/**
+ * Everything before the value of a point with one field: `measurement,tags field=`. A writer
+ * encodes it once per series and appends formatFloat(value), a space and the time per point.
+ */
+export function encodeSeriesPrefix(measurement: string, tags: Record<string, string>, field: string): string {
+  return `${encodeSeries(measurement, tags)} ${escapeKey(field)}=`;
+}
+
 /** One line, without the trailing newline. Tags are sorted by key, as InfluxDB recommends. */
 export function encodePoint(point: Point): string {
-  let line = escapeMeasurement(point.measurement);
-  for (const key of Object.keys(point.tags).sort()) {
-    line += `,${escapeKey(key)}=${escapeKey(point.tags[key]!)}`;
-  }
   const fields = Object.entries(point.fields).map(([k, v]) => `${escapeKey(k)}=${formatField(v)}`);
   if (fields.length === 0) throw new RangeError("a point needs at least one field");
-  return `${line} ${fields.join(",")} ${point.time}`;
+  return `${encodeSeries(point.measurement, point.tags)} ${fields.join(",")} ${point.time}`;
 }

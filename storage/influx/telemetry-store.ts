@@ -18,7 +18,7 @@ import { windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
 import type { InfluxClient, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
-import { encodePoint, encodeTagValue } from "./line-protocol.ts";
+import { encodeSeriesPrefix, encodeTagValue, formatFloat } from "./line-protocol.ts";
 import {
   clientFor,
   ensureDatabase,
@@ -39,6 +39,23 @@ export type { InfluxOptions } from "./options.ts";
 
 const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
+
+/** One series of a write batch: its encoded line prefix and, per time, its last reading's index. */
+interface SeriesInBatch {
+  prefix: string;
+  times: Map<number, number>;
+}
+
+const seriesPrefix = (r: Reading): string =>
+  encodeSeriesPrefix(
+    r.quantity,
+    {
+      building: encodeTagValue(r.building),
+      space: encodeTagValue(r.space),
+      sensor: encodeTagValue(r.sensor),
+    },
+    "value",
+  );
 
 interface Bucket {
   count: number;
@@ -129,30 +146,40 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     async write(readings) {
       if (readings.length === 0) return { written: 0, rejected: [] };
       const rejected: WriteResult["rejected"] = [];
-      // The last duplicate of an identity wins; sending only it keeps bisection from ever
+      // Tag escaping is done once per series per batch: a batch holds many points of few series.
+      const prefixes = new Map<string, SeriesInBatch>();
+      // lines[i] is reading i's line, or undefined when it is refused or superseded: the last
+      // duplicate of a series and time wins, and sending only it keeps bisection from ever
       // re-sending an older value over a newer one.
-      const lastOf = new Map<string, number>();
-      readings.forEach((r, i) => {
-        if (!Number.isFinite(r.v)) rejected.push({ reading: r, reason: "value is not a finite number" });
-        else lastOf.set(`${r.quantity}\u0000${seriesKey(r)}\u0000${r.t}`, i);
-      });
-      const sent = [...lastOf.values()].sort((a, b) => a - b);
-      const lines = sent.map((i) => {
+      const lines: (string | undefined)[] = new Array(readings.length);
+      for (let i = 0; i < readings.length; i++) {
         const r = readings[i]!;
-        return encodePoint({
-          measurement: r.quantity,
-          tags: {
-            building: encodeTagValue(r.building),
-            space: encodeTagValue(r.space),
-            sensor: encodeTagValue(r.sensor),
-          },
-          fields: { value: r.v },
-          time: r.t,
-        });
-      });
+        if (!Number.isFinite(r.v)) {
+          rejected.push({ reading: r, reason: "value is not a finite number" });
+          continue;
+        }
+        const key = `${r.quantity}\u0000${seriesKey(r)}`;
+        let series = prefixes.get(key);
+        if (series === undefined) {
+          series = { prefix: seriesPrefix(r), times: new Map() };
+          prefixes.set(key, series);
+        }
+        const previous = series.times.get(r.t);
+        if (previous !== undefined) lines[previous] = undefined;
+        series.times.set(r.t, i);
+        lines[i] = `${series.prefix}${formatFloat(r.v)} ${r.t}`;
+      }
+      const sent: number[] = [];
+      const body: string[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (line === undefined) continue;
+        sent.push(i);
+        body.push(line);
+      }
       const refused = await writeLines(
         connected(),
-        lines,
+        body,
         {
           db: config.database,
           rp: config.retentionPolicy,
