@@ -6,14 +6,16 @@
 //
 //   npx tsx bench/ingest-influx.ts [--readings 60000] [--senml 300000] [--connections 4]
 //       [--window 1000] [--rounds 2] [--root /tmp/x] [--ingest-env K=V,K=V] [--profile DIR]
-//       [--fsync-env NAME=VALUE]
+//       [--fsync-env NAME=VALUE] [--bundle]
 //
 // --root runs `cli ingest` from another checkout (a copy with a proposed change) and
 // --ingest-env gives every ingest run these variables; --profile writes the ingest children's
 // --cpu-prof there; --fsync-env adds a run whose ingest gets that variable (for a checkout
-// whose journal fsync interval is configurable).
-import { fork } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// whose journal fsync interval is configurable). --bundle runs ingest as the Docker image does,
+// `node dist/main.mjs ingest`, building the bundle with scripts/build.mjs when it is missing
+// (rebuild by hand after a change: `node scripts/build.mjs`); without it ingest runs through tsx.
+import { execFileSync, fork, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +23,7 @@ import mqtt from "mqtt";
 import { siteSchema } from "../model/site.ts";
 import { encodePoint } from "../storage/influx/line-protocol.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
-import { type CliProcess, startCli } from "../test/production/cli-process.ts";
+import { type CliProcess, REPO_ROOT, startCli } from "../test/production/cli-process.ts";
 import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
@@ -176,6 +178,8 @@ interface Figure {
   stored?: number;
   /** Peak resident memory of each ingest process, MiB (VmHWM). */
   rssMiB?: number[];
+  /** Resident memory of each ingest process once ready, before any message, MiB (VmRSS). */
+  idleMiB?: number[];
   /** Worker exit codes on SIGTERM. */
   exits?: (number | null)[];
   /** CPU seconds the ingest processes (or the counting subscriber) spent during the run. */
@@ -208,12 +212,13 @@ async function influxCount(url: string, db: string): Promise<number> {
   return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 }
 
-function vmHwmMiB(pid: number): number {
+function statusMiB(pid: number, field: "VmHWM" | "VmRSS"): number {
   const line = readFileSync(`/proc/${pid}/status`, "utf8")
     .split("\n")
-    .find((l) => l.startsWith("VmHWM:"));
+    .find((l) => l.startsWith(`${field}:`));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
+const vmHwmMiB = (pid: number) => statusMiB(pid, "VmHWM");
 
 /** User + system CPU seconds of a process so far (/proc/<pid>/stat, in clock ticks of 1/100 s). */
 function cpuSecondsOf(pid: number): number {
@@ -242,8 +247,61 @@ interface Services {
   dir: string;
   root?: string;
   profileDir?: string;
+  /** Run `node dist/main.mjs` (the bundle, as in the Docker image) instead of tsx. */
+  bundle: boolean;
   /** Added to every ingest run's environment. */
   ingestEnv: Record<string, string>;
+}
+
+/** Builds dist/main.mjs in `root` unless it is there. */
+function ensureBundle(root: string): void {
+  if (existsSync(join(root, "dist/main.mjs"))) return;
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+}
+
+/** startCli's contract for `node [nodeArgs] dist/main.mjs <command>`, the image's command line. */
+function startBundled(command: string, options: Parameters<typeof startCli>[1]): CliProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "dist/main.mjs", command], {
+    cwd: options.root ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    pid: child.pid ?? -1,
+    child,
+    output: () => output,
+    async waitReady(url, timeoutMs = 60_000) {
+      const ready = async () => {
+        if (!running()) throw new Error(`${command} exited before ready:\n${output}`);
+        try {
+          const res = await fetch(url);
+          await res.arrayBuffer();
+          return res.ok;
+        } catch {
+          return false; // not listening yet
+        }
+      };
+      await until(ready, timeoutMs, `${command} ready at ${url}`, 100).catch((error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      });
+    },
+    async stop(graceMs = 20_000) {
+      if (!running()) return child.exitCode;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
 }
 
 let runNo = 0;
@@ -313,8 +371,9 @@ async function ingestRun(
     // Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; thread 0 is ingest's
     // own (tsx's loader runs in a worker thread beside it).
     const profiling = s.profileDir ? ["--cpu-prof", "--cpu-prof-dir", s.profileDir] : [];
+    const start = s.bundle ? startBundled : startCli;
     procs.push(
-      startCli("ingest", {
+      start("ingest", {
         root: s.root,
         nodeArgs: profiling,
         env: {
@@ -335,6 +394,7 @@ async function ingestRun(
     );
   }
   await Promise.all(procs.map((p, w) => p.waitReady(`http://127.0.0.1:${ports[w]}/readyz`)));
+  const idleMiB = procs.map((p) => statusMiB(p.pid, "VmRSS"));
   const pubs = startPublishers(
     s.mosquitto.url,
     mode,
@@ -372,7 +432,18 @@ async function ingestRun(
   await Promise.all(clientIds.map((id) => dropSession(s.mosquitto.url, id)));
   const stored = await influxCount(s.influxd.url, db);
   const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
-  return { name, readings: total, messages, seconds, ackedSeconds, stored, rssMiB, exits, cpuSeconds };
+  return {
+    name,
+    readings: total,
+    messages,
+    seconds,
+    ackedSeconds,
+    stored,
+    rssMiB,
+    idleMiB,
+    exits,
+    cpuSeconds,
+  };
 }
 
 /** The store's limit: the SenML run's points posted straight to /write, 5 000 per request, one
@@ -427,6 +498,7 @@ function print(f: Figure): void {
       ? ""
       : `stored ${n(f.stored)}/${n(f.readings)}${f.stored === f.readings ? "" : "  MISSING OR EXTRA"}`,
     f.cpuSeconds === undefined ? "" : `CPU ${((f.cpuSeconds / f.readings) * 1e6).toFixed(1)} µs/reading`,
+    f.idleMiB ? `idle VmRSS ${f.idleMiB.map((r) => r.toFixed(0)).join("+")} MiB` : "",
     f.rssMiB ? `ingest VmHWM ${f.rssMiB.map((r) => r.toFixed(0)).join("+")} MiB` : "",
     f.exits ? `exit ${f.exits.join(",")}` : "",
   ].filter(Boolean);
@@ -483,8 +555,10 @@ async function main(): Promise<void> {
     dir,
     root: arg("root"),
     profileDir: arg("profile"),
+    bundle: process.argv.includes("--bundle"),
     ingestEnv,
   };
+  if (s.bundle) ensureBundle(s.root ?? REPO_ROOT);
   const started = performance.now();
   try {
     console.log(
@@ -493,6 +567,11 @@ async function main(): Promise<void> {
         `limit and single alternate over ${rounds} rounds, best of each (the 2 cores are shared)`,
     );
     if (s.root) console.log(`ingest runs from ${s.root}`);
+    console.log(
+      s.bundle
+        ? "ingest runs as `node dist/main.mjs ingest` (the bundle)"
+        : "ingest runs as `node --import tsx cli/main.ts ingest`",
+    );
     if (Object.keys(ingestEnv).length > 0) console.log(`ingest environment: ${JSON.stringify(ingestEnv)}`);
     let limitBest: Figure | undefined;
     let singleBest: Figure | undefined;
