@@ -253,7 +253,12 @@ describe("Dockerfile", () => {
     const file = entrypoint?.find((arg) => /\.(c|m)?js$/.test(arg)) ?? "";
     expect(file).toMatch(/^dist\//);
     expect(existsSync(join(root, "scripts/build.mjs"))).toBe(true);
-    expect(read("scripts/build.mjs")).toContain(`outfile: "${file}"`);
+    // cli/main.ts bundled into outdir dist/ with .mjs files is the entry file dist/main.mjs.
+    const script = read("scripts/build.mjs");
+    expect(file).toBe("dist/main.mjs");
+    expect(script).toContain('entryPoints: ["cli/main.ts"]');
+    expect(script).toContain('outdir: "dist"');
+    expect(script).toContain('outExtension: { ".js": ".mjs" }');
     const build = stages.find((stage) => /^\S+ AS build\b/m.test(stage)) ?? "";
     expect(build).toMatch(/^RUN node scripts\/build\.mjs$/m);
     expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);

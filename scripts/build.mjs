@@ -8,18 +8,28 @@
 // dist/meta.json, esbuild's list of what went into the bundle. Node reads the source map only
 // when asked (NODE_OPTIONS=--enable-source-maps): stack traces then name the TypeScript lines,
 // at the cost of a few MiB and slower Error.stack, so it is off by default.
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const metafile = process.argv.includes("--metafile");
 
+// Chunk names carry a content hash: stale ones from an earlier build would pile up.
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: ["cli/main.ts"],
-  outfile: "dist/main.mjs",
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
+  // Each command is a dynamic import: as chunks, a command loads only its own code, and modules
+  // stay plain ES modules. In one file, esbuild wraps every lazily loaded module in an init
+  // function (its top-level consts become reassigned vars) and node parses everything at start:
+  // measured with bench/ingest-influx.ts, ~1.5 µs more CPU per single reading and ~15 MiB more
+  // at idle for ingest.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   platform: "node",
   format: "esm",
   packages: "external",
