@@ -14,7 +14,7 @@
 // whose journal fsync interval is configurable). --bundle runs ingest as the Docker image does,
 // `node dist/main.mjs ingest`, building the bundle with scripts/build.mjs when it is missing
 // (rebuild by hand after a change: `node scripts/build.mjs`); without it ingest runs through tsx.
-import { execFileSync, fork, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,14 @@ import { type CliProcess, REPO_ROOT, startCli } from "../test/production/cli-pro
 import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
+import {
+  forkPublishers,
+  type Message,
+  type PublisherPlan,
+  publisherPlan,
+  runPublishers,
+  runScript,
+} from "./lib/publishers.ts";
 
 type Mode = "single" | "senml";
 const PACK = 50;
@@ -77,93 +85,27 @@ const baseOf = (mode: Mode, now: number) =>
 
 // ---------------------------------------------------------------- publishers (child process)
 
-async function runPublishers(
-  url: string,
-  mode: Mode,
-  total: number,
-  connections: number,
-  window: number,
-  base: number,
-) {
-  const clients = await Promise.all(
-    Array.from({ length: connections }, (_, c) =>
-      mqtt.connectAsync(url, {
-        clientId: `bench-pub-${process.pid}-${c}`,
-        protocolVersion: 4,
-        reconnectPeriod: 200,
-      }),
-    ),
-  );
-  const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
-  // Payloads are built before the clock starts; connection c sends messages c, c + n, c + 2n…
-  const queues = clients.map((_, c) => {
-    const queue: { topic: string; payload: string }[] = [];
-    for (let m = c; m < messages; m += connections) {
-      const points = pointsOf(mode, m, base);
-      queue.push({ topic: `telemetry/${BUILDING}/${points[0]!.space}/t`, payload: payloadOf(mode, points) });
-    }
-    return queue;
-  });
-  process.send?.({ ready: true });
-  await new Promise<void>((r) => process.once("message", () => r()));
-  await Promise.all(
-    clients.map(
-      (client, c) =>
-        new Promise<void>((resolve, reject) => {
-          const queue = queues[c]!;
-          let next = 0;
-          let inFlight = 0;
-          const pump = () => {
-            while (inFlight < window && next < queue.length) {
-              const m = queue[next++]!;
-              inFlight++;
-              client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
-                if (err) return reject(err);
-                inFlight--;
-                if (next === queue.length && inFlight === 0) resolve();
-                else pump();
-              });
-            }
-          };
-          pump();
-        }),
-    ),
-  );
-  await Promise.all(clients.map((c) => c.endAsync()));
-  process.send?.({ done: true });
+interface Plan extends PublisherPlan {
+  mode: Mode;
+  total: number;
+  base: number;
 }
 
-interface Publishers {
-  ready: Promise<void>;
-  /** Every PUBACK from the broker received (the broker's side, not ingest's). */
-  done: Promise<void>;
-  go(): void;
+/** Connection c sends messages c, c + n, c + 2n… */
+function queueOf(plan: Plan, c: number): Message[] {
+  const queue: Message[] = [];
+  const messages = Math.ceil(plan.total / (plan.mode === "single" ? 1 : PACK));
+  for (let m = c; m < messages; m += plan.connections) {
+    const points = pointsOf(plan.mode, m, plan.base);
+    queue.push({
+      topic: `telemetry/${BUILDING}/${points[0]!.space}/t`,
+      payload: payloadOf(plan.mode, points),
+    });
+  }
+  return queue;
 }
 
-function startPublishers(
-  url: string,
-  mode: Mode,
-  total: number,
-  connections: number,
-  window: number,
-  base: number,
-): Publishers {
-  const child = fork(fileURLToPath(import.meta.url), [
-    "--publisher",
-    url,
-    mode,
-    String(total),
-    String(connections),
-    String(window),
-    String(base),
-  ]);
-  const ready = new Promise<void>((r) => child.once("message", () => r()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.on("message", (m: { done?: boolean }) => m.done && resolve());
-    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
-  });
-  return { ready, done, go: () => child.send("go") };
-}
+const startPublishers = (plan: Plan) => forkPublishers(fileURLToPath(import.meta.url), plan);
 
 // ---------------------------------------------------------------- measuring
 
@@ -259,51 +201,6 @@ function ensureBundle(root: string): void {
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
 }
 
-/** startCli's contract for `node [nodeArgs] dist/main.mjs <command>`, the image's command line. */
-function startBundled(command: string, options: Parameters<typeof startCli>[1]): CliProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "dist/main.mjs", command], {
-    cwd: options.root ?? REPO_ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const running = () => child.exitCode === null && child.signalCode === null;
-  return {
-    pid: child.pid ?? -1,
-    child,
-    output: () => output,
-    async waitReady(url, timeoutMs = 60_000) {
-      const ready = async () => {
-        if (!running()) throw new Error(`${command} exited before ready:\n${output}`);
-        try {
-          const res = await fetch(url);
-          await res.arrayBuffer();
-          return res.ok;
-        } catch {
-          return false; // not listening yet
-        }
-      };
-      await until(ready, timeoutMs, `${command} ready at ${url}`, 100).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output}`);
-      });
-    },
-    async stop(graceMs = 20_000) {
-      if (!running()) return child.exitCode;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-}
-
 let runNo = 0;
 
 /** The limit of the broker side: Mosquitto and an mqtt.js QoS 1 subscriber that only counts,
@@ -321,14 +218,14 @@ async function deliveryLimit(
   sub.on("message", () => {
     received++;
   });
-  const pubs = startPublishers(
-    s.mosquitto.url,
-    "single",
+  const pubs = startPublishers({
+    url: s.mosquitto.url,
+    mode: "single",
     total,
     connections,
     window,
-    baseOf("single", Date.now()),
-  );
+    base: baseOf("single", Date.now()),
+  });
   await pubs.ready;
   // This process only counts meanwhile, so its CPU time is the subscriber's.
   const cpuBefore = process.cpuUsage();
@@ -371,11 +268,11 @@ async function ingestRun(
     // Node names each thread's profile CPU.<date>.<time>.<pid>.<thread>.<n>; thread 0 is ingest's
     // own (tsx's loader runs in a worker thread beside it).
     const profiling = s.profileDir ? ["--cpu-prof", "--cpu-prof-dir", s.profileDir] : [];
-    const start = s.bundle ? startBundled : startCli;
     procs.push(
-      start("ingest", {
+      startCli("ingest", {
         root: s.root,
         nodeArgs: profiling,
+        entry: s.bundle ? "dist/main.mjs" : undefined,
         env: {
           STORE: "influx",
           INFLUX_URL: s.influxd.url,
@@ -395,14 +292,14 @@ async function ingestRun(
   }
   await Promise.all(procs.map((p, w) => p.waitReady(`http://127.0.0.1:${ports[w]}/readyz`)));
   const idleMiB = procs.map((p) => statusMiB(p.pid, "VmRSS"));
-  const pubs = startPublishers(
-    s.mosquitto.url,
+  const pubs = startPublishers({
+    url: s.mosquitto.url,
     mode,
     total,
-    options.connections,
-    options.window,
-    baseOf(mode, Date.now()),
-  );
+    connections: options.connections,
+    window: options.window,
+    base: baseOf(mode, Date.now()),
+  });
   await pubs.ready;
   const cpuBefore = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0);
   const start = performance.now();
@@ -649,21 +546,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--publisher") {
-  const [, , , url, mode, total, connections, window, base] = process.argv;
-  runPublishers(url!, mode as Mode, Number(total), Number(connections), Number(window), Number(base)).then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-} else {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+const plan = publisherPlan<Plan>();
+runScript(plan ? () => runPublishers(plan, (c) => queueOf(plan, c)) : main);

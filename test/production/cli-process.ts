@@ -14,6 +14,9 @@ export interface CliProcessOptions {
   /** Run `node --import tsx [nodeArgs] cli/main.ts` instead of the tsx launcher, so the child's
    * pid is the command's own (for /proc/<pid>/status or --cpu-prof). */
   nodeArgs?: string[];
+  /** A built script to run with plain `node [nodeArgs] <entry> <command>` instead of cli/main.ts
+   * through tsx: `dist/main.mjs`, the bundle the Docker image runs. */
+  entry?: string;
 }
 
 export interface CliProcess {
@@ -29,9 +32,11 @@ export interface CliProcess {
 
 export function startCli(command: string, options: CliProcessOptions): CliProcess {
   const root = options.root ?? REPO_ROOT;
-  const [file, args] = options.nodeArgs
-    ? [process.execPath, ["--import", "tsx", ...options.nodeArgs, "cli/main.ts", command]]
-    : [`${root}/node_modules/.bin/tsx`, ["cli/main.ts", command]];
+  const [file, args] = options.entry
+    ? [process.execPath, [...(options.nodeArgs ?? []), options.entry, command]]
+    : options.nodeArgs
+      ? [process.execPath, ["--import", "tsx", ...options.nodeArgs, "cli/main.ts", command]]
+      : [`${root}/node_modules/.bin/tsx`, ["cli/main.ts", command]];
   const child = spawn(file, args, {
     cwd: root,
     env: { ...process.env, ...options.env },

@@ -1,0 +1,93 @@
+// MQTT publishers for the ingest benches, in a child process (the bench's own file run again
+// with --publisher) so they do not share the event loop of the process being measured.
+import { fork } from "node:child_process";
+import mqtt from "mqtt";
+
+export interface Message {
+  topic: string;
+  payload: string;
+}
+
+/** What every publisher run needs; a bench adds what its messages are made of. */
+export interface PublisherPlan {
+  url: string;
+  connections: number;
+  /** Messages in flight (sent, not yet acknowledged) per connection. */
+  window: number;
+}
+
+export interface Publishers {
+  ready: Promise<void>;
+  /** Every PUBACK from the broker received (the broker's side, not ingest's). */
+  done: Promise<void>;
+  go(): void;
+}
+
+/** Parent side: forks `script --publisher <plan as JSON>`; the clock starts at go(). */
+export function forkPublishers(script: string, plan: PublisherPlan): Publishers {
+  const child = fork(script, ["--publisher", JSON.stringify(plan)]);
+  const ready = new Promise<void>((r) => child.once("message", () => r()));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: { done?: boolean }) => m.done && resolve());
+    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
+  });
+  return { ready, done, go: () => child.send("go") };
+}
+
+/** Child side: the plan forkPublishers passed, or undefined when this process is not a publisher. */
+export function publisherPlan<P extends PublisherPlan>(): P | undefined {
+  return process.argv[2] === "--publisher" ? (JSON.parse(process.argv[3]!) as P) : undefined;
+}
+
+/** Child side: connects the clients, builds connection c's messages with `queueOf(c)` before
+ * the clock starts, says ready, and on go publishes them at QoS 1 within the window. */
+export async function runPublishers(plan: PublisherPlan, queueOf: (c: number) => Message[]): Promise<void> {
+  const clients = await Promise.all(
+    Array.from({ length: plan.connections }, (_, c) =>
+      mqtt.connectAsync(plan.url, {
+        clientId: `bench-pub-${process.pid}-${c}`,
+        protocolVersion: 4,
+        reconnectPeriod: 200,
+      }),
+    ),
+  );
+  const queues = clients.map((_, c) => queueOf(c));
+  process.send?.({ ready: true });
+  await new Promise<void>((r) => process.once("message", () => r()));
+  await Promise.all(
+    clients.map(
+      (client, c) =>
+        new Promise<void>((resolve, reject) => {
+          const queue = queues[c]!;
+          let next = 0;
+          let inFlight = 0;
+          const pump = () => {
+            while (inFlight < plan.window && next < queue.length) {
+              const m = queue[next++]!;
+              inFlight++;
+              client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+                if (err) return reject(err);
+                inFlight--;
+                if (next === queue.length && inFlight === 0) resolve();
+                else pump();
+              });
+            }
+          };
+          pump();
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.endAsync()));
+  process.send?.({ done: true });
+}
+
+/** Runs a bench's entry point: exit 0 when it resolves, 1 with the error when it rejects. */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
