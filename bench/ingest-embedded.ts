@@ -10,7 +10,6 @@
 //
 // Publishers run in a child process (this file with --publisher) so they do not share the
 // broker's event loop; the figure is what the broker process sustains.
-import { fork } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,6 +21,14 @@ import { writerConfigFor } from "../cli/ingest-core.ts";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
 import { BUILDING, type IngestStack, openStack, removeDir } from "../ingest/test/stack.ts";
 import type { WriterConfig } from "../ingest/writer.ts";
+import {
+  forkPublishers,
+  type Message,
+  type PublisherPlan,
+  publisherPlan,
+  runPublishers,
+  runScript,
+} from "./lib/publishers.ts";
 
 type Mode = "single" | "senml";
 const PACK = 50;
@@ -44,14 +51,14 @@ const WRITER: WriterConfig = {
   ...(process.argv.includes("--max-delay") ? { maxDelayMs: arg("max-delay", 0) } : {}),
 };
 
+interface Plan extends PublisherPlan {
+  mode: Mode;
+  total: number;
+}
+
 /** Messages of publisher connection `c` of `n`: distinct (space, t) across all of them. Single
  * readings are live values 10 s apart; SenML packs are backfills of 15-minute readings. */
-function* messages(
-  mode: Mode,
-  total: number,
-  c: number,
-  n: number,
-): Generator<{ topic: string; payload: string }> {
+function* messages(mode: Mode, total: number, c: number, n: number): Generator<Message> {
   const perMessage = mode === "single" ? 1 : PACK;
   const count = Math.ceil(total / perMessage);
   const base = Date.now() - (mode === "single" ? 6 * 3_600_000 : 60 * 86_400_000);
@@ -71,64 +78,10 @@ function* messages(
   }
 }
 
-async function runPublishers(url: string, mode: Mode, total: number, connections: number, window: number) {
-  const clients = await Promise.all(
-    Array.from({ length: connections }, (_, c) =>
-      mqtt.connectAsync(url, {
-        clientId: `bench-pub-${process.pid}-${c}`,
-        protocolVersion: 4,
-        reconnectPeriod: 200,
-      }),
-    ),
-  );
-  // Payloads are built before the clock starts.
-  const queues = clients.map((_, c) => [...messages(mode, total, c, connections)]);
-  process.send?.({ ready: true });
-  await new Promise<void>((r) => process.once("message", () => r()));
-  await Promise.all(
-    clients.map(
-      (client, c) =>
-        new Promise<void>((resolve, reject) => {
-          const queue = queues[c]!;
-          let next = 0;
-          let inFlight = 0;
-          const pump = () => {
-            while (inFlight < window && next < queue.length) {
-              const m = queue[next++]!;
-              inFlight++;
-              client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
-                if (err) return reject(err);
-                inFlight--;
-                if (next === queue.length && inFlight === 0) resolve();
-                else pump();
-              });
-            }
-          };
-          pump();
-        }),
-    ),
-  );
-  await Promise.all(clients.map((c) => c.endAsync()));
-  process.send?.({ done: true });
-}
-
 // ---------------------------------------------------------------- broker side (parent process)
 
 function startPublishers(url: string, mode: Mode, total: number, connections: number, window: number) {
-  const child = fork(fileURLToPath(import.meta.url), [
-    "--publisher",
-    url,
-    mode,
-    String(total),
-    String(connections),
-    String(window),
-  ]);
-  const ready = new Promise<void>((r) => child.once("message", () => r()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.on("message", (m: { done?: boolean }) => m.done && resolve());
-    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
-  });
-  return { child, ready, done, go: () => child.send("go") };
+  return forkPublishers(fileURLToPath(import.meta.url), { url, mode, total, connections, window });
 }
 
 class RssPeak {
@@ -361,21 +314,7 @@ async function main(): Promise<void> {
   console.log(`peak RSS of this process overall: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
-if (process.argv[2] === "--publisher") {
-  const [, , , url, mode, total, connections, window] = process.argv;
-  runPublishers(url!, mode as Mode, Number(total), Number(connections), Number(window)).then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-} else {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+const plan = publisherPlan<Plan>();
+runScript(
+  plan ? () => runPublishers(plan, (c) => [...messages(plan.mode, plan.total, c, plan.connections)]) : main,
+);

@@ -24,7 +24,7 @@ export interface Publishers {
 }
 
 /** Parent side: forks `script --publisher <plan as JSON>`; the clock starts at go(). */
-export function forkPublishers(script: string, plan: PublisherPlan): Publishers {
+export function forkPublishers<P extends PublisherPlan>(script: string, plan: P): Publishers {
   const child = fork(script, ["--publisher", JSON.stringify(plan)]);
   const ready = new Promise<void>((r) => child.once("message", () => r()));
   const done = new Promise<void>((resolve, reject) => {
