@@ -7,23 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../services/ports.ts";
+import { waitFor } from "../services/wait.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-
-async function waitFor<T>(what: string, deadlineMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not happen within ${deadlineMs} ms (${String(last)})`);
-}
 
 describe("npm start", () => {
   let child: ChildProcess;
@@ -67,8 +53,11 @@ describe("npm start", () => {
   });
 
   it("is ready within 15 s and says where everything is", async () => {
-    await waitFor("/readyz green", 15_000, async () =>
-      (await fetch(`${api}/readyz`)).status === 200 ? true : undefined,
+    await waitFor(
+      "/readyz green",
+      15_000,
+      async () => ((await fetch(`${api}/readyz`)).status === 200 ? true : undefined),
+      { everyMs: 200 },
     );
     expect(output).toContain(`mqtt://127.0.0.1:${mqttPort}`);
     expect(output).toContain(`${api}/docs`);
@@ -87,12 +76,17 @@ describe("npm start", () => {
   });
 
   it("serves the simulator's readings", async () => {
-    const readings = await waitFor("simulated readings", 20_000, async () => {
-      const body = (await (await fetch(`${api}/buildings/b01/latest`, { headers })).json()) as {
-        readings: unknown[];
-      };
-      return body.readings.length >= 20 ? body.readings : undefined;
-    });
+    const readings = await waitFor(
+      "simulated readings",
+      20_000,
+      async () => {
+        const body = (await (await fetch(`${api}/buildings/b01/latest`, { headers })).json()) as {
+          readings: unknown[];
+        };
+        return body.readings.length >= 20 ? body.readings : undefined;
+      },
+      { everyMs: 200 },
+    );
     expect(readings.length).toBeGreaterThanOrEqual(20);
     const docs = await fetch(`${api}/docs/json`);
     expect(docs.status).toBe(200);
@@ -118,11 +112,16 @@ describe("npm start", () => {
       "-m",
       JSON.stringify({ t, v: 19.5 }),
     ]);
-    const found = await waitFor("the published reading", 10_000, async () => {
-      const url = `${api}/buildings/b01/series?quantity=temperature&space=001&sensor=temp&every=15m&fn=count&from=${t}&to=${t + 1}`;
-      const body = (await (await fetch(url, { headers })).json()) as { points: { value: number }[] };
-      return body.points[0]?.value === 1 ? body : undefined;
-    });
+    const found = await waitFor(
+      "the published reading",
+      10_000,
+      async () => {
+        const url = `${api}/buildings/b01/series?quantity=temperature&space=001&sensor=temp&every=15m&fn=count&from=${t}&to=${t + 1}`;
+        const body = (await (await fetch(url, { headers })).json()) as { points: { value: number }[] };
+        return body.points[0]?.value === 1 ? body : undefined;
+      },
+      { everyMs: 200 },
+    );
     expect(found.points).toHaveLength(1);
   });
 

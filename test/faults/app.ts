@@ -3,6 +3,7 @@
 // the first would orphan), so a SIGKILL kills exactly the app.
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "node:net";
+import { waitFor } from "../services/wait.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -40,28 +41,6 @@ export function spawnApp(command: "ingest" | "start", env: Record<string, string
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-  explain: () => string = () => "",
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms (${String(last ?? "")})\n${explain()}`);
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** `ingest` serves /healthz only once its subscription is granted. */
 export async function ingestReady(app: AppProcess, httpPort: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(
@@ -72,7 +51,7 @@ export async function ingestReady(app: AppProcess, httpPort: number, timeoutMs =
       await res.arrayBuffer();
       return res.ok ? true : undefined;
     },
-    app.output,
+    { explain: app.output },
   );
 }
 

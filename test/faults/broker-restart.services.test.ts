@@ -3,7 +3,7 @@
 // it had acknowledged but not yet delivered to ingest's persistent session; ingest reconnects
 // by itself. Every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "./app.ts";
+import { sleep, waitFor } from "../services/wait.ts";
 import { type FaultFixture, openFixture, settle } from "./fixture.ts";
 import { Publisher } from "./publisher.ts";
 import { ingestCounter } from "./stores.ts";

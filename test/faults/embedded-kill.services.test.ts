@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../services/ports.ts";
-import { type AppProcess, spawnApp, tcpAccepts, waitFor } from "./app.ts";
+import { waitFor } from "../services/wait.ts";
+import { type AppProcess, spawnApp, tcpAccepts } from "./app.ts";
 import { Publisher } from "./publisher.ts";
 import { sqliteReadings } from "./stores.ts";
 import { planStream, writeSite } from "./stream.ts";
@@ -51,7 +52,7 @@ describe("fault: SIGKILL of the embedded broker (cli start)", () => {
           await res.arrayBuffer();
           return res.ok && (await tcpAccepts(mqttPort)) ? true : undefined;
         },
-        running.output,
+        { explain: running.output },
       );
     };
     await launch();

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
 import { freePort } from "../services/ports.ts";
-import { type AppProcess, ingestReady, spawnApp, waitFor } from "./app.ts";
+import { waitFor } from "../services/wait.ts";
+import { type AppProcess, ingestReady, spawnApp } from "./app.ts";
 import { influxFingerprint } from "./stores.ts";
 import { differences, type Fingerprint, totalOf, writeSite } from "./stream.ts";
 

@@ -3,7 +3,7 @@
 // redelivers what ingest had not acknowledged, the journal replays what it had not stored:
 // every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "./app.ts";
+import { sleep, waitFor } from "../services/wait.ts";
 import { type FaultFixture, openFixture, settle } from "./fixture.ts";
 import { Publisher } from "./publisher.ts";
 import { ingestCounter } from "./stores.ts";

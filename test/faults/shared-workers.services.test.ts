@@ -4,7 +4,7 @@
 // one week) while it is away, then restarts it with the same client id and DATA_DIR and checks
 // that every published reading is stored, once.
 import { afterEach, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "./app.ts";
+import { sleep, waitFor } from "../services/wait.ts";
 import { type FaultFixture, openFixture, settle } from "./fixture.ts";
 import { Publisher } from "./publisher.ts";
 import { influxFingerprint, ingestCounter } from "./stores.ts";

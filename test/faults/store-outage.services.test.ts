@@ -2,7 +2,7 @@
 // the same data. Ingest keeps taking messages into its journal (and acknowledging them) while
 // the store is down, then drains it: every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "./app.ts";
+import { sleep, waitFor } from "../services/wait.ts";
 import { type FaultFixture, openFixture, settle } from "./fixture.ts";
 import { Publisher } from "./publisher.ts";
 import { influxdPid, ingestCounter } from "./stores.ts";
