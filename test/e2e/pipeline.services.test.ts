@@ -16,6 +16,8 @@ import type { RejectionReason } from "../../model/dead-letter.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
 import { parisMidnight } from "../../storage/windows.ts";
 import { freePort } from "../services/ports.ts";
+import { publishAll } from "../services/publish.ts";
+import { until } from "../services/wait.ts";
 
 const site = generateSite({ seed: 1, buildings: 2, dwellingsPerBuilding: 10 });
 const building = site.buildings[0]!;
@@ -116,23 +118,6 @@ function badMessages(now: number): { reason: RejectionReason; message: Message }
     out.push({ reason, message: make(Math.floor(i / kinds.length)) });
   }
   return out;
-}
-
-async function publishAll(client: MqttClient, messages: Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 500) {
-    await Promise.all(
-      messages.slice(i, i + 500).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1 })),
-    );
-  }
-}
-
-async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${ms} ms`);
 }
 
 describe("embedded pipeline, end to end", () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt from "mqtt";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -26,6 +26,8 @@ import { parisDate, parisMidnight } from "../../storage/windows.ts";
 import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
 import { freePort } from "../services/ports.ts";
+import { publishAll } from "../services/publish.ts";
+import { until } from "../services/wait.ts";
 import { type CliProcess, startCli } from "./cli-process.ts";
 
 const site = generateSite({ seed: 7, buildings: 2, dwellingsPerBuilding: 10 });
@@ -131,23 +133,6 @@ function mosquittoPub(port: number, topic: string, lines: string[], id: string):
   });
 }
 
-async function publishAll(client: MqttClient, messages: Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 500) {
-    await Promise.all(
-      messages.slice(i, i + 500).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1 })),
-    );
-  }
-}
-
-async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not within ${ms} ms`);
-}
-
 /** Equal within 1e-9 of the larger magnitude (exact for zeros). */
 function expectClose(actual: number, expected: number, where: string): void {
   const scale = Math.max(Math.abs(actual), Math.abs(expected));
@@ -251,6 +236,7 @@ describe("production path: Mosquitto → cli ingest → InfluxDB ← cli api", (
       "every reading stored",
       45_000,
       async () => (await countOf("temperature")) + (await countOf("heating_energy")) >= TOTAL,
+      200,
     );
     expect(await countOf("temperature")).toBe(TOTAL / 2);
     expect(await countOf("heating_energy")).toBe(TOTAL / 2);
