@@ -12,16 +12,16 @@ import type { InfluxClient } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions } from "./options.ts";
-import { GROUP_BY_SERIES, readingsOf, timeConditions, where } from "./series-query.ts";
+import {
+  type Bucket,
+  GROUP_BY_SERIES,
+  mergeBuckets,
+  readingsOf,
+  timeConditions,
+  where,
+} from "./series-query.ts";
 
-interface Day {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  last: number;
-  consumption?: number;
-}
+type Day = Bucket & { consumption?: number };
 
 const keyOf = (r: Pick<Reading, "building" | "space" | "sensor">) =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
@@ -69,28 +69,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     };
     for (const s of hourly?.series ?? []) {
       const entry = seriesOf(s.tags ?? {});
-      const rows = [...s.values].sort((a, b) => (a[0] as number) - (b[0] as number));
-      for (const [t, count, sum, min, max, last] of rows as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ][]) {
-        if (!count) continue;
-        const start = windowStart(t, "1d");
-        const d = entry.days.get(start);
-        if (d === undefined) entry.days.set(start, { count, sum, min, max, last });
-        else
-          Object.assign(d, {
-            count: d.count + count,
-            sum: d.sum + sum,
-            min: Math.min(d.min, min),
-            max: Math.max(d.max, max),
-            last,
-          });
-      }
+      mergeBuckets(s.values, "1d", entry.days);
     }
     if (isCounter(quantity)) {
       const previous = new Map(readingsOf(before?.series).map((r) => [keyOf(r), r]));

@@ -2,6 +2,8 @@
 // and the decoding of per-series answers back into readings.
 import type { Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
+import type { Every } from "../telemetry-store.ts";
+import { windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
 import { quoteIdent, quoteString, timeLiteral } from "./influxql.ts";
 import { decodeTagValue, encodeTagValue } from "./line-protocol.ts";
@@ -68,4 +70,40 @@ export function bySensorThenTime(a: Reading, b: Reading): number {
   return (
     compare(a.sensor, b.sensor) || a.t - b.t || compare(a.space, b.space) || compare(a.building, b.building)
   );
+}
+
+/** A window's figures, merged from InfluxDB's hourly (or 15-minute) buckets. */
+export interface Bucket {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+}
+
+/** Merges the rows of `SELECT COUNT, SUM, MIN, MAX, LAST … GROUP BY time(…)` into `windows`,
+ * keyed by the start of the `every` window each row falls in. Rows are taken in time order, so
+ * `last` ends as the latest; empty buckets are skipped. */
+export function mergeBuckets(rows: readonly unknown[][], every: Every, windows: Map<number, Bucket>): void {
+  const sorted = [...rows].sort((a, b) => (a[0] as number) - (b[0] as number));
+  for (const [t, count, sum, min, max, last] of sorted as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ][]) {
+    if (!count) continue;
+    const start = windowStart(t, every);
+    const w = windows.get(start);
+    if (w === undefined) windows.set(start, { count, sum, min, max, last });
+    else {
+      w.count += count;
+      w.sum += sum;
+      w.min = Math.min(w.min, min);
+      w.max = Math.max(w.max, max);
+      w.last = last;
+    }
+  }
 }

@@ -14,7 +14,6 @@ import type {
   WindowValue,
   WriteResult,
 } from "../telemetry-store.ts";
-import { windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
 import type { InfluxClient, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
@@ -27,8 +26,10 @@ import {
   parseInfluxOptions,
 } from "./options.ts";
 import {
+  type Bucket,
   bySensorThenTime,
   GROUP_BY_SERIES,
+  mergeBuckets,
   readingsOf,
   tagConditions,
   timeConditions,
@@ -56,14 +57,6 @@ const seriesPrefix = (r: Reading): string =>
     },
     "value",
   );
-
-interface Bucket {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  last: number;
-}
 
 export function createInfluxTelemetryStore(options: InfluxOptions): TelemetryStore {
   const config: InfluxConfig = parseInfluxOptions(options);
@@ -213,29 +206,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
         `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${from(q.quantity)}${where([...tagConditions(q), ...timeConditions(q.from, q.to)])} GROUP BY time(${bucket}) fill(none)`,
       );
       const windows = new Map<number, Bucket>();
-      const rows = [...(result?.series?.[0]?.values ?? [])].sort(
-        (a, b) => (a[0] as number) - (b[0] as number),
-      );
-      for (const [t, count, sum, min, max, last] of rows as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ][]) {
-        if (!count) continue;
-        const start = windowStart(t, q.every);
-        const w = windows.get(start);
-        if (w === undefined) windows.set(start, { count, sum, min, max, last });
-        else {
-          w.count += count;
-          w.sum += sum;
-          w.min = Math.min(w.min, min);
-          w.max = Math.max(w.max, max);
-          w.last = last;
-        }
-      }
+      mergeBuckets(result?.series?.[0]?.values ?? [], q.every, windows);
       return [...windows]
         .sort((a, b) => a[0] - b[0])
         .map(([start, w]) => ({ start, value: q.fn === "mean" ? w.sum / w.count : w[q.fn] }));
