@@ -2,8 +2,8 @@
 import type Database from "better-sqlite3";
 import type { DeadLetter, RejectionReason } from "../../model/dead-letter.ts";
 import type { DeadLetterFilter, DeadLetterStore, StoredDeadLetter } from "../dead-letter-store.ts";
+import { connectionLifecycle } from "./connection.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
-import { SqliteStoreError } from "./errors.ts";
 import { type Params, StatementCache } from "./series-filter.ts";
 
 interface Row {
@@ -24,39 +24,28 @@ interface Connection {
 
 export function createSqliteDeadLetterStore(options: { path: string }): DeadLetterStore {
   const config = parseSqliteOptions(options);
-  let connection: Connection | undefined;
-
-  const connected = (): Connection => {
-    if (connection === undefined) {
-      throw new SqliteStoreError(
-        "sqlite_not_connected",
-        "the SQLite dead-letter store is not connected; call connect() first",
-      );
-    }
-    return connection;
-  };
+  const { connect, close, connected } = connectionLifecycle("dead-letter store", (): Connection => {
+    const db = openDatabase(config);
+    const insert = db.prepare(
+      "INSERT INTO dead_letters (received_at, topic, reason, detail, payload, building) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    return {
+      db,
+      statements: new StatementCache(db),
+      recordAll: db.transaction((letters: readonly DeadLetter[]) => {
+        for (const l of letters)
+          insert.run(l.receivedAt, l.topic, l.reason, l.detail, l.payload, l.building ?? null);
+      }),
+    };
+  });
 
   return {
     async connect() {
-      if (connection !== undefined) return;
-      const db = openDatabase(config);
-      const insert = db.prepare(
-        "INSERT INTO dead_letters (received_at, topic, reason, detail, payload, building) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      connection = {
-        db,
-        statements: new StatementCache(db),
-        recordAll: db.transaction((letters: readonly DeadLetter[]) => {
-          for (const l of letters)
-            insert.run(l.receivedAt, l.topic, l.reason, l.detail, l.payload, l.building ?? null);
-        }),
-      };
+      connect();
     },
 
     async close() {
-      const c = connection;
-      connection = undefined;
-      c?.db.close();
+      close();
     },
 
     async record(letters) {

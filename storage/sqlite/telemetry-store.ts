@@ -3,9 +3,9 @@
 import type Database from "better-sqlite3";
 import type { Reading } from "../../model/reading.ts";
 import type { AggregateQuery, SeriesFilter, TelemetryStore, WriteResult } from "../telemetry-store.ts";
+import { connectionLifecycle } from "./connection.ts";
 import { DailyRollup, type SeriesWrite, type TouchedDays } from "./daily-rollup.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
-import { SqliteStoreError } from "./errors.ts";
 import { StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
 import { WindowQueries } from "./window-queries.ts";
 
@@ -64,18 +64,6 @@ class PointWriter {
 
 export function createSqliteTelemetryStore(options: { path: string }): TelemetryStore {
   const config = parseSqliteOptions(options);
-  let connection: Connection | undefined;
-
-  const connected = (): Connection => {
-    if (connection === undefined) {
-      throw new SqliteStoreError(
-        "sqlite_not_connected",
-        "the SQLite telemetry store is not connected; call connect() first",
-      );
-    }
-    return connection;
-  };
-
   function open(): Connection {
     const db = openDatabase(config);
     const c: Connection = {
@@ -123,15 +111,15 @@ export function createSqliteTelemetryStore(options: { path: string }): Telemetry
     return c;
   }
 
+  const { connect, close, connected } = connectionLifecycle("telemetry store", open);
+
   return {
     async connect() {
-      if (connection === undefined) connection = open();
+      connect();
     },
 
     async close() {
-      const c = connection;
-      connection = undefined;
-      c?.db.close();
+      close();
     },
 
     async ping() {
