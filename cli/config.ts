@@ -69,6 +69,11 @@ export const configSchema = z
       .string()
       .optional()
       .describe("Retention policy for raw points (default: the database's)"),
+    INFLUX_ROLLUP_DATABASE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Database of the daily rollups (default: INFLUX_DATABASE followed by `_daily`)"),
     INFLUX_USERNAME: z.string().optional().describe("InfluxDB user"),
     INFLUX_PASSWORD: z.string().optional().describe("InfluxDB password"),
     INFLUX_TOKEN: z

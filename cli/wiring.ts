@@ -39,6 +39,7 @@ export function influxOptionsFrom(config: Config): InfluxOptions {
     url: config.INFLUX_URL,
     database: config.INFLUX_DATABASE,
     retentionPolicy: config.INFLUX_RETENTION_POLICY,
+    rollupDatabase: config.INFLUX_ROLLUP_DATABASE,
     username: config.INFLUX_USERNAME,
     password: config.INFLUX_PASSWORD,
     token: config.INFLUX_TOKEN,

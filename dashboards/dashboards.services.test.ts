@@ -14,7 +14,13 @@ import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
 import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { DASHBOARDS, JSON_DIR } from "./generate.ts";
-import { DATASOURCE, type GrafanaDashboard, renderDashboard, TAG_VALUES_COLUMNS } from "./grafana.ts";
+import {
+  DAILY_DATASOURCE,
+  DATASOURCE,
+  type GrafanaDashboard,
+  renderDashboard,
+  TAG_VALUES_COLUMNS,
+} from "./grafana.ts";
 import { type GrafanaContext, interpolate, parseInterval } from "./interpolate.ts";
 
 const DAY = 86_400_000;
@@ -42,10 +48,12 @@ let to: number;
 /** The sensor whose last three hours are left out: the only silent one. */
 let silent: { building: string; space: string; sensor: string };
 
-async function query(q: string): Promise<Answer> {
+/** Runs a query on the database of the datasource it belongs to, as Grafana would. */
+async function query(q: string, datasourceUid: string = DATASOURCE.uid): Promise<Answer> {
+  const db = datasourceUid === DAILY_DATASOURCE.uid ? `${DATABASE}_daily` : DATABASE;
   const res = await fetch(`${influxd.url}/query`, {
     method: "POST",
-    body: new URLSearchParams({ db: DATABASE, q, epoch: "ms" }),
+    body: new URLSearchParams({ db, q, epoch: "ms" }),
   });
   const body = (await res.json()) as { results?: Answer[]; error?: string };
   if (res.status !== 200 || body.error) return { error: body.error ?? `HTTP ${res.status}` };
@@ -176,7 +184,7 @@ describe("dashboards against a real influxd", () => {
     let count = 0;
     for (const d of await checkedIn()) {
       for (const panel of d.panels) {
-        expect(panel.datasource.uid).toBe(DATASOURCE.uid);
+        expect([DATASOURCE.uid, DAILY_DATASOURCE.uid]).toContain(panel.datasource.uid);
         for (const target of panel.targets) {
           const columns = expectedColumns.get(`${d.uid}/${panel.id}/${target.refId}`);
           const where = `${d.title} / ${panel.title} / ${target.refId}`;
@@ -185,7 +193,7 @@ describe("dashboards against a real influxd", () => {
             continue;
           }
           const q = interpolate(target.query, contextFor("interval" in panel ? panel.interval : undefined));
-          const problem = shapeProblems(await query(q), columns);
+          const problem = shapeProblems(await query(q, panel.datasource.uid), columns);
           if (problem) failures.push(`${where}: ${problem}\n  ${q}`);
           count++;
         }
@@ -204,6 +212,7 @@ describe("what the panels show", () => {
     const target = panel.targets.find((t) => t.refId === refId)!;
     const answer = await query(
       interpolate(target.query, contextFor("interval" in panel ? panel.interval : undefined)),
+      panel.datasource.uid,
     );
     expect(answer.error).toBeUndefined();
     return answer.series ?? [];

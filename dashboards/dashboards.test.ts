@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DASHBOARDS, fileNameOf, fileTextOf, JSON_DIR } from "./generate.ts";
-import { DATASOURCE, type GrafanaDashboard } from "./grafana.ts";
+import { DAILY_DATASOURCE, DATASOURCE, type GrafanaDashboard } from "./grafana.ts";
 import {
   escapeRegex,
   formatInterval,
@@ -52,16 +52,20 @@ describe("checked-in dashboards", () => {
     }
   });
 
-  it("put every panel, query and variable on the provisioned datasource", async () => {
+  it("put every panel, query and variable on a provisioned datasource, rollups on the daily one", async () => {
     const { datasources } = await readYaml("provisioning/datasources/influxdb.yaml");
-    expect(datasources[0].uid).toBe(DATASOURCE.uid);
+    expect(datasources.map((d: { uid: string }) => d.uid)).toEqual([DATASOURCE.uid, DAILY_DATASOURCE.uid]);
+    expect(datasources[0].jsonData.dbName).toBe("${INFLUX_DATABASE}");
+    expect(datasources[1].jsonData.dbName).toBe("${INFLUX_ROLLUP_DATABASE}");
     for (const text of (await checkedIn()).values()) {
       const d = JSON.parse(text) as GrafanaDashboard;
       for (const p of d.panels) {
-        expect(p.datasource, `${d.title} / ${p.title}`).toEqual(DATASOURCE);
+        const readsRollups = p.targets.some((t) => /"forever"\./.test(t.query));
+        const datasource = readsRollups ? DAILY_DATASOURCE : DATASOURCE;
+        expect(p.datasource, `${d.title} / ${p.title}`).toEqual(datasource);
         expect(p.targets.length, `${d.title} / ${p.title}`).toBeGreaterThan(0);
         for (const t of p.targets) {
-          expect(t.datasource, `${d.title} / ${p.title} / ${t.refId}`).toEqual(DATASOURCE);
+          expect(t.datasource, `${d.title} / ${p.title} / ${t.refId}`).toEqual(datasource);
           expect(t.rawQuery).toBe(true);
         }
       }
@@ -88,21 +92,22 @@ describe("checked-in dashboards", () => {
 });
 
 describe("provisioning", () => {
-  it("declares an InfluxQL datasource read from the container's INFLUX_* variables", async () => {
+  it("declares the InfluxQL datasources, raw and daily, read from the container's INFLUX_* variables", async () => {
     const file = await readYaml("provisioning/datasources/influxdb.yaml");
     expect(file.apiVersion).toBe(1);
-    expect(file.datasources).toHaveLength(1);
-    const [ds] = file.datasources;
-    expect(ds).toMatchObject({ type: "influxdb", access: "proxy", uid: "influxdb-telemetry" });
-    expect(ds.url).toBe("${INFLUX_URL}");
-    expect(ds.user).toBe("${INFLUX_USERNAME}");
-    expect(ds.jsonData).toMatchObject({
-      version: "InfluxQL",
-      dbName: "${INFLUX_DATABASE}",
-      httpMode: "POST",
-    });
-    expect(ds.secureJsonData).toEqual({ password: "$INFLUX_PASSWORD" });
-    expect(ds.password).toBeUndefined();
+    expect(file.datasources).toHaveLength(2);
+    for (const [ds, uid, dbName] of [
+      [file.datasources[0], "influxdb-telemetry", "${INFLUX_DATABASE}"],
+      [file.datasources[1], "influxdb-daily", "${INFLUX_ROLLUP_DATABASE}"],
+    ]) {
+      expect(ds).toMatchObject({ type: "influxdb", access: "proxy", uid });
+      expect(ds.url).toBe("${INFLUX_URL}");
+      expect(ds.user).toBe("${INFLUX_USERNAME}");
+      expect(ds.jsonData).toMatchObject({ version: "InfluxQL", dbName, httpMode: "POST" });
+      expect(ds.secureJsonData).toEqual({ password: "$INFLUX_PASSWORD" });
+      expect(ds.password).toBeUndefined();
+    }
+    expect(file.datasources.filter((ds: { isDefault?: boolean }) => ds.isDefault)).toHaveLength(1);
   });
 
   it("loads the dashboards from the folder docker-compose.yml mounts dashboards/json on", async () => {

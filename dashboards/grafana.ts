@@ -2,8 +2,10 @@
 // Grafana (11, schema 39) reads. A panel declares its InfluxQL queries with the columns each
 // must answer, so the services test can run every query and check its shape.
 
-/** The provisioned datasource (provisioning/datasources/influxdb.yaml); every panel uses it. */
+/** The provisioned datasource (provisioning/datasources/influxdb.yaml) of the raw telemetry. */
 export const DATASOURCE = { type: "influxdb", uid: "influxdb-telemetry" } as const;
+/** The provisioned datasource of the daily rollups' database (storage/influx/daily-rollup.ts). */
+export const DAILY_DATASOURCE = { type: "influxdb", uid: "influxdb-daily" } as const;
 
 /** Grafana 11.0's dashboard schema; later versions migrate it on load. */
 export const SCHEMA_VERSION = 39;
@@ -35,6 +37,8 @@ export interface PanelSpec {
   overrides?: readonly unknown[];
   options?: Record<string, unknown>;
   transformations?: readonly unknown[];
+  /** "daily" for panels reading the rollups; default: the raw telemetry. */
+  source?: "telemetry" | "daily";
 }
 
 export interface VariableSpec {
@@ -78,10 +82,12 @@ function layout(panels: readonly PanelSpec[]): { x: number; y: number; w: number
   });
 }
 
-function renderTarget(q: QuerySpec) {
+const datasourceOf = (p: PanelSpec) => (p.source === "daily" ? DAILY_DATASOURCE : DATASOURCE);
+
+function renderTarget(q: QuerySpec, datasource: ReturnType<typeof datasourceOf>) {
   return {
     refId: q.refId,
-    datasource: DATASOURCE,
+    datasource,
     rawQuery: true,
     query: q.query,
     resultFormat: q.resultFormat,
@@ -95,10 +101,10 @@ function renderPanel(p: PanelSpec, id: number, gridPos: ReturnType<typeof layout
     type: p.type,
     title: p.title,
     description: p.description,
-    datasource: DATASOURCE,
+    datasource: datasourceOf(p),
     gridPos,
     ...(p.minInterval === undefined ? {} : { interval: p.minInterval }),
-    targets: p.queries.map(renderTarget),
+    targets: p.queries.map((q) => renderTarget(q, datasourceOf(p))),
     fieldConfig: {
       defaults: {
         ...(p.unit === undefined ? {} : { unit: p.unit }),

@@ -1,6 +1,6 @@
 // InfluxQL building blocks shared by the dashboards, over the schema of storage/influx/: one
 // measurement per quantity, tags building/space/sensor, field "value"; daily rollups in the
-// "forever" policy; dead letters in "dead_letter". Variables always go through ${var:regex}
+// "forever" policy of their own database (the "daily" datasource); dead letters in "dead_letter". Variables always go through ${var:regex}
 // inside an anchored regex, so any id (dots, quotes, spaces, brackets) matches exactly itself.
 
 import { COMMON_SPACE } from "../model/ids.ts";

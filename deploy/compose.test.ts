@@ -98,6 +98,9 @@ describe("docker-compose.yml", () => {
       expect(new URL(config.INFLUX_URL).hostname).toBe("influxdb");
       // The app's user is no admin: the init script creates the database and its policies.
       expect(config.INFLUX_CREATE_DATABASE).toBe(false);
+      // The rollups' database: the one the init script creates and Grafana's second datasource reads.
+      expect(config.INFLUX_ROLLUP_DATABASE).toBe(service("influxdb").environment?.INFLUX_ROLLUP_DATABASE);
+      expect(config.INFLUX_ROLLUP_DATABASE).toBe(service("grafana").environment?.INFLUX_ROLLUP_DATABASE);
     }
     for (const config of [ingest, simulator]) expect(new URL(config.MQTT_URL).hostname).toBe("mosquitto");
     expect(ingest.MQTT_USERNAME).toBeDefined();
@@ -333,7 +336,11 @@ describe("deploy/influxdb/init", () => {
   it("creates the policies the adapter writes to, as the admin the image provides", () => {
     const script = read("deploy/influxdb/init/10-retention-policies.sh");
     expect(script).toMatch(new RegExp(`CREATE RETENTION POLICY \\\\"${RAW_POLICY}\\\\" .* DEFAULT`));
-    expect(script).toMatch(/CREATE RETENTION POLICY \\"forever\\" .* DURATION INF/);
+    expect(script).toMatch(/CREATE DATABASE \\"\$\{ROLLUP_DB\}\\"/);
+    expect(script).toMatch(/CREATE RETENTION POLICY \\"forever\\" ON \\"\$\{ROLLUP_DB\}\\" DURATION INF/);
+    expect(script).toMatch(/GRANT ALL ON \\"\$\{ROLLUP_DB\}\\" TO \\"\$\{INFLUXDB_USER\}\\"/);
+    expect(script).toMatch(/GRANT READ ON \\"\$\{ROLLUP_DB\}\\" TO \\"\$\{INFLUXDB_READ_USER\}\\"/);
+    expect(script).toMatch(/^ROLLUP_DB="\$\{INFLUX_ROLLUP_DATABASE:-/m);
     expect(script).toMatch(/^\$INFLUX_CMD /m);
   });
 });

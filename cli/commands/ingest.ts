@@ -74,22 +74,21 @@ export async function ingest(config: Config): Promise<void> {
   });
 }
 
-const ROLLUP_EVERY_MS = 3_600_000;
-const ROLLUP_LOOKBACK_MS = 3 * 86_400_000;
+const ROLLUP_EVERY_MS = 15 * 60_000;
 
-/** InfluxDB keeps daily rollups beyond the raw retention; recompute the last days every hour so
- * late readings are folded in (the rollup is idempotent). */
+/** InfluxDB keeps daily rollups beyond the raw retention, and the store reads settled days from
+ * them; roll every day that writes touched since its last roll (the rollup is idempotent, and
+ * several ingest workers running it at once only repeat work). */
 function scheduleInfluxRollups(config: Config, logger: Logger): () => void {
   const rollup = createInfluxDailyRollup(influxOptionsFrom(config));
   let running = false;
   const run = () => {
     if (running) return;
     running = true;
-    const now = Date.now();
     rollup
-      .run(now - ROLLUP_LOOKBACK_MS, now)
-      .then((points) => logger.info({ points }, "daily rollups refreshed"))
-      .catch((error: unknown) => logger.warn({ err: error }, "daily rollups failed; retrying next hour"))
+      .runDue()
+      .then(({ days, points }) => logger.info({ days, points }, "daily rollups refreshed"))
+      .catch((error: unknown) => logger.warn({ err: error }, "daily rollups failed; retrying later"))
       .finally(() => {
         running = false;
       });

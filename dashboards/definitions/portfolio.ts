@@ -205,8 +205,9 @@ export const portfolio: DashboardSpec = {
     {
       title: `Heating per Paris day, from the daily rollups ("${ROLLUP_POLICY}" policy)`,
       description:
-        "Daily consumption computed by the ingest service's rollup job (storage/influx/daily-rollup.ts: Paris days, meter resets counted), kept with no expiry: use it for ranges beyond the raw retention (400 days by default). Empty for days before ingest ran on InfluxDB.",
+        "Daily consumption computed by the ingest service's rollup job (storage/influx/daily-rollup.ts: Paris days, meter resets counted) in the rollup database (INFLUX_ROLLUP_DATABASE), kept with no expiry: use it for ranges beyond the raw retention (400 days by default). Empty for days before ingest ran on InfluxDB.",
       type: "timeseries",
+      source: "daily",
       width: 24,
       height: 8,
       unit: "kwatth",

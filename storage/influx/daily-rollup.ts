@@ -1,8 +1,10 @@
 // Daily rollups kept beyond the raw retention: per sensor and Paris day, count/sum/min/max/
-// mean/last and, for meters, consumption by the shared rule (storage/consumption.ts), written
-// to the rollup retention policy under the same measurement and tags as the raw points.
-// InfluxQL cannot express Paris days nor the reset rule, so this runs here rather than as a
-// continuous query; it is idempotent, so a scheduler reruns it over recent days for late data.
+// mean/last (and the time of the last point) and, for meters, consumption by the shared rule
+// (storage/consumption.ts), written to the rollup retention policy under the same measurement
+// and tags as the raw points. InfluxQL cannot express Paris days nor the reset rule, so this
+// runs here rather than as a continuous query. It is idempotent; `runDue` rolls exactly the
+// days that writes touched since their last roll (rollup-state.ts), which is also what lets
+// the store read a settled day from its rollup.
 import { isCounter, QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
 import { consumptionOfSeries } from "../consumption.ts";
@@ -11,7 +13,8 @@ import { writeLines } from "./batch-writer.ts";
 import type { InfluxClient } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
-import { clientFor, type InfluxOptions, parseInfluxOptions } from "./options.ts";
+import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
+import { isSettled, readDayStates, rolledLines } from "./rollup-state.ts";
 import {
   type Bucket,
   GROUP_BY_SERIES,
@@ -21,7 +24,10 @@ import {
   where,
 } from "./series-query.ts";
 
-type Day = Bucket & { consumption?: number };
+type Day = Bucket & { consumption?: number; lastT?: number };
+
+/** Days rolled per pass of runDue: bounds the raw points held in memory at once. */
+const DAYS_PER_PASS = 7;
 
 const keyOf = (r: Pick<Reading, "building" | "space" | "sensor">) =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
@@ -29,10 +35,14 @@ const keyOf = (r: Pick<Reading, "building" | "space" | "sensor">) =>
 export interface DailyRollup {
   /** Recomputes the rollups of every Paris day overlapping [from, to); returns points written. */
   run(from: number, to: number): Promise<number>;
+  /** Rolls every day written to since its last roll, or not settled yet, that started before
+   * `now`; returns the days and points written. */
+  runDue(now?: number): Promise<{ days: number; points: number }>;
 }
 
 export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   const config = parseInfluxOptions(options);
+  const rollups = rollupLocation(config);
   let client: InfluxClient | undefined;
   const connected = () => {
     client ??= clientFor(config);
@@ -51,7 +61,18 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
         `SELECT "value" FROM ${raw}${range} ${GROUP_BY_SERIES}`,
       );
     }
-    const [hourly, before, inside] = await connected().query(statements.join("; "), { db: config.database });
+    // Without GROUP BY time, LAST answers with the point's own time: the exact last of each day.
+    const dayStarts: number[] = [];
+    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) {
+      dayStarts.push(day);
+      statements.push(
+        `SELECT LAST("value") FROM ${raw}${where(timeConditions(day, nextWindowStart(day, "1d")))} ${GROUP_BY_SERIES}`,
+      );
+    }
+    const results = await connected().query(statements.join("; "), { db: config.database });
+    const [hourly] = results;
+    const [before, inside] = isCounter(quantity) ? results.slice(1, 3) : [];
+    const lastOfDays = results.slice(results.length - dayStarts.length);
     const days = new Map<string, { tags: Record<string, string>; days: Map<number, Day> }>();
     const seriesOf = (tags: Record<string, string>) => {
       // readingsOf decodes tag values: key the hourly series the same way.
@@ -90,6 +111,15 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
         }
       }
     }
+    for (const [i, result] of lastOfDays.entries()) {
+      for (const r of readingsOf(result.series)) {
+        const d = days.get(keyOf(r))?.days.get(dayStarts[i]!);
+        if (d !== undefined) {
+          d.last = r.v;
+          d.lastT = r.t;
+        }
+      }
+    }
     const lines: string[] = [];
     for (const { tags, days: byDay } of days.values()) {
       for (const [start, d] of byDay) {
@@ -98,7 +128,16 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
             measurement: quantity,
             // Tags come back from InfluxDB as stored (already encoded): keep them so.
             tags: { building: tags.building!, space: tags.space!, sensor: tags.sensor! },
-            fields: { ...d, mean: d.sum / d.count },
+            fields: {
+              count: d.count,
+              sum: d.sum,
+              min: d.min,
+              max: d.max,
+              mean: d.sum / d.count,
+              last: d.last,
+              ...(d.lastT === undefined ? {} : { last_t: d.lastT }),
+              ...(d.consumption === undefined ? {} : { consumption: d.consumption }),
+            },
             time: start,
           }),
         );
@@ -107,23 +146,56 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     return lines;
   }
 
+  async function rollDays(dayFrom: number, dayTo: number): Promise<number> {
+    const startedAt = Date.now();
+    let written = 0;
+    for (const quantity of Object.keys(QUANTITIES) as Quantity[]) {
+      const lines = await rollQuantity(quantity, dayFrom, dayTo);
+      const refused = await writeLines(
+        connected(),
+        lines,
+        { db: rollups.db, rp: rollups.rp, precision: "ms" },
+        config.batchSize,
+      );
+      written += lines.length - refused.length;
+    }
+    const days: number[] = [];
+    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) days.push(day);
+    await connected().write(rolledLines(days, startedAt).join("\n"), {
+      db: rollups.db,
+      rp: rollups.rp,
+      precision: "ms",
+    });
+    return written;
+  }
+
   return {
-    async run(from, to) {
+    run(from, to) {
       const dayFrom = windowStart(from, "1d");
       const lastDay = windowStart(to, "1d");
-      const dayTo = to === lastDay ? to : nextWindowStart(lastDay, "1d");
-      let written = 0;
-      for (const quantity of Object.keys(QUANTITIES) as Quantity[]) {
-        const lines = await rollQuantity(quantity, dayFrom, dayTo);
-        const refused = await writeLines(
-          connected(),
-          lines,
-          { db: config.database, rp: config.rollupRetentionPolicy, precision: "ms" },
-          config.batchSize,
-        );
-        written += lines.length - refused.length;
+      return rollDays(dayFrom, to === lastDay ? to : nextWindowStart(lastDay, "1d"));
+    },
+
+    async runDue(now = Date.now()) {
+      const states = await readDayStates(connected(), rollups, undefined, now);
+      const due = [...states]
+        .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs))
+        .map(([day]) => day)
+        .sort((a, b) => a - b);
+      let points = 0;
+      for (let i = 0; i < due.length; ) {
+        // A pass is a run of consecutive due days, at most DAYS_PER_PASS long.
+        const first = due[i]!;
+        let end = nextWindowStart(first, "1d");
+        let n = 1;
+        while (i + n < due.length && due[i + n] === end && n < DAYS_PER_PASS) {
+          end = nextWindowStart(end, "1d");
+          n++;
+        }
+        points += await rollDays(first, end);
+        i += n;
       }
-      return written;
+      return { days: due.length, points };
     },
   };
 }

@@ -269,7 +269,7 @@ describe("daily rollups", () => {
     expect(await rollup.run(day, day + 23 * H + 1)).toBe(3);
     const [energy, temperature] = await admin.query(
       'SELECT "consumption", "count", "last" FROM "forever"."heating_energy" GROUP BY "space"; SELECT "mean", "min", "max" FROM "forever"."temperature"',
-      { db: "rollup" },
+      { db: "rollup_daily" },
     );
     expect(energy?.series?.[0]?.tags).toEqual({ space: encodeTagValue("d\\") });
     expect(energy?.series?.[0]?.values).toEqual([
@@ -287,6 +287,110 @@ describe("daily rollups", () => {
     expect(shared).toEqual([
       { start: day, value: 7 },
       { start: day + 23 * H, value: 7 },
+    ]);
+    await store.close();
+  });
+
+  it("answer settled days instead of raw points, until a write sends the day back to raw", async () => {
+    const options = {
+      url: influxd.url,
+      database: "settled",
+      createDatabase: true,
+      rawRetention: "INF",
+      // One process writes and rolls here: one clock.
+      rollupClockMarginMs: 0,
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    const rollup = createInfluxDailyRollup(options);
+    await store.connect();
+    const day = Date.parse("2024-01-14T23:00:00Z"); // 15 January 2024 in Paris
+    const meter = (t: number, v: number): Reading => ({
+      building: "b",
+      space: "d",
+      sensor: "m",
+      quantity: "electricity",
+      t,
+      v,
+    });
+    await store.write([meter(day + 3_600_000, 10), meter(day + 7_200_000, 15)]);
+    const read = () =>
+      store.consumption({
+        building: "b",
+        quantity: "electricity",
+        from: day,
+        to: day + 86_400_000,
+        every: "1d",
+      });
+    expect(await read()).toEqual([{ start: day, value: 5 }]);
+    expect(await rollup.runDue()).toEqual({ days: 1, points: 1 });
+    expect(await rollup.runDue()).toEqual({ days: 0, points: 0 });
+
+    // Written behind the store's back: a settled day is read from its rollup, so this is unseen.
+    await admin.write(`electricity,building=b,sensor=m,space=d value=115 ${day + 10_800_000}`, {
+      db: "settled",
+      precision: "ms",
+    });
+    expect(await read()).toEqual([{ start: day, value: 5 }]);
+    expect(
+      await store.aggregate({
+        building: "b",
+        quantity: "electricity",
+        from: day,
+        to: day + 86_400_000,
+        every: "1d",
+        fn: "max",
+      }),
+    ).toEqual([{ start: day, value: 15 }]);
+
+    // Through the store, the day goes back to raw at once, then to the new rollup.
+    await store.write([meter(day + 14_400_000, 120)]);
+    expect(await read()).toEqual([{ start: day, value: 110 }]);
+    expect(await rollup.runDue()).toEqual({ days: 1, points: 1 });
+    expect(await read()).toEqual([{ start: day, value: 110 }]);
+    expect(
+      await store.aggregate({
+        building: "b",
+        quantity: "electricity",
+        from: day,
+        to: day + 86_400_000,
+        every: "1d",
+        fn: "last",
+      }),
+    ).toEqual([{ start: day, value: 120 }]);
+    await store.close();
+  });
+
+  it("keep days past the raw retention answering from rollups, in a database of their own", async () => {
+    const options = {
+      url: influxd.url,
+      database: "expired",
+      createDatabase: true,
+      rawRetention: "INF",
+      rollupClockMarginMs: 0,
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    await store.connect();
+    const day = Date.parse("2024-01-14T23:00:00Z");
+    const readings: Reading[] = [0, 1, 2].map((d) => ({
+      building: "b",
+      space: "d",
+      sensor: "m",
+      quantity: "cold_water",
+      t: day + d * 86_400_000 + 43_200_000,
+      v: 10 + d,
+    }));
+    await store.write(readings);
+    await createInfluxDailyRollup(options).runDue();
+    // What an expired raw shard or the retention job's DELETE leaves: no raw point at all.
+    await admin.query('DROP MEASUREMENT "cold_water"', { db: "expired" });
+    const range = { building: "b", quantity: "cold_water", from: day, to: day + 3 * 86_400_000 } as const;
+    expect(await store.readRaw(range)).toEqual([]);
+    expect(await store.consumption({ ...range, every: "1d" })).toEqual([
+      { start: day + 86_400_000, value: 1 },
+      { start: day + 2 * 86_400_000, value: 1 },
+    ]);
+    expect(await store.aggregate({ ...range, every: "1mo", fn: "max" })).toEqual([
+      { start: Date.parse("2023-12-31T23:00:00Z"), value: 12 },
     ]);
     await store.close();
   });

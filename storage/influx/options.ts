@@ -26,6 +26,12 @@ export const influxOptionsSchema = z
     rawRetention: duration.default("400d"),
     /** Where daily rollups are kept, beyond the raw retention (created with DURATION INF). */
     rollupRetentionPolicy: z.string().min(1).default("forever"),
+    /** The database of the rollups and their state; default: `<database>_daily`. A database of
+     * its own, because DELETE and DROP in InfluxDB 1.x act on every retention policy of a
+     * database: the personal-data retention job deletes raw points and must not touch them. */
+    rollupDatabase: z.string().min(1).optional(),
+    /** How far apart the clocks of the hosts writing and rolling may be (rollup-state.ts). */
+    rollupClockMarginMs: z.number().int().min(0).default(10_000),
     /** Points per /write request; larger writes are split. */
     batchSize: z.number().int().min(1).max(100_000).default(5000),
     timeoutMs: z.number().int().positive().default(30_000),
@@ -71,6 +77,11 @@ export function clientFor(config: InfluxConfig): InfluxClient {
   return createInfluxClient({ url: config.url, auth, timeoutMs: config.timeoutMs });
 }
 
+/** Where the daily rollups and the rollup state live. */
+export function rollupLocation(config: InfluxConfig): { db: string; rp: string } {
+  return { db: config.rollupDatabase ?? `${config.database}_daily`, rp: config.rollupRetentionPolicy };
+}
+
 /** The default name of the raw retention policy this adapter creates. */
 export const RAW_POLICY = "raw";
 
@@ -89,9 +100,11 @@ export async function ensureDatabase(client: InfluxClient, config: InfluxConfig)
     if (!(error instanceof InfluxError && /already exists/.test(error.message))) throw error;
     await client.query(`ALTER RETENTION POLICY ${rp} ON ${db} DURATION ${config.rawRetention}${makeDefault}`);
   }
+  const rollupDb = quoteIdent(rollupLocation(config).db);
+  await client.query(`CREATE DATABASE ${rollupDb}`);
   const rollups = quoteIdent(config.rollupRetentionPolicy);
   try {
-    await client.query(`CREATE RETENTION POLICY ${rollups} ON ${db} DURATION INF REPLICATION 1`);
+    await client.query(`CREATE RETENTION POLICY ${rollups} ON ${rollupDb} DURATION INF REPLICATION 1`);
   } catch (error) {
     if (!(error instanceof InfluxError && /already exists/.test(error.message))) throw error;
   }

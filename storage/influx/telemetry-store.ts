@@ -1,6 +1,9 @@
 // The production TelemetryStore on InfluxDB: one measurement per quantity, tags building/space/
 // sensor, one float field `value`, ms timestamps; reads in InfluxQL, with Paris days and months
 // and consumption computed here with the shared rules so both adapters agree to the point.
+// Daily and monthly reads take each settled day from its daily rollup (daily-rollup.ts,
+// rollup-state.ts) and only the other days from raw points: a year of a building costs a few
+// hundred rollup rows instead of millions of points, and days past the raw retention still answer.
 import type { Logger } from "pino";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
@@ -14,17 +17,20 @@ import type {
   WindowValue,
   WriteResult,
 } from "../telemetry-store.ts";
+import { nextWindowStart, windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
-import type { InfluxClient, StatementResult } from "./client.ts";
+import type { InfluxClient, Series, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
-import { encodeSeriesPrefix, encodeTagValue, formatFloat } from "./line-protocol.ts";
+import { decodeTagValue, encodeSeriesPrefix, encodeTagValue, formatFloat } from "./line-protocol.ts";
 import {
   clientFor,
   ensureDatabase,
   type InfluxConfig,
   type InfluxOptions,
   parseInfluxOptions,
+  rollupLocation,
 } from "./options.ts";
+import { dirtiedLines, isSettled, readDayStates } from "./rollup-state.ts";
 import {
   type Bucket,
   bySensorThenTime,
@@ -37,6 +43,71 @@ import {
 } from "./series-query.ts";
 
 export type { InfluxOptions } from "./options.ts";
+
+/** A part of a read's range answered from one source. */
+interface Segment {
+  from: number;
+  to: number;
+  source: "raw" | "rollup";
+}
+
+// Past this many days a range is read from raw points only (no state query, no day walk).
+const MAX_ROLLUP_RANGE_DAYS = 40 * 366;
+
+/** Splits [from, to) into runs of whole settled days (rollup) and the rest (raw). */
+export function planSegments(from: number, to: number, settled: (day: number) => boolean): Segment[] {
+  const segments: Segment[] = [];
+  const push = (segment: Segment) => {
+    const previous = segments.at(-1);
+    if (previous !== undefined && previous.source === segment.source && previous.to === segment.from) {
+      previous.to = segment.to;
+    } else segments.push(segment);
+  };
+  for (let day = windowStart(from, "1d"); day < to; ) {
+    const next = nextWindowStart(day, "1d");
+    const whole = day >= from && next <= to;
+    push({
+      from: Math.max(from, day),
+      to: Math.min(to, next),
+      source: whole && settled(day) ? "rollup" : "raw",
+    });
+    day = next;
+  }
+  return segments;
+}
+
+/** Rollup rows of `SELECT count, sum, min, max, last, last_t` merged per day into bucket rows
+ * (time, count, sum, min, max, last), the last being that of the series with the latest point. */
+function rollupBucketRows(series: readonly Series[] | undefined): unknown[][] {
+  const byDay = new Map<number, { bucket: Bucket; lastT: number }>();
+  for (const s of series ?? []) {
+    for (const [t, count, sum, min, max, last, lastT] of s.values as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null,
+    ][]) {
+      if (!count) continue;
+      const at = lastT ?? t;
+      const day = byDay.get(t);
+      if (day === undefined) byDay.set(t, { bucket: { count, sum, min, max, last }, lastT: at });
+      else {
+        day.bucket.count += count;
+        day.bucket.sum += sum;
+        day.bucket.min = Math.min(day.bucket.min, min);
+        day.bucket.max = Math.max(day.bucket.max, max);
+        if (at >= day.lastT) {
+          day.bucket.last = last;
+          day.lastT = at;
+        }
+      }
+    }
+  }
+  return [...byDay].map(([t, { bucket: b }]) => [t, b.count, b.sum, b.min, b.max, b.last]);
+}
 
 const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
@@ -68,8 +139,71 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     client ??= clientFor(config);
     return client;
   };
+  const rollups = rollupLocation(config);
   const from = (quantity: string) => qualifiedMeasurement(quantity, config.retentionPolicy);
+  const fromRollup = (quantity: string) => qualifiedMeasurement(quantity, rollups.rp);
   const query = (q: string): Promise<StatementResult[]> => connected().query(q, { db: config.database });
+  const queryRollups = (q: string): Promise<StatementResult[]> => connected().query(q, { db: rollups.db });
+  // Paris day of an instant, cached by UTC hour for the write path.
+  const dayOfHour = new Map<number, number>();
+  const dayOf = (t: number): number => {
+    const hour = Math.floor(t / 3_600_000);
+    let day = dayOfHour.get(hour);
+    if (day === undefined) {
+      if (dayOfHour.size > 50_000) dayOfHour.clear();
+      day = windowStart(t, "1d");
+      dayOfHour.set(hour, day);
+    }
+    return day;
+  };
+
+  /** How a daily or monthly read of [from, to) splits between rollups and raw points. */
+  async function segmentsOf(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
+    const whole: Segment[] = [{ from: q.from, to: q.to, source: "raw" }];
+    if (q.every !== "1d" && q.every !== "1mo") return whole;
+    if (q.to <= q.from || q.to - q.from > MAX_ROLLUP_RANGE_DAYS * 86_400_000) return whole;
+    const states = await readDayStates(connected(), rollups, windowStart(q.from, "1d"), q.to);
+    if (states.size === 0) return whole;
+    return planSegments(q.from, q.to, (day) => isSettled(day, states.get(day), config.rollupClockMarginMs));
+  }
+
+  /** Consumption per window and space from the rollups of the settled days in `segments`. */
+  async function rollupConsumption(
+    q: SeriesFilter & { every: Every },
+    segments: readonly Segment[],
+    add: (space: string, start: number, value: number) => void,
+  ): Promise<void> {
+    const statements = segments
+      .filter((segment) => segment.source === "rollup")
+      .map(
+        (segment) =>
+          `SELECT SUM("consumption") FROM ${fromRollup(q.quantity)}${where([...tagConditions(q), ...timeConditions(segment.from, segment.to)])} GROUP BY time(1h), "space" fill(none)`,
+      );
+    if (statements.length === 0) return;
+    for (const result of await queryRollups(statements.join("; "))) {
+      for (const s of result.series ?? []) {
+        const space = decodeTagValue(s.tags?.space ?? "");
+        for (const [t, value] of s.values as [number, number | null][]) {
+          if (typeof value === "number") add(space, windowStart(t, q.every), value);
+        }
+      }
+    }
+  }
+
+  /** Consumption per window and space over `q`, from rollups where settled and raw elsewhere. */
+  async function consumptionWindows(
+    q: SeriesFilter & { every: Every },
+    add: (space: string, start: number, value: number) => void,
+  ): Promise<void> {
+    const segments = await segmentsOf(q);
+    await rollupConsumption(q, segments, add);
+    for (const segment of segments) {
+      if (segment.source !== "raw") continue;
+      for (const entry of await meterSeries({ ...q, from: segment.from, to: segment.to })) {
+        for (const w of consumptionOf(entry, q.every)) add(entry.space, w.start, w.value);
+      }
+    }
+  }
 
   async function readSeries(filter: SeriesFilter): Promise<Reading[]> {
     const [result] = await query(
@@ -183,6 +317,17 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       );
       for (const { index, reason } of refused) rejected.push({ reading: readings[sent[index]!]!, reason });
       if (refused.length > 0) log?.warn({ rejected: refused.length }, "influx refused points");
+      // Only now that InfluxDB confirmed the points: the days they fall in go back to raw reads
+      // until the rollup job rolls them again. A failure here fails the write, which is retried.
+      const days = new Set<number>();
+      for (const i of sent) days.add(dayOf(readings[i]!.t));
+      if (days.size > 0) {
+        await connected().write(dirtiedLines(days, Date.now(), config.rollupClockMarginMs).join("\n"), {
+          db: rollups.db,
+          rp: rollups.rp,
+          precision: "ms",
+        });
+      }
       return { written: readings.length - rejected.length, rejected };
     },
 
@@ -202,11 +347,31 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       // Paris days and months are unions of whole UTC hours, so hourly (or 15-minute) buckets
       // from InfluxDB merge exactly into every window width, DST days included.
       const bucket = q.every === "15m" ? "15m" : "1h";
-      const [result] = await query(
-        `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${from(q.quantity)}${where([...tagConditions(q), ...timeConditions(q.from, q.to)])} GROUP BY time(${bucket}) fill(none)`,
-      );
+      const segments = await segmentsOf(q);
+      const rawStatements: string[] = [];
+      const rollupStatements: string[] = [];
+      for (const segment of segments) {
+        const conditions = where([...tagConditions(q), ...timeConditions(segment.from, segment.to)]);
+        if (segment.source === "raw") {
+          rawStatements.push(
+            `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${from(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`,
+          );
+        } else {
+          rollupStatements.push(
+            `SELECT "count", "sum", "min", "max", "last", "last_t" FROM ${fromRollup(q.quantity)}${conditions} ${GROUP_BY_SERIES}`,
+          );
+        }
+      }
+      const [rawResults, rollupResults] = await Promise.all([
+        rawStatements.length === 0 ? [] : query(rawStatements.join("; ")),
+        rollupStatements.length === 0 ? [] : queryRollups(rollupStatements.join("; ")),
+      ]);
+      // Segments are disjoint in time, so all rows merge in one time-ordered pass.
+      const rows: unknown[][] = [];
+      for (const result of rawResults) rows.push(...(result.series?.[0]?.values ?? []));
+      for (const result of rollupResults) rows.push(...rollupBucketRows(result.series));
       const windows = new Map<number, Bucket>();
-      mergeBuckets(result?.series?.[0]?.values ?? [], q.every, windows);
+      mergeBuckets(rows, q.every, windows);
       return [...windows]
         .sort((a, b) => a[0] - b[0])
         .map(([start, w]) => ({ start, value: q.fn === "mean" ? w.sum / w.count : w[q.fn] }));
@@ -214,24 +379,22 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
 
     async consumption(q) {
       const windows = new Map<number, number>();
-      for (const entry of await meterSeries(q)) {
-        for (const w of consumptionOf(entry, q.every))
-          windows.set(w.start, (windows.get(w.start) ?? 0) + w.value);
-      }
+      await consumptionWindows(q, (_space, start, value) =>
+        windows.set(start, (windows.get(start) ?? 0) + value),
+      );
       return sortedWindows(windows);
     },
 
     async consumptionBySpace(q) {
       const bySpace = new Map<string, Map<number, number>>();
-      for (const entry of await meterSeries(q)) {
-        let windows = bySpace.get(entry.space);
+      await consumptionWindows(q, (space, start, value) => {
+        let windows = bySpace.get(space);
         if (windows === undefined) {
           windows = new Map();
-          bySpace.set(entry.space, windows);
+          bySpace.set(space, windows);
         }
-        for (const w of consumptionOf(entry, q.every))
-          windows.set(w.start, (windows.get(w.start) ?? 0) + w.value);
-      }
+        windows.set(start, (windows.get(start) ?? 0) + value);
+      });
       const rows: SpaceWindowValue[] = [];
       for (const space of [...bySpace.keys()].sort()) {
         for (const w of sortedWindows(bySpace.get(space)!)) rows.push({ space, ...w });

@@ -39,7 +39,9 @@ export function freshInfluxDatabases<S extends Adapter>(
       async teardown() {
         await store.close();
         const admin = createInfluxClient({ url: influxd.url, auth: { kind: "none" }, timeoutMs: 10_000 });
-        await admin.query(`DROP DATABASE ${quoteIdent(database)}`);
+        await admin.query(
+          `DROP DATABASE ${quoteIdent(database)}; DROP DATABASE ${quoteIdent(`${database}_daily`)}`,
+        );
       },
     };
   };
