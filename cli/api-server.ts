@@ -1,6 +1,8 @@
 // Builds the API from the configuration, the same way for `start` and `api`: token verifier
 // (embedded secret in DATA_DIR, plus OIDC when configured), limits, consents and the
 // retention job that reduces unconsented fine-grained dwelling data to daily.
+
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -9,9 +11,10 @@ import { createVerifierFromSettings } from "../api/auth/setup.ts";
 import { createRetentionJob } from "../api/retention.ts";
 import type { ReadinessCheck } from "../api/routes/ops.ts";
 import type { SiteRegistry } from "../model/registry.ts";
+import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import type { Config } from "./config.ts";
-import type { Stores } from "./wiring.ts";
+import { influxOptionsFrom, type Stores } from "./wiring.ts";
 
 export interface ApiServer {
   app: FastifyInstance;
@@ -27,10 +30,14 @@ export async function buildApiServer(
   logger: Logger,
   extraMetrics: Registry[] = [],
 ): Promise<ApiServer> {
-  // Consents and retention need row-level deletes; on InfluxDB the raw retention policy applies.
-  const consents =
-    config.STORE === "sqlite" ? createSqliteConsentStore({ path: config.SQLITE_PATH }) : undefined;
-  await consents?.connect();
+  // Consents live in SQLite in both modes: beside the telemetry in its file, or in
+  // DATA_DIR/consents.db when telemetry is on InfluxDB, whose pruner deletes raw points there.
+  const consents = createSqliteConsentStore({
+    path: config.STORE === "sqlite" ? config.SQLITE_PATH : join(config.DATA_DIR, "consents.db"),
+  });
+  await consents.connect();
+  const pruner =
+    config.STORE === "sqlite" ? consents : createInfluxFineDataPruner(influxOptionsFrom(config), consents);
   const app = await buildApp(
     {
       registry,
@@ -53,15 +60,14 @@ export async function buildApiServer(
       }),
     },
   );
-  const retention =
-    consents && createRetentionJob({ pruner: consents, fineDays: config.RETENTION_FINE_DAYS, logger });
-  retention?.start();
+  const retention = createRetentionJob({ pruner, fineDays: config.RETENTION_FINE_DAYS, logger });
+  retention.start();
   return {
     app,
     async close() {
-      await retention?.stop();
+      await retention.stop();
       await app.close();
-      await consents?.close();
+      await consents.close();
     },
   };
 }
