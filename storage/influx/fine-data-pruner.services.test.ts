@@ -125,7 +125,7 @@ describe("retention of fine-grained dwelling data on InfluxDB", () => {
     const after = await daily("d-none");
     expect(after[0]).toEqual(before.daily[0]);
     expect(after[1].map((w) => w.start)).toEqual(before.daily[1].map((w) => w.start));
-    after[1].forEach((w, i) => expect(w.value).toBeCloseTo(before.daily[1][i]!.value, 9));
+    for (const [i, w] of after[1].entries()) expect(w.value).toBeCloseTo(before.daily[1][i]!.value, 9);
     expect(await raw("d-consent")).toBe(before.consented);
     expect(await raw("common")).toBe(before.common);
     const hourly = await store.consumption({
