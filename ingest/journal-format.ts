@@ -17,25 +17,54 @@ export const RECORD_HEADER = 8; // u32 LE payload length, u32 LE crc32 of the pa
 
 /** One entry as a whole record, ready for a single write. */
 export function encodeRecord(entry: JournalEntry): Buffer {
-  return Buffer.from(new RecordEncoder().encode(entry));
+  const records = new RecordBuffer();
+  records.append(entry);
+  return Buffer.from(records.bytes);
 }
 
-/** Encodes records into one buffer it reuses: no allocation per message on the ingest path. */
-export class RecordEncoder {
-  #buf = Buffer.allocUnsafe(16 * 1024);
+/** Records laid end to end in one buffer it reuses, so the records of many messages go to disk
+ * with one write and the ingest path allocates no buffer per message. */
+export class RecordBuffer {
+  #buf = Buffer.allocUnsafe(64 * 1024);
+  #length = 0;
 
-  /** The entry's record, valid only until the next call. */
-  encode(entry: JournalEntry): Buffer {
+  /** Appends the entry's record; returns its size in bytes. */
+  append(entry: JournalEntry): number {
     const json = encodeJson(entry);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const most = RECORD_HEADER + 3 * json.length;
-    if (this.#buf.length < most) this.#buf = Buffer.allocUnsafe(Math.max(most, 2 * this.#buf.length));
+    const most = this.#length + RECORD_HEADER + 3 * json.length;
+    if (this.#buf.length < most) {
+      const grown = Buffer.allocUnsafe(Math.max(most, 2 * this.#buf.length));
+      this.#buf.copy(grown, 0, 0, this.#length);
+      this.#buf = grown;
+    }
     const buf = this.#buf;
-    const len = buf.write(json, RECORD_HEADER, "utf8");
-    buf.writeUInt32LE(len, 0);
-    const record = buf.subarray(0, RECORD_HEADER + len);
-    buf.writeUInt32LE(crc32(record.subarray(RECORD_HEADER)), 4);
-    return record;
+    const at = this.#length;
+    const len = buf.write(json, at + RECORD_HEADER, "utf8");
+    buf.writeUInt32LE(len, at);
+    buf.writeUInt32LE(crc32(buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + len)), at + 4);
+    this.#length = at + RECORD_HEADER + len;
+    return RECORD_HEADER + len;
+  }
+
+  /** Drops the last `size` bytes (the record just appended). */
+  unappend(size: number): void {
+    this.#length -= size;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The records so far, valid until the next append or clear. */
+  get bytes(): Buffer {
+    return this.#buf.subarray(0, this.#length);
+  }
+
+  /** Forgets the records; a buffer grown by a burst of large messages is let go. */
+  clear(): void {
+    this.#length = 0;
+    if (this.#buf.length > 4 * 1024 * 1024) this.#buf = Buffer.allocUnsafe(64 * 1024);
   }
 }
 

@@ -1,4 +1,14 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -196,6 +206,75 @@ describe("journal", () => {
     j.append(entry(3));
     await waiting;
     expect(woke).toBe(true);
+  });
+
+  it("writes the entries staged in one turn together, and says so only once they are written", async () => {
+    const metrics = createIngestMetrics();
+    const j = await open({ segmentBytes: 64 * 1024 }, metrics);
+    const told: (string | null)[] = [];
+    for (let i = 0; i < 5; i++) expect(j.stage(entry(i))).toBe("ok");
+    j.whenWritten((error, entries) => told.push(error ? error.code : `written ${entries}`));
+    // Staged is not written: nothing to read, nothing on disk, nobody told yet.
+    expect(told).toEqual([]);
+    expect(j.unread).toBe(0);
+    expect(metrics.journalAppends).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(told).toEqual(["written 5"]);
+    expect(metrics.journalAppends).toBe(5);
+    expect(drain(j, false)).toEqual([0, 1, 2, 3, 4].map((i) => entry(i)));
+    // Nothing staged: told right away. A crash now loses nothing written.
+    j.whenWritten((error) => told.push(error ? "error" : "nothing staged"));
+    expect(told.at(-1)).toBe("nothing staged");
+    const k = await open({ segmentBytes: 64 * 1024 });
+    expect(drain(k)).toEqual([0, 1, 2, 3, 4].map((i) => entry(i)));
+  });
+
+  it("splits a staged write at segment boundaries and replays it in order", async () => {
+    const j = await open({ segmentBytes: 4096 });
+    for (let i = 0; i < 200; i++) expect(j.stage(entry(i, i % 50 === 0))).toBe("ok");
+    j.flush();
+    expect(segments().length).toBeGreaterThan(3);
+    for (const f of segments()) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(4096);
+    const k = await open({ segmentBytes: 4096 });
+    expect(drain(k)).toEqual(Array.from({ length: 200 }, (_, i) => entry(i, i % 50 === 0)));
+  });
+
+  it("counts staged bytes against its bound", async () => {
+    const j = await open({ segmentBytes: 4096, maxBytes: 8192 });
+    let staged = 0;
+    while (j.stage(entry(staged)) === "ok") staged++;
+    expect(staged).toBeGreaterThan(20);
+    j.flush();
+    expect(j.stats().bytes).toBeLessThanOrEqual(8192);
+    expect(drain(j, false)).toHaveLength(staged);
+  });
+
+  it("tells every waiter when the staged write fails, and acknowledges none of it", async () => {
+    const j = await open();
+    j.append(entry(0));
+    j.stage(entry(1));
+    const told: (string | null)[] = [];
+    j.whenWritten((error) => told.push(error?.code ?? null));
+    // Swap the segment's descriptor for a read-only one (Linux reuses the lowest free number), so
+    // the next write fails as on a failing disk.
+    const segFd = readdirSync("/proc/self/fd")
+      .map(Number)
+      .find((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).endsWith(".seg");
+        } catch {
+          return false;
+        }
+      });
+    expect(segFd).toBeDefined();
+    closeSync(segFd!);
+    expect(openSync(join(dir, "checkpoint.json.ro"), "w+")).toBe(segFd);
+    closeSync(segFd!);
+    expect(openSync(join(dir, "checkpoint.json.ro"), "r")).toBe(segFd);
+    expect(() => j.flush()).toThrow(/could not write the journal/);
+    expect(told).toEqual(["journal_write_failed"]);
+    // Only what was written before is there to read.
+    expect(drain(j, false)).toEqual([entry(0)]);
   });
 
   it("ignores a torn checkpoint and replays from the first segment", async () => {

@@ -27,7 +27,7 @@ import {
   type JournalEntry,
   MAGIC,
   RECORD_HEADER,
-  RecordEncoder,
+  RecordBuffer,
   records,
 } from "./journal-format.ts";
 import type { IngestMetrics } from "./metrics.ts";
@@ -124,7 +124,16 @@ export class Journal {
   readonly #config: z.infer<typeof journalConfigSchema>;
   readonly #logger: Logger;
   readonly #metrics: IngestMetrics | undefined;
-  readonly #encoder = new RecordEncoder();
+  /** Records staged since the last write: encoded end to end, written together (#writePending). */
+  readonly #pending = new RecordBuffer();
+  #pendingEntries: JournalEntry[] = [];
+  #pendingSizes: number[] = [];
+  #pendingWaiters: ((error: JournalError | null, entries: number) => void)[] = [];
+  #writeScheduled = false;
+  readonly #writeSoon = () => {
+    this.#writeScheduled = false;
+    this.#writePending();
+  };
 
   #open = false;
   #closed = false;
@@ -198,59 +207,169 @@ export class Journal {
     }
   }
 
-  /** Appends one message's entry with a single write. "ok" means it survives a process crash
-   * from now on (a power loss after the next fsync); "full" means the caller must not acknowledge. */
+  /** Appends one message's entry with a single write (with whatever was staged before it). "ok"
+   * means it survives a process crash from now on (a power loss after the next fsync, or now when
+   * fsyncIntervalMs is 0); "full" means the caller must not acknowledge. Throws a JournalError
+   * when the write fails. */
   append(entry: JournalEntry): "ok" | "full" {
+    if (this.#stage(entry) === "full") return "full";
+    const error = this.#writePending();
+    if (error) throw error;
+    return "ok";
+  }
+
+  /** Encodes one message's entry for a write that `whenWritten` reports, made by `flush()` or, at
+   * the latest, on the next turn of the event loop: the entries of the messages handled in one
+   * turn go to disk with one write(2) (and one fdatasync when fsyncIntervalMs is 0). "ok" means
+   * it is staged, NOT yet written: acknowledge it only from `whenWritten`. "full" means the caller
+   * must not acknowledge. */
+  stage(entry: JournalEntry): "ok" | "full" {
+    if (this.#stage(entry) === "full") return "full";
+    if (!this.#writeScheduled) {
+      this.#writeScheduled = true;
+      setImmediate(this.#writeSoon);
+    }
+    return "ok";
+  }
+
+  /** Calls `done` once every entry staged so far is written as `append` writes (and synced when
+   * fsyncIntervalMs is 0), with null; or with the error, when that write failed (none of those
+   * entries may then be acknowledged). Right away when nothing is staged. */
+  whenWritten(done: (error: JournalError | null, entries: number) => void): void {
+    if (this.#pendingEntries.length === 0) done(null, 0);
+    else this.#pendingWaiters.push(done);
+  }
+
+  /** Writes what is staged now rather than on the next turn; throws when the write fails. */
+  flush(): void {
+    const error = this.#writePending();
+    if (error) throw error;
+  }
+
+  #stage(entry: JournalEntry): "ok" | "full" {
     if (!this.#open) {
       throw new JournalError(this.#closed ? "journal_closed" : "journal_not_open", "the journal is not open");
     }
-    const buf = this.#encoder.encode(entry);
-    const size = buf.length;
-    if (this.#totalBytes + size > this.#config.maxBytes && this.#totalBytes > 0) return "full";
+    const size = this.#pending.append(entry);
+    const used = this.#totalBytes + this.#pending.length - size;
+    if (used + size > this.#config.maxBytes && used > 0) {
+      this.#pending.unappend(size);
+      return "full";
+    }
+    this.#pendingEntries.push(entry);
+    this.#pendingSizes.push(size);
+    return "ok";
+  }
 
-    if (this.#fd !== null && this.#head.offset + size > this.#config.segmentBytes) this.#rotate();
-    const fd = this.#fd ?? this.#startSegment();
-    const at = this.#head.offset;
+  /** Writes the staged records: one write(2) per segment they go to. Null when all are written;
+   * otherwise the error, and nothing staged may be acknowledged (some records may be on disk,
+   * which is harmless: the broker redelivers, and stores write a point once). */
+  #writePending(): JournalError | null {
+    const entries = this.#pendingEntries;
+    const n = entries.length;
+    if (n === 0) return null;
+    const sizes = this.#pendingSizes;
+    const waiters = this.#pendingWaiters;
+    const buf = this.#pending.bytes;
+    this.#pendingEntries = [];
+    this.#pendingSizes = [];
+    this.#pendingWaiters = [];
+    let error: JournalError | null = null;
+    let i = 0;
+    let from = 0;
     try {
-      let done = 0;
-      while (done < size) done += writeSync(fd, buf, done, size - done, at + done);
-      if (this.#config.fsyncIntervalMs === 0) fdatasyncSync(fd);
-    } catch (err) {
-      try {
-        ftruncateSync(fd, at);
-      } catch {
-        // the write error below is what matters; a torn tail is skipped on the next open anyway
+      while (i < n) {
+        const segmentBytes = this.#config.segmentBytes;
+        if (this.#fd !== null && this.#head.offset + sizes[i]! > segmentBytes) this.#rotate();
+        const fd = this.#fd ?? this.#startSegment();
+        const at = this.#head.offset;
+        // The records that fit in this segment, at least one.
+        let j = i + 1;
+        let len = sizes[i]!;
+        while (j < n && at + len + sizes[j]! <= segmentBytes) len += sizes[j++]!;
+        this.#writeAt(fd, buf, from, len, at);
+        let end = at;
+        for (let k = i; k < j; k++) {
+          end += sizes[k]!;
+          this.#remember(entries[k]!, end, sizes[k]!);
+        }
+        this.#head.offset = at + len;
+        this.#segments[this.#segments.length - 1]!.size = at + len;
+        this.#totalBytes += len;
+        this.#dirty = true;
+        if (this.#metrics) {
+          this.#metrics.journalAppends += j - i;
+          this.#metrics.journalBytes += len;
+        }
+        from += len;
+        i = j;
       }
-      throw new JournalError(
-        "journal_write_failed",
-        `could not write the journal in ${this.#config.dir}: is the disk full or failing?`,
-        {
-          cause: err,
-        },
-      );
-    }
-    this.#head.offset = at + size;
-    this.#segments[this.#segments.length - 1]!.size = at + size;
-    this.#totalBytes += size;
-    this.#dirty = true;
-    if (this.#metrics) {
-      this.#metrics.journalAppends++;
-      this.#metrics.journalBytes += size;
-    }
-
-    const weight = weightOf(entry);
-    if (!this.#spilled && this.#memoryBytes + size <= this.#config.memoryBytes) {
-      this.#memory.push({ entry, end: this.#head.offset, segment: this.#head.segment, weight, bytes: size });
-      this.#memoryBytes += size;
-      this.#memoryWeight += weight;
-    } else {
-      this.#spilled = true;
+      if (this.#config.fsyncIntervalMs === 0) this.#syncNow();
+    } catch (err) {
+      error =
+        err instanceof JournalError
+          ? err
+          : new JournalError(
+              "journal_write_failed",
+              `could not write the journal in ${this.#config.dir}: is the disk full or failing?`,
+              { cause: err },
+            );
+    } finally {
+      this.#pending.clear();
     }
     if (this.#dataWaiter !== null && this.unread >= this.#dataWaiter.threshold) {
       this.#dataWaiter.resolve();
       this.#dataWaiter = null;
     }
-    return "ok";
+    for (const w of waiters) w(error, n);
+    return error;
+  }
+
+  /** One write at `at`, all of it; on failure the segment is cut back to `at` (a torn tail is
+   * skipped on the next open anyway). */
+  #writeAt(fd: number, buf: Buffer, from: number, size: number, at: number): void {
+    try {
+      let done = 0;
+      while (done < size) done += writeSync(fd, buf, from + done, size - done, at + done);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, at);
+      } catch {
+        // the write error below is what matters
+      }
+      throw new JournalError(
+        "journal_write_failed",
+        `could not write the journal in ${this.#config.dir}: is the disk full or failing?`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** fsyncIntervalMs 0: the records just written are made durable before anyone acknowledges. */
+  #syncNow(): void {
+    if (this.#fd === null) return;
+    try {
+      fdatasyncSync(this.#fd);
+    } catch (err) {
+      throw new JournalError(
+        "journal_write_failed",
+        `could not flush the journal in ${this.#config.dir} to disk: is the disk failing?`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** Keeps a written entry decoded for the reader while memory allows; past it, the reader
+   * takes the rest from disk. */
+  #remember(entry: JournalEntry, end: number, size: number): void {
+    const weight = weightOf(entry);
+    if (!this.#spilled && this.#memoryBytes + size <= this.#config.memoryBytes) {
+      this.#memory.push({ entry, end, segment: this.#head.segment, weight, bytes: size });
+      this.#memoryBytes += size;
+      this.#memoryWeight += weight;
+    } else {
+      this.#spilled = true;
+    }
   }
 
   /** Unread readings and dead letters, or Infinity when part of the backlog is only on disk. */
@@ -335,6 +454,7 @@ export class Journal {
   /** Flushes and closes the files; unconfirmed entries replay on the next open. Safe twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#open) this.#writePending();
     this.#closed = true;
     if (this.#syncTimer) clearInterval(this.#syncTimer);
     this.#syncTimer = null;

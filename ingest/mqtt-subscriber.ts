@@ -1,6 +1,7 @@
 // Ingest from an external MQTT broker (Mosquitto, EMQX…): an mqtt.js client with a persistent
-// session and QoS 1 whose PUBACK is sent right after the journal append, so the broker keeps
+// session and QoS 1 whose PUBACK is sent only after the journal write, so the broker keeps
 // every message ingest has not made safe, across ingest restarts.
+import type { Duplex } from "node:stream";
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -58,6 +59,18 @@ export class MqttSubscriber {
   #closing = false;
   #lastRefusalLog = 0;
   #lastMessageAt = 0;
+  /** Connections whose PUBACKs wait, corked, for the journal write of this turn's messages. */
+  #corked: Duplex[] = [];
+  readonly #guarded = new WeakSet<Duplex>();
+  readonly #release = (written: boolean) => {
+    const streams = this.#corked;
+    this.#corked = [];
+    for (const stream of streams) {
+      // Not written: the PUBACKs must not go; drop the connection, the broker redelivers.
+      if (written) stream.uncork();
+      else stream.destroy(new Error("journal write failed; messages not acknowledged"));
+    }
+  };
 
   constructor(config: MqttSubscriberConfig, deps: MqttSubscriberDeps) {
     this.#config = mqttSubscriberConfigSchema.parse(config);
@@ -153,6 +166,7 @@ export class MqttSubscriber {
     const leave =
       client?.connected && this.#config.leaveSharedOnStop && this.#config.topic.startsWith("$share/");
     if (client && leave) await this.#leaveGroup(client);
+    this.#deps.pipeline.flush();
     this.#closing = true;
     this.#client = null;
     if (!client) return;
@@ -180,8 +194,11 @@ export class MqttSubscriber {
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
     this.#lastMessageAt = receivedAt;
-    // mqtt.js sends the PUBACK when `callback` runs, after this synchronous append.
-    if (pipeline.handle(packet.topic, payload, receivedAt)) {
+    // mqtt.js writes the PUBACK when `callback` runs and then hands over the next message. The
+    // connection is corked first, so the PUBACKs of this turn's messages stay in its buffer until
+    // the journal has written them all (one write(2), on the next turn at the latest).
+    if (pipeline.stage(packet.topic, payload, receivedAt)) {
+      this.#holdAcks(client.stream);
       callback();
       return;
     }
@@ -204,6 +221,24 @@ export class MqttSubscriber {
       callback(new Error("not acknowledged: ingest is closing or reconnected; the broker redelivers"));
     };
     void retry();
+  }
+
+  /** Corks `stream` until the journal has written what was staged; its PUBACKs wait meanwhile. */
+  #holdAcks(stream: Duplex): void {
+    if (this.#corked.includes(stream)) return;
+    if (this.#corked.length === 0) this.#deps.pipeline.whenWritten(this.#release);
+    if (!this.#guarded.has(stream)) {
+      this.#guarded.add(stream);
+      // end() flushes a corked stream: write the journal first, whoever ends the connection.
+      const end = stream.end;
+      const pipeline = this.#deps.pipeline;
+      stream.end = function (this: Duplex, ...args: unknown[]) {
+        pipeline.flush();
+        return (end as (...a: unknown[]) => Duplex).apply(this, args);
+      } as Duplex["end"];
+    }
+    stream.cork();
+    this.#corked.push(stream);
   }
 }
 

@@ -22,6 +22,14 @@ export interface IngestPipeline {
    * and the message may be acknowledged. False: the journal is full or failing; do NOT
    * acknowledge (the broker keeps the message) and retry after `waitForRoom()`. */
   handle(topic: string, payload: Buffer, receivedAt: number): boolean;
+  /** Like `handle`, but the journal write is shared with the other messages of this turn of the
+   * event loop: true means staged, NOT yet written. Acknowledge only from `whenWritten`. */
+  stage(topic: string, payload: Buffer, receivedAt: number): boolean;
+  /** Calls `done` once everything staged so far is in the journal (true), or could not be written
+   * (false: acknowledge none of it; it was logged and counted). */
+  whenWritten(done: (written: boolean) => void): void;
+  /** Writes what is staged now; false when that failed. */
+  flush(): boolean;
   /** Resolves when the journal has freed space, or after `maxMs` (a failing disk frees none). */
   waitForRoom(maxMs?: number): Promise<void>;
 }
@@ -30,35 +38,60 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { registry, limits, journal, metrics, logger } = deps;
   let lastWriteError = 0;
 
+  const writeFailed = (err: unknown, now: number) => {
+    if (now - lastWriteError > 10_000) {
+      lastWriteError = now;
+      logger.error({ err }, "journal write failed; messages are not acknowledged until it works again");
+    }
+  };
+
+  const take = (topic: string, payload: Buffer, receivedAt: number, staged: boolean): boolean => {
+    metrics.messages++;
+    let outcome: ReturnType<typeof acceptMessage>;
+    try {
+      outcome = acceptMessage(topic, payload, receivedAt, registry, limits);
+    } catch (err) {
+      // A bug in a decoder must not take the broker down, nor lose the message: keep it as a letter.
+      logger.error({ err, topic }, "accepting a message threw; kept as a dead letter");
+      outcome = { accepted: [], rejected: [internalError(topic, payload, receivedAt, err)] };
+    }
+    const entry = { receivedAt, readings: outcome.accepted, deadLetters: outcome.rejected };
+    let appended: "ok" | "full";
+    try {
+      appended = staged ? journal.stage(entry) : journal.append(entry);
+    } catch (err) {
+      metrics.messagesRefused++;
+      writeFailed(err, receivedAt);
+      return false;
+    }
+    if (appended === "full") {
+      metrics.messagesRefused++;
+      return false;
+    }
+    metrics.readingsAccepted += outcome.accepted.length;
+    for (const letter of outcome.rejected) countDeadLetter(metrics, letter.reason);
+    return true;
+  };
+
   return {
-    handle(topic, payload, receivedAt) {
-      metrics.messages++;
-      let outcome: ReturnType<typeof acceptMessage>;
-      try {
-        outcome = acceptMessage(topic, payload, receivedAt, registry, limits);
-      } catch (err) {
-        // A bug in a decoder must not take the broker down, nor lose the message: keep it as a letter.
-        logger.error({ err, topic }, "accepting a message threw; kept as a dead letter");
-        outcome = { accepted: [], rejected: [internalError(topic, payload, receivedAt, err)] };
-      }
-      let appended: "ok" | "full";
-      try {
-        appended = journal.append({ receivedAt, readings: outcome.accepted, deadLetters: outcome.rejected });
-      } catch (err) {
-        metrics.messagesRefused++;
-        if (receivedAt - lastWriteError > 10_000) {
-          lastWriteError = receivedAt;
-          logger.error({ err }, "journal write failed; messages are not acknowledged until it works again");
+    handle: (topic, payload, receivedAt) => take(topic, payload, receivedAt, false),
+    stage: (topic, payload, receivedAt) => take(topic, payload, receivedAt, true),
+    whenWritten(done) {
+      journal.whenWritten((error, entries) => {
+        if (error) {
+          metrics.messagesRefused += entries;
+          writeFailed(error, Date.now());
         }
-        return false;
+        done(error === null);
+      });
+    },
+    flush() {
+      try {
+        journal.flush();
+        return true;
+      } catch {
+        return false; // the waiters were told, logged and counted
       }
-      if (appended === "full") {
-        metrics.messagesRefused++;
-        return false;
-      }
-      metrics.readingsAccepted += outcome.accepted.length;
-      for (const letter of outcome.rejected) countDeadLetter(metrics, letter.reason);
-      return true;
     },
     waitForRoom(maxMs = 1000) {
       let timer: NodeJS.Timeout | undefined;

@@ -75,6 +75,11 @@ export class JournalWriter {
 
   /** Resolves true once everything appended so far is stored, false if `timeoutMs` passed first. */
   async flush(timeoutMs = 10_000): Promise<boolean> {
+    try {
+      this.#deps.journal.flush(); // what is staged for this turn's write counts as appended
+    } catch {
+      // those entries are not acknowledged; whoever staged them was told
+    }
     if (!this.#running) return this.#deps.journal.unread === 0;
     this.#urgent++;
     this.#kick();
