@@ -76,37 +76,14 @@ export function planSegments(from: number, to: number, settled: (day: number) =>
   return segments;
 }
 
-/** Rollup rows of `SELECT count, sum, min, max, last, last_t` merged per day into bucket rows
- * (time, count, sum, min, max, last), the last being that of the series with the latest point. */
-function rollupBucketRows(series: readonly Series[] | undefined): unknown[][] {
-  const byDay = new Map<number, { bucket: Bucket; lastT: number }>();
-  for (const s of series ?? []) {
-    for (const [t, count, sum, min, max, last, lastT] of s.values as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number | null,
-    ][]) {
-      if (!count) continue;
-      const at = lastT ?? t;
-      const day = byDay.get(t);
-      if (day === undefined) byDay.set(t, { bucket: { count, sum, min, max, last }, lastT: at });
-      else {
-        day.bucket.count += count;
-        day.bucket.sum += sum;
-        day.bucket.min = Math.min(day.bucket.min, min);
-        day.bucket.max = Math.max(day.bucket.max, max);
-        if (at >= day.lastT) {
-          day.bucket.last = last;
-          day.lastT = at;
-        }
-      }
-    }
-  }
-  return [...byDay].map(([t, { bucket: b }]) => [t, b.count, b.sum, b.min, b.max, b.last]);
+/** Bucket rows (time, count, sum, min, max, last) of settled days from the two rollup
+ * statements of `aggregate`: the figures summed over series per day, and the last of the
+ * series whose last point is latest (MAX("last_t") selects that point, "last" comes with it). */
+function rollupBucketRows(figures: readonly Series[] | undefined, lasts: readonly Series[] | undefined) {
+  const lastByDay = new Map<number, unknown>(
+    (lasts?.[0]?.values ?? []).map((row) => [row[0] as number, row[2]]),
+  );
+  return (figures?.[0]?.values ?? []).map((row) => [...row, lastByDay.get(row[0] as number)]);
 }
 
 const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
@@ -167,18 +144,24 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     return planSegments(q.from, q.to, (day) => isSettled(day, states.get(day), config.rollupClockMarginMs));
   }
 
-  /** Consumption per window and space from the rollups of the settled days in `segments`. */
+  /** Consumption per window (and space) from the rollups of the settled days in `segments`.
+   * In total, InfluxDB sums the day's rows; per space, the rows come as they are (a space has a
+   * meter or two per quantity, and GROUP BY time(1h), "space" over a year would make InfluxDB
+   * walk 8 760 buckets per space). */
   async function rollupConsumption(
     q: SeriesFilter & { every: Every },
     segments: readonly Segment[],
+    bySpace: boolean,
     add: (space: string, start: number, value: number) => void,
   ): Promise<void> {
     const statements = segments
       .filter((segment) => segment.source === "rollup")
-      .map(
-        (segment) =>
-          `SELECT SUM("consumption") FROM ${fromRollup(q.quantity)}${where([...tagConditions(q), ...timeConditions(segment.from, segment.to)])} GROUP BY time(1h), "space" fill(none)`,
-      );
+      .map((segment) => {
+        const conditions = where([...tagConditions(q), ...timeConditions(segment.from, segment.to)]);
+        return bySpace
+          ? `SELECT "consumption" FROM ${fromRollup(q.quantity)}${conditions} GROUP BY "space"`
+          : `SELECT SUM("consumption") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`;
+      });
     if (statements.length === 0) return;
     for (const result of await queryRollups(statements.join("; "))) {
       for (const s of result.series ?? []) {
@@ -193,10 +176,11 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   /** Consumption per window and space over `q`, from rollups where settled and raw elsewhere. */
   async function consumptionWindows(
     q: SeriesFilter & { every: Every },
+    bySpace: boolean,
     add: (space: string, start: number, value: number) => void,
   ): Promise<void> {
     const segments = await segmentsOf(q);
-    await rollupConsumption(q, segments, add);
+    await rollupConsumption(q, segments, bySpace, add);
     for (const segment of segments) {
       if (segment.source !== "raw") continue;
       for (const entry of await meterSeries({ ...q, from: segment.from, to: segment.to })) {
@@ -357,8 +341,10 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
             `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${from(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`,
           );
         } else {
+          // Rollup points sit at Paris midnight, a whole UTC hour: one hourly bucket per day.
           rollupStatements.push(
-            `SELECT "count", "sum", "min", "max", "last", "last_t" FROM ${fromRollup(q.quantity)}${conditions} ${GROUP_BY_SERIES}`,
+            `SELECT SUM("count"), SUM("sum"), MIN("min"), MAX("max") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`,
+            `SELECT MAX("last_t"), "last" FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`,
           );
         }
       }
@@ -369,7 +355,9 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       // Segments are disjoint in time, so all rows merge in one time-ordered pass.
       const rows: unknown[][] = [];
       for (const result of rawResults) rows.push(...(result.series?.[0]?.values ?? []));
-      for (const result of rollupResults) rows.push(...rollupBucketRows(result.series));
+      for (let i = 0; i < rollupResults.length; i += 2) {
+        rows.push(...rollupBucketRows(rollupResults[i]?.series, rollupResults[i + 1]?.series));
+      }
       const windows = new Map<number, Bucket>();
       mergeBuckets(rows, q.every, windows);
       return [...windows]
@@ -379,7 +367,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
 
     async consumption(q) {
       const windows = new Map<number, number>();
-      await consumptionWindows(q, (_space, start, value) =>
+      await consumptionWindows(q, false, (_space, start, value) =>
         windows.set(start, (windows.get(start) ?? 0) + value),
       );
       return sortedWindows(windows);
@@ -387,7 +375,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
 
     async consumptionBySpace(q) {
       const bySpace = new Map<string, Map<number, number>>();
-      await consumptionWindows(q, (space, start, value) => {
+      await consumptionWindows(q, true, (space, start, value) => {
         let windows = bySpace.get(space);
         if (windows === undefined) {
           windows = new Map();
