@@ -1,11 +1,12 @@
 // Starts the real influxd (Debian's 1.6.7) for service tests: a temporary folder, a generated
 // config on free loopback ports, optional authentication with an admin user; stop() removes it.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { quoteIdent, quoteString } from "../../storage/influx/influxql.ts";
 import { freePort } from "./ports.ts";
+import { spawnServer } from "./reaper.ts";
 
 export const INFLUXD_BINARY = process.env.INFLUXD_BINARY ?? "/usr/bin/influxd";
 
@@ -14,6 +15,9 @@ export interface InfluxdOptions {
   admin?: { username: string; password: string };
   /** How long to wait for /ping, ms. */
   startTimeoutMs?: number;
+  /** Keep the data in this folder (created if missing) across runs instead of a temporary one;
+   * stop() leaves it. For benches that build a large data set once. */
+  keepIn?: string;
 }
 
 export interface RunningInfluxd {
@@ -93,8 +97,8 @@ async function kill(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function startInfluxd(options: InfluxdOptions = {}): Promise<RunningInfluxd> {
-  const dir = await mkdtemp(join(tmpdir(), "influxd-"));
-  for (const sub of ["meta", "data", "wal"]) await mkdir(join(dir, sub));
+  const dir = options.keepIn ?? (await mkdtemp(join(tmpdir(), "influxd-")));
+  for (const sub of ["meta", "data", "wal"]) await mkdir(join(dir, sub), { recursive: true });
   const rpcPort = await freePort();
   let port = await freePort();
   while (port === rpcPort) port = await freePort();
@@ -107,7 +111,9 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
 
   const launch = async () => {
     stderr = "";
-    child = spawn(INFLUXD_BINARY, ["run", "-config", configPath], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawnServer(INFLUXD_BINARY, ["run", "-config", configPath], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
@@ -130,7 +136,7 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
         throw new Error(`creating admin user failed: ${body}`);
     }
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    if (!options.keepIn) await rm(dir, { recursive: true, force: true });
     throw error;
   }
 
@@ -143,7 +149,7 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
       if (stopped) return;
       stopped = true;
       await kill(child);
-      await rm(dir, { recursive: true, force: true });
+      if (!options.keepIn) await rm(dir, { recursive: true, force: true });
     },
     async restart() {
       if (stopped) throw new Error("influxd was stopped");

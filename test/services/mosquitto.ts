@@ -1,11 +1,12 @@
 // Starts the real Mosquitto on a free loopback port with a temporary config, for service tests.
 // Stop and restart keep the same port and persistence folder, so a test can bounce the broker.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.ts";
+import { spawnServer } from "./reaper.ts";
 
 export interface MosquittoOptions {
   /** Keep sessions and queued messages across restart() (persistence true + a temp location). */
@@ -81,7 +82,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   };
 
   const start = async () => {
-    const proc = spawn(BINARY, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    const proc = spawnServer(BINARY, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     proc.stderr?.on("data", (d: Buffer) => {
       stderr += d.toString();
