@@ -149,6 +149,32 @@ describe("journal writer", () => {
     expect(r.journal.stats().unread).toBe(0);
   });
 
+  it("keeps two writes in flight but confirms them in order: a later batch stored first waits", async () => {
+    const r = await rig();
+    // The first batch's write is held until released; the second goes through meanwhile.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const write = r.faulty.write.bind(r.faulty);
+    let calls = 0;
+    r.faulty.write = async (readings) => {
+      if (++calls === 1) await held;
+      return write(readings);
+    };
+    appendMany(r.journal, 0, 1000);
+    const start = r.journal.stats().confirmed;
+    r.writer.start();
+    for (let i = 0; i < 500 && r.metrics.readingsStored === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(r.metrics.readingsStored).toBeGreaterThan(400);
+    // The second batch is stored, yet nothing is confirmed: a crash now replays both.
+    expect(r.journal.stats().confirmed).toEqual(start);
+    release();
+    expect(await r.writer.flush()).toBe(true);
+    expect(r.journal.stats().confirmed).toEqual(r.journal.stats().head);
+    expect(await r.store.count(everything)).toBe(1000);
+  });
+
   it("loses and duplicates nothing while the store fails for a while", async () => {
     const r = await rig();
     r.writer.start();

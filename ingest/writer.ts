@@ -16,6 +16,9 @@ export const writerConfigSchema = z
     maxBatch: z.number().int().min(1).max(1_000_000).default(5000),
     /** A partial batch waits at most this long for more. */
     maxDelayMs: z.number().int().min(0).max(60_000).default(50),
+    /** Store writes in flight at once: with 2, the next batch is read and encoded while the store
+     * takes the previous one. Batches are still confirmed to the journal in order. */
+    concurrency: z.number().int().min(1).max(16).default(2),
     /** Backoff after a failed write: retryBaseMs doubling up to retryMaxMs, with full jitter. */
     retryBaseMs: z.number().int().min(1).default(100),
     retryMaxMs: z.number().int().min(1).default(30_000),
@@ -40,6 +43,14 @@ export interface JournalWriterDeps {
 
 class Stopped extends Error {}
 
+/** A batch being written; confirmed once it and every batch before it are stored. */
+interface Job {
+  batch: JournalBatch;
+  done: Promise<void>;
+  settled: boolean;
+  error: unknown;
+}
+
 /** Errors from a store may say whether retrying can help and when (Telegraf's habit). */
 interface StoreErrorHints {
   retryable?: boolean;
@@ -56,8 +67,9 @@ export class JournalWriter {
   #running: Promise<void> | null = null;
   #stopping = false;
   #urgent = 0;
-  #busy = false;
-  #wake: (() => void) | null = null;
+  #inFlight: Job[] = [];
+  #failure: unknown = null;
+  #wake = new Set<() => void>();
   #idleWaiters: (() => void)[] = [];
 
   constructor(config: WriterConfig, deps: JournalWriterDeps) {
@@ -87,7 +99,7 @@ export class JournalWriter {
       return await withTimeout(
         new Promise<boolean>((resolve) => {
           const check = () => {
-            if (!this.#busy && this.#deps.journal.unread === 0) resolve(true);
+            if (this.#inFlight.length === 0 && this.#deps.journal.unread === 0) resolve(true);
             else this.#idleWaiters.push(check);
           };
           check();
@@ -114,11 +126,17 @@ export class JournalWriter {
 
   async #loop(): Promise<void> {
     const { journal } = this.#deps;
-    const { maxBatch, maxDelayMs } = this.#config;
+    const { maxBatch, maxDelayMs, concurrency } = this.#config;
     while (!this.#stopping) {
+      if (this.#failure !== null) throw this.#failure;
+      if (this.#inFlight.length >= concurrency) {
+        await this.#sleepUntil(this.#oneSettled(), Number.POSITIVE_INFINITY);
+        continue;
+      }
       if (journal.unread === 0) {
-        this.#notifyIdle();
-        await this.#sleepUntil(journal.waitForData(1), Number.POSITIVE_INFINITY);
+        if (this.#inFlight.length === 0) this.#notifyIdle();
+        const more = journal.waitForData(1);
+        await this.#sleepUntil(more, Number.POSITIVE_INFINITY);
         continue;
       }
       // Let a partial batch fill for a moment: fewer, larger transactions.
@@ -128,17 +146,48 @@ export class JournalWriter {
       }
       const batch = journal.read(maxBatch);
       if (!batch) continue;
-      this.#busy = true;
+      const job: Job = { batch, done: Promise.resolve(), settled: false, error: null };
+      job.done = this.#write(batch).then(
+        () => this.#settle(job, null),
+        (err: unknown) => this.#settle(job, err ?? new Error("store write failed")),
+      );
+      this.#inFlight.push(job);
+    }
+    await Promise.all(this.#inFlight.map((j) => j.done));
+    this.#notifyIdle();
+  }
+
+  /** Resolves when one more write settles (a stored batch may wait for an earlier one to be
+   * confirmed, and still holds its place in flight meanwhile). */
+  #oneSettled(): Promise<void> {
+    const writing = this.#inFlight.filter((j) => !j.settled);
+    return writing.length > 0 ? Promise.race(writing.map((j) => j.done)) : new Promise<void>(() => {});
+  }
+
+  /** Confirms, in order, every batch stored whose predecessors are stored. A batch that stopped
+   * (close) or failed is not confirmed, and neither is anything after it: it all replays. */
+  #settle(job: Job, error: unknown): void {
+    job.settled = true;
+    job.error = error;
+    const { journal } = this.#deps;
+    while (this.#inFlight.length > 0 && this.#inFlight[0]!.settled) {
+      const head = this.#inFlight[0]!;
+      if (head.error !== null) {
+        if (!(head.error instanceof Stopped) && this.#failure === null) {
+          this.#failure = head.error;
+          this.#kick();
+        }
+        break;
+      }
+      this.#inFlight.shift();
       try {
-        await this.#write(batch);
-        journal.confirm(batch.end);
+        journal.confirm(head.batch.end);
       } catch (err) {
-        if (!(err instanceof Stopped)) throw err;
-      } finally {
-        this.#busy = false;
+        this.#failure ??= err;
+        this.#kick();
       }
     }
-    this.#notifyIdle();
+    if (this.#inFlight.length === 0) this.#notifyIdle();
   }
 
   async #write(batch: JournalBatch): Promise<void> {
@@ -232,22 +281,25 @@ export class JournalWriter {
     }
   }
 
-  /** Sleeps until `event` settles, `ms` passes, or close() wakes us. */
+  /** Sleeps until `event` settles, `ms` passes, or close() wakes us (every sleeper: the loop and
+   * each write backing off). */
   async #sleepUntil(event: Promise<void> | null, ms: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    let wake: (() => void) | undefined;
     await Promise.race([
       ...(event ? [event] : []),
       ...(Number.isFinite(ms) ? [new Promise<void>((r) => (timer = setTimeout(r, ms)))] : []),
       new Promise<void>((r) => {
-        this.#wake = r;
+        wake = r;
+        this.#wake.add(r);
       }),
     ]);
     if (timer) clearTimeout(timer);
-    this.#wake = null;
+    this.#wake.delete(wake!);
   }
 
   #kick(): void {
-    this.#wake?.();
+    for (const wake of this.#wake) wake();
   }
 
   #notifyIdle(): void {
