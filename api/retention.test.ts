@@ -6,30 +6,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Reading } from "../model/reading.ts";
+import {
+  DAY,
+  dailyFigures,
+  NOW,
+  rawPoints,
+  START,
+  tenDaysOf,
+} from "../storage/contract/retention-fixture.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { createRetentionJob } from "./retention.ts";
 
-const DAY = 86_400_000;
-// Paris midnight, 2025-03-01 (UTC+1).
-const START = Date.parse("2025-02-28T23:00:00Z");
-const NOW = START + 10 * DAY + 12 * 3_600_000;
-
 let folder: string;
 let store: TelemetryStore;
 let consents: SqliteConsentStore;
-
-function readings(space: string): Reading[] {
-  const out: Reading[] = [];
-  for (let t = START; t < START + 10 * DAY; t += 900_000) {
-    const step = (t - START) / 900_000;
-    out.push({ building: "b", space, sensor: "cw", quantity: "cold_water", t, v: 10 + step * 0.002 });
-    out.push({ building: "b", space, sensor: "temp", quantity: "temperature", t, v: 19 + (step % 7) / 10 });
-  }
-  return out;
-}
 
 beforeEach(async () => {
   folder = mkdtempSync(join(tmpdir(), "retention-"));
@@ -38,7 +30,7 @@ beforeEach(async () => {
   consents = createSqliteConsentStore({ path });
   await store.connect();
   await consents.connect();
-  for (const space of ["d-none", "d-consent", "common"]) await store.write(readings(space));
+  for (const space of ["d-none", "d-consent", "common"]) await store.write(tenDaysOf(space));
 });
 
 afterEach(async () => {
@@ -47,21 +39,7 @@ afterEach(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-// readRaw, not count: count reads whole days from the rollups, which must stay.
-const raw = async (space: string, to = NOW) =>
-  (await store.readRaw({ building: "b", quantity: "cold_water", space, from: 0, to })).length;
-const daily = (space: string, quantity: "cold_water" | "temperature") =>
-  quantity === "cold_water"
-    ? store.consumption({ building: "b", quantity, space, from: START, to: START + 10 * DAY, every: "1d" })
-    : store.aggregate({
-        building: "b",
-        quantity,
-        space,
-        from: START,
-        to: START + 10 * DAY,
-        every: "1d",
-        fn: "mean",
-      });
+const raw = (space: string, to = NOW) => rawPoints(store, space, to);
 
 describe("retention of fine-grained dwelling data", () => {
   it("deletes raw points older than RETENTION_FINE_DAYS for dwellings without consent, keeping daily figures", async () => {
@@ -73,8 +51,7 @@ describe("retention of fine-grained dwelling data", () => {
       recordedBy: "tenant",
     });
     const before = {
-      water: await daily("d-none", "cold_water"),
-      temp: await daily("d-none", "temperature"),
+      daily: await dailyFigures(store, "d-none"),
       consented: await raw("d-consent"),
       common: await raw("common"),
       count: await store.count({
@@ -96,8 +73,7 @@ describe("retention of fine-grained dwelling data", () => {
       await store.count({ building: "b", quantity: "cold_water", space: "d-none", from: START, to: NOW }),
     ).toBe(before.count);
     expect(await raw("d-none")).toBe(3 * 96 + 1);
-    expect(await daily("d-none", "cold_water")).toEqual(before.water);
-    expect(await daily("d-none", "temperature")).toEqual(before.temp);
+    expect(await dailyFigures(store, "d-none")).toEqual(before.daily);
     expect(await raw("d-consent")).toBe(before.consented);
     expect(await raw("common")).toBe(before.common);
     // Hourly windows before the cutoff are gone: finer than daily is no longer there.

@@ -10,7 +10,6 @@ import type { Reading } from "../../model/reading.ts";
 import { consumptionOfSeries } from "../consumption.ts";
 import { nextWindowStart, windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
-import type { InfluxClient } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
@@ -43,11 +42,8 @@ export interface DailyRollup {
 export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   const config = parseInfluxOptions(options);
   const rollups = rollupLocation(config);
-  let client: InfluxClient | undefined;
-  const connected = () => {
-    client ??= clientFor(config);
-    return client;
-  };
+  // No I/O until the first request: the client holds no connection of its own.
+  const client = clientFor(config);
 
   async function rollQuantity(quantity: Quantity, dayFrom: number, dayTo: number): Promise<string[]> {
     const raw = qualifiedMeasurement(quantity, config.retentionPolicy);
@@ -69,7 +65,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
         `SELECT LAST("value") FROM ${raw}${where(timeConditions(day, nextWindowStart(day, "1d")))} ${GROUP_BY_SERIES}`,
       );
     }
-    const results = await connected().query(statements.join("; "), { db: config.database });
+    const results = await client.query(statements.join("; "), { db: config.database });
     const [hourly] = results;
     const [before, inside] = isCounter(quantity) ? results.slice(1, 3) : [];
     const lastOfDays = results.slice(results.length - dayStarts.length);
@@ -152,7 +148,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     for (const quantity of Object.keys(QUANTITIES) as Quantity[]) {
       const lines = await rollQuantity(quantity, dayFrom, dayTo);
       const refused = await writeLines(
-        connected(),
+        client,
         lines,
         { db: rollups.db, rp: rollups.rp, precision: "ms" },
         config.batchSize,
@@ -161,7 +157,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     }
     const days: number[] = [];
     for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) days.push(day);
-    await connected().write(rolledLines(days, startedAt).join("\n"), {
+    await client.write(rolledLines(days, startedAt).join("\n"), {
       db: rollups.db,
       rp: rollups.rp,
       precision: "ms",
@@ -177,7 +173,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     },
 
     async runDue(now = Date.now()) {
-      const states = await readDayStates(connected(), rollups, undefined, now);
+      const states = await readDayStates(client, rollups, undefined, now);
       const due = [...states]
         .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs))
         .map(([day]) => day)

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRetentionJob } from "../../api/retention.ts";
-import type { Reading } from "../../model/reading.ts";
 import { type RunningInfluxd, startInfluxd } from "../../test/services/influxd.ts";
+import { DAY, dailyFigures, NOW, rawPoints, START, tenDaysOf } from "../contract/retention-fixture.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../sqlite/consent-store.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { createInfluxClient } from "./client.ts";
@@ -18,10 +18,6 @@ import { createInfluxFineDataPruner } from "./fine-data-pruner.ts";
 import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
 
-const DAY = 86_400_000;
-// Paris midnight, 2025-03-01 (UTC+1).
-const START = Date.parse("2025-02-28T23:00:00Z");
-const NOW = START + 10 * DAY + 12 * 3_600_000;
 const silent = pino({ level: "silent" });
 
 let influxd: RunningInfluxd;
@@ -30,16 +26,6 @@ let options: InfluxOptions;
 let store: TelemetryStore;
 let consents: SqliteConsentStore;
 let n = 0;
-
-function readings(space: string): Reading[] {
-  const out: Reading[] = [];
-  for (let t = START; t < START + 10 * DAY; t += 900_000) {
-    const step = (t - START) / 900_000;
-    out.push({ building: "b", space, sensor: "cw", quantity: "cold_water", t, v: 10 + step * 0.002 });
-    out.push({ building: "b", space, sensor: "temp", quantity: "temperature", t, v: 19 + (step % 7) / 10 });
-  }
-  return out;
-}
 
 beforeAll(async () => {
   influxd = await startInfluxd();
@@ -62,7 +48,7 @@ beforeEach(async () => {
   consents = createSqliteConsentStore({ path: join(folder, "consents.db") });
   await store.connect();
   await consents.connect();
-  for (const space of ["d-none", "d-consent", "common"]) await store.write(readings(space));
+  for (const space of ["d-none", "d-consent", "common"]) await store.write(tenDaysOf(space));
 });
 
 afterEach(async () => {
@@ -73,28 +59,8 @@ afterEach(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const raw = async (space: string, to = NOW) =>
-  (await store.readRaw({ building: "b", quantity: "cold_water", space, from: 0, to })).length;
-const daily = (space: string) =>
-  Promise.all([
-    store.consumption({
-      building: "b",
-      quantity: "cold_water",
-      space,
-      from: START,
-      to: START + 10 * DAY,
-      every: "1d",
-    }),
-    store.aggregate({
-      building: "b",
-      quantity: "temperature",
-      space,
-      from: START,
-      to: START + 10 * DAY,
-      every: "1d",
-      fn: "mean",
-    }),
-  ]);
+const raw = (space: string, to = NOW) => rawPoints(store, space, to);
+const daily = (space: string) => dailyFigures(store, space);
 
 describe("retention of fine-grained dwelling data on InfluxDB", () => {
   it("deletes raw points past RETENTION_FINE_DAYS for dwellings without consent; daily figures stay", async () => {

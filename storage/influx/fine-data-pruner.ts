@@ -5,7 +5,7 @@
 // Only days whose rollup is settled are pruned: the cutoff stops at the first day that is not.
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
-import type { InfluxClient, Series } from "./client.ts";
+import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
@@ -60,16 +60,13 @@ export function createInfluxFineDataPruner(
 ): InfluxFineDataPruner {
   const config = parseInfluxOptions(options);
   const rollups = rollupLocation(config);
-  let client: InfluxClient | undefined;
-  const connected = () => {
-    client ??= clientFor(config);
-    return client;
-  };
+  // No I/O until the first request: the client holds no connection of its own.
+  const client = clientFor(config);
 
   /** The cutoff moved back to the first day before it whose rollup is not settled. */
   async function settledCutoff(before: number): Promise<number> {
     let cutoff = before;
-    for (const [day, state] of await readDayStates(connected(), rollups, undefined, before)) {
+    for (const [day, state] of await readDayStates(client, rollups, undefined, before)) {
       if (!isSettled(day, state, config.rollupClockMarginMs)) cutoff = Math.min(cutoff, day);
     }
     return cutoff;
@@ -89,7 +86,7 @@ export function createInfluxFineDataPruner(
         `${quoteIdent("space")} != ${quoteString(COMMON_SPACE)}`,
         ...timeConditions(undefined, cutoff),
       ]);
-      const [counts, lasts] = await connected().query(
+      const [counts, lasts] = await client.query(
         [
           `SELECT COUNT("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
           `SELECT LAST("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
@@ -117,7 +114,7 @@ export function createInfluxFineDataPruner(
         deleted += s.count - 1;
       }
       for (let i = 0; i < deletes.length; i += DELETES_PER_REQUEST) {
-        await connected().query(deletes.slice(i, i + DELETES_PER_REQUEST).join("; "), {
+        await client.query(deletes.slice(i, i + DELETES_PER_REQUEST).join("; "), {
           db: config.database,
         });
       }
