@@ -151,6 +151,8 @@ export class Journal {
   #memoryBytes = 0;
   #memoryWeight = 0;
   #spilled = false;
+  /** The last window read back from disk while spilled. */
+  #readCache: { segment: number; start: number; buf: Buffer } | null = null;
 
   #dirty = false;
   #syncTimer: NodeJS.Timeout | null = null;
@@ -418,7 +420,10 @@ export class Journal {
       this.#memoryHead = 0;
     }
     if (entries.length === 0 && this.#spilled) this.#readFromDisk(entries, maxWeight);
-    if (this.#spilled && !before(this.#cursor, this.#head)) this.#spilled = false;
+    if (this.#spilled && !before(this.#cursor, this.#head)) {
+      this.#spilled = false;
+      this.#readCache = null;
+    }
     return entries.length > 0 ? { entries, end: { ...this.#cursor } } : null;
   }
 
@@ -517,8 +522,7 @@ export class Journal {
         this.#cursor = { segment: seg.id + 1, offset: HEADER };
         continue;
       }
-      const want = Math.min(seg.size - this.#cursor.offset, 4 * MiB);
-      const buf = this.#readAt(seg.id, this.#cursor.offset, want);
+      const buf = this.#window(seg.id, this.#cursor.offset, Math.min(seg.size - this.#cursor.offset, MiB));
       let progressed = false;
       for (const rec of records(buf, this.#cursor.offset)) {
         let entry: JournalEntry;
@@ -564,6 +568,20 @@ export class Journal {
           seg.id === this.#head.segment ? { ...this.#head } : { segment: seg.id + 1, offset: HEADER };
       }
     }
+  }
+
+  /** Bytes of `segment` from `offset` holding at least one whole record (unless torn): the rest of
+   * the last window read when it does, else a new read of `length` bytes. One read serves many
+   * batches. */
+  #window(segment: number, offset: number, length: number): Buffer {
+    const c = this.#readCache;
+    if (c !== null && c.segment === segment && offset >= c.start && offset < c.start + c.buf.length) {
+      const rest = c.buf.subarray(offset - c.start);
+      if (rest.length >= RECORD_HEADER && RECORD_HEADER + rest.readUInt32LE(0) <= rest.length) return rest;
+    }
+    const buf = this.#readAt(segment, offset, length);
+    this.#readCache = { segment, start: offset, buf };
+    return buf;
   }
 
   #readAt(segment: number, offset: number, length: number): Buffer {
