@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningInfluxd, startInfluxd } from "../../test/services/influxd.ts";
+import { describe, expect, it } from "vitest";
 import {
   CUTOFF,
   DAY,
@@ -14,54 +13,44 @@ import {
   tenDaysOf,
 } from "../contract/retention.contract.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
-import { createInfluxClient } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { createInfluxFineDataPruner } from "./fine-data-pruner.ts";
+import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
+import { freshInfluxDatabases } from "./test-support.ts";
 
-let influxd: RunningInfluxd;
-let n = 0;
-
-beforeAll(async () => {
-  influxd = await startInfluxd();
-});
-
-afterAll(async () => {
-  await influxd?.stop();
-});
-
-async function open() {
-  const folder = mkdtempSync(join(tmpdir(), "influx-retention-"));
+/** The telemetry store, consents, pruner and rollup job of one fresh database. */
+function retentionParts(given: InfluxOptions) {
   // One process writes and rolls here: one clock, no margin needed.
-  const options = {
-    url: influxd.url,
-    database: `retention_${++n}`,
-    createDatabase: true,
-    rawRetention: "INF",
-    rollupClockMarginMs: 0,
-  };
+  const options = { ...given, rollupClockMarginMs: 0 };
+  const folder = mkdtempSync(join(tmpdir(), "influx-retention-"));
   const store = createInfluxTelemetryStore(options);
   const consents = createSqliteConsentStore({ path: join(folder, "consents.db") });
-  await store.connect();
-  await consents.connect();
   const rollup = createInfluxDailyRollup(options);
   return {
     store,
     consents,
     pruner: createInfluxFineDataPruner(options, consents),
-    rollup,
     async settle() {
       await rollup.runDue();
     },
-    async teardown() {
+    async connect() {
+      await store.connect();
+      await consents.connect();
+    },
+    async close() {
       await consents.close();
       await store.close();
-      const admin = createInfluxClient({ url: influxd.url, auth: { kind: "none" }, timeoutMs: 10_000 });
-      await admin.query(`DROP DATABASE "${options.database}"; DROP DATABASE "${options.database}_daily"`);
       rmSync(folder, { recursive: true, force: true });
     },
   };
 }
+
+const fresh = freshInfluxDatabases("retention", retentionParts);
+const open = async () => {
+  const { store: parts, teardown } = await fresh();
+  return { ...parts, teardown };
+};
 
 retentionContract("influx", open);
 

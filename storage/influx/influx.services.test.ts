@@ -313,14 +313,15 @@ describe("daily rollups", () => {
       v,
     });
     await store.write([meter(day + 3_600_000, 10), meter(day + 7_200_000, 15)]);
-    const read = () =>
-      store.consumption({
-        building: "b",
-        quantity: "electricity",
-        from: day,
-        to: day + 86_400_000,
-        every: "1d",
-      });
+    const theDay = {
+      building: "b",
+      quantity: "electricity",
+      from: day,
+      to: day + 86_400_000,
+      every: "1d",
+    } as const;
+    const read = () => store.consumption(theDay);
+    const aggregate = (fn: "max" | "last") => store.aggregate({ ...theDay, fn });
     expect(await read()).toEqual([{ start: day, value: 5 }]);
     expect(await rollup.runDue()).toEqual({ days: 1, points: 1 });
     expect(await rollup.runDue()).toEqual({ days: 0, points: 0 });
@@ -331,32 +332,14 @@ describe("daily rollups", () => {
       precision: "ms",
     });
     expect(await read()).toEqual([{ start: day, value: 5 }]);
-    expect(
-      await store.aggregate({
-        building: "b",
-        quantity: "electricity",
-        from: day,
-        to: day + 86_400_000,
-        every: "1d",
-        fn: "max",
-      }),
-    ).toEqual([{ start: day, value: 15 }]);
+    expect(await aggregate("max")).toEqual([{ start: day, value: 15 }]);
 
     // Through the store, the day goes back to raw at once, then to the new rollup.
     await store.write([meter(day + 14_400_000, 120)]);
     expect(await read()).toEqual([{ start: day, value: 110 }]);
     expect(await rollup.runDue()).toEqual({ days: 1, points: 1 });
     expect(await read()).toEqual([{ start: day, value: 110 }]);
-    expect(
-      await store.aggregate({
-        building: "b",
-        quantity: "electricity",
-        from: day,
-        to: day + 86_400_000,
-        every: "1d",
-        fn: "last",
-      }),
-    ).toEqual([{ start: day, value: 120 }]);
+    expect(await aggregate("last")).toEqual([{ start: day, value: 120 }]);
     await store.close();
   });
 
