@@ -137,6 +137,34 @@ describe("MQTT subscriber (Mosquitto)", () => {
     expect(await distinctStored(s)).toBe(1000);
   });
 
+  it("sends no PUBACK before the journal has written the message", async () => {
+    const m = await broker(); // max_inflight_messages 100: unacknowledged, it sends no more
+    const s = await stack();
+    // The journal's "written" is held back until the test lets it through.
+    let held: (() => void)[] | null = [];
+    const pipeline = {
+      ...s.pipeline,
+      whenWritten(done: (written: boolean) => void) {
+        s.pipeline.whenWritten((written) => (held ? held.push(() => done(written)) : done(written)));
+      },
+    };
+    const sub = createMqttSubscriber({ url: m.url, clientId: "ingest-f" }, { pipeline, logger: s.logger });
+    await sub.connect();
+    cleanups.push(() => sub.close());
+    const pub = await publisher(m.url);
+    const published = publishRange(pub, 0, 500);
+    await until(() => s.metrics.messages >= 100, "the broker's in-flight window");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.metrics.messages).toBe(100);
+    const release = held;
+    held = null;
+    for (const h of release) h();
+    await until(() => s.metrics.messages >= 500, "the rest, once acknowledged");
+    await published;
+    expect(await s.writer.flush()).toBe(true);
+    expect(await distinctStored(s)).toBe(500);
+  });
+
   it("holds messages unacknowledged while the journal is full, then takes them all", async () => {
     const m = await broker();
     const s = await openStack({ journal: { segmentBytes: 8 * 1024, maxBytes: 16 * 1024 } });

@@ -59,16 +59,17 @@ export class MqttSubscriber {
   #closing = false;
   #lastRefusalLog = 0;
   #lastMessageAt = 0;
-  /** Connections whose PUBACKs wait, corked, for the journal write of this turn's messages. */
-  #corked: Duplex[] = [];
-  readonly #guarded = new WeakSet<Duplex>();
+  /** Packet ids of QoS 1 messages staged in the journal, per connection: their PUBACKs go out
+   * once the journal has written them (#release). */
+  #acks = new Map<Duplex, number[]>();
   readonly #release = (written: boolean) => {
-    const streams = this.#corked;
-    this.#corked = [];
-    for (const stream of streams) {
-      // Not written: the PUBACKs must not go; drop the connection, the broker redelivers.
-      if (written) stream.uncork();
-      else stream.destroy(new Error("journal write failed; messages not acknowledged"));
+    const acks = this.#acks;
+    this.#acks = new Map();
+    for (const [stream, ids] of acks) {
+      // Not written: none of these may be acknowledged; drop the connection, the broker redelivers.
+      if (!written) stream.destroy(new Error("journal write failed; messages not acknowledged"));
+      // A connection gone meanwhile: the broker redelivers on the next one, where the ids differ.
+      else if (stream.writable) stream.write(pubacks(ids));
     }
   };
 
@@ -194,17 +195,29 @@ export class MqttSubscriber {
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
     this.#lastMessageAt = receivedAt;
-    // mqtt.js writes the PUBACK when `callback` runs and then hands over the next message. The
-    // connection is corked first, so the PUBACKs of this turn's messages stay in its buffer until
-    // the journal has written them all (one write(2), on the next turn at the latest).
-    if (pipeline.stage(packet.topic, payload, receivedAt)) {
-      this.#holdAcks(client.stream);
-      callback();
+    // QoS 1: the message is staged, mqtt.js is told to go on without sending its PUBACK (an error
+    // to handleMessage's callback skips it), and ingest writes the PUBACKs of this turn's messages
+    // itself, in one socket write, once the journal has written them all (one write(2), on the
+    // next turn of the event loop at the latest).
+    const stream = client.stream;
+    if (packet.qos === 1 && packet.messageId !== undefined) {
+      if (pipeline.stage(packet.topic, payload, receivedAt)) {
+        let ids = this.#acks.get(stream);
+        if (ids === undefined) {
+          if (this.#acks.size === 0) pipeline.whenWritten(this.#release);
+          ids = [];
+          this.#acks.set(stream, ids);
+        }
+        ids.push(packet.messageId);
+        callback(ACKNOWLEDGED_BY_INGEST);
+        return;
+      }
+    } else if (pipeline.handle(packet.topic, payload, receivedAt)) {
+      callback(); // QoS 0: nothing to acknowledge
       return;
     }
     // Journal full: hold the connection (mqtt.js handles one message at a time) until there is
     // room. If the connection is replaced meanwhile, give up: the broker redelivers.
-    const stream = client.stream;
     const retry = async () => {
       while (!this.#closing && client.stream === stream) {
         const now = Date.now();
@@ -222,24 +235,24 @@ export class MqttSubscriber {
     };
     void retry();
   }
+}
 
-  /** Corks `stream` until the journal has written what was staged; its PUBACKs wait meanwhile. */
-  #holdAcks(stream: Duplex): void {
-    if (this.#corked.includes(stream)) return;
-    if (this.#corked.length === 0) this.#deps.pipeline.whenWritten(this.#release);
-    if (!this.#guarded.has(stream)) {
-      this.#guarded.add(stream);
-      // end() flushes a corked stream: write the journal first, whoever ends the connection.
-      const end = stream.end;
-      const pipeline = this.#deps.pipeline;
-      stream.end = function (this: Duplex, ...args: unknown[]) {
-        pipeline.flush();
-        return (end as (...a: unknown[]) => Duplex).apply(this, args);
-      } as Duplex["end"];
-    }
-    stream.cork();
-    this.#corked.push(stream);
+/** Passed to mqtt.js's handleMessage callback: it then sends no PUBACK and hands over the next
+ * message (mqtt.js 5, lib/handlers/publish.js); ingest sends it after the journal write. */
+const ACKNOWLEDGED_BY_INGEST = new Error("acknowledged by ingest after the journal write");
+
+/** PUBACKs of `ids`: [0x40, 2, id MSB, id LSB] each, in MQTT 3.1.1 and 5 alike (in 5, a success
+ * without properties may leave out the reason code). */
+function pubacks(ids: number[]): Buffer {
+  const buf = Buffer.allocUnsafe(4 * ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    buf[4 * i] = 0x40;
+    buf[4 * i + 1] = 0x02;
+    buf[4 * i + 2] = id >> 8;
+    buf[4 * i + 3] = id & 0xff;
   }
+  return buf;
 }
 
 /** The URL without credentials, for messages. */
