@@ -34,7 +34,24 @@ const EXPECTED = `expected ${TELEMETRY_PREFIX}{building}/{space}/{sensor}, or ${
 
 const LEVELS = ["building", "space", "sensor"] as const;
 
+/** Valid topics seen lately: a site has a few thousand sensors, each publishing on the same
+ * topic again and again, so most messages skip the split and the id checks, and the readings
+ * waiting in the journal share their building, space and sensor strings. */
+const parsed = new Map<string, ParsedTopic>();
+const PARSED_MAX = 20_000;
+
 export function parseTopic(topic: string): ParsedTopic {
+  const known = parsed.get(topic);
+  if (known !== undefined) return known;
+  const result = parse(topic);
+  if (result.ok) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(topic, Object.freeze(result));
+  }
+  return result;
+}
+
+function parse(topic: string): ParsedTopic {
   if (!topic.startsWith(TELEMETRY_PREFIX)) {
     return {
       ok: false,
