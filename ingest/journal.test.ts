@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeadLetter } from "../model/dead-letter.ts";
@@ -111,7 +112,13 @@ describe("journal", () => {
       readings: Array.from({ length: 800 }, (_, i) => ({ ...reading(i), sensor: `sonde « ${i} »` })),
       deadLetters: [],
     };
-    const written = [entry(0), big, entry(1), big, entry(2)];
+    // A pack: runs of one series, then another, then the first again.
+    const pack: JournalEntry = {
+      receivedAt: 2,
+      readings: [0, 1, 2, 3, 4, 5].map((i) => ({ ...reading(i), space: i < 2 || i > 3 ? "d1" : "d2" })),
+      deadLetters: [letter(9)],
+    };
+    const written = [entry(0), big, entry(1), pack, big, entry(2)];
     for (const e of written) expect(a.append(e)).toBe("ok");
     // Replayed from disk by a second journal, as after a crash: each record as it was appended.
     const b = await open({ segmentBytes: 256 * 1024 });
@@ -275,6 +282,28 @@ describe("journal", () => {
     expect(told).toEqual(["journal_write_failed"]);
     // Only what was written before is there to read.
     expect(drain(j, false)).toEqual([entry(0)]);
+  });
+
+  it("replays the JSON records an earlier version wrote, then appends binary ones after them", async () => {
+    // A segment as versions before 2026-11-29 wrote it: MAGIC, then u32 length, u32 CRC-32, JSON.
+    const json = (i: number, withLetter = false) => {
+      const e = entry(i, withLetter);
+      const r = e.readings.map((x) => [x.building, x.space, x.sensor, x.quantity, x.t, x.v]);
+      const payload = Buffer.from(
+        JSON.stringify(withLetter ? { a: e.receivedAt, r, d: e.deadLetters } : { a: e.receivedAt, r }),
+      );
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(payload.length, 0);
+      head.writeUInt32LE(crc32(payload), 4);
+      return Buffer.concat([head, payload]);
+    };
+    writeFileSync(
+      join(dir, "000000000001.seg"),
+      Buffer.concat([Buffer.from("CGJRNL01", "latin1"), json(0), json(1, true), json(2)]),
+    );
+    const j = await open();
+    j.append(entry(3, true));
+    expect(drain(j)).toEqual([entry(0), entry(1, true), entry(2), entry(3, true)]);
   });
 
   it("ignores a torn checkpoint and replays from the first segment", async () => {
