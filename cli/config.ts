@@ -83,6 +83,9 @@ export const configSchema = z
     INFLUX_CREATE_DATABASE: bool
       .default(true)
       .describe("Create the database and retention policies at start"),
+    INFLUX_ROLLUP_JOB: bool
+      .default(true)
+      .describe("Run the daily rollup job in this `cli ingest`; with several workers, in exactly one"),
     JOURNAL_MAX_BYTES: positiveInt
       .default(1024 ** 3)
       .describe("Spool bound; when full, ingest stops acknowledging"),

@@ -63,7 +63,8 @@ export async function ingest(config: Config): Promise<void> {
   );
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
-  const stopRollups = config.STORE === "influx" ? scheduleInfluxRollups(config, logger) : () => {};
+  const stopRollups =
+    config.STORE === "influx" && config.INFLUX_ROLLUP_JOB ? scheduleInfluxRollups(config, logger) : () => {};
 
   onShutdown(logger, async () => {
     stopRollups();
@@ -77,8 +78,8 @@ export async function ingest(config: Config): Promise<void> {
 const ROLLUP_EVERY_MS = 15 * 60_000;
 
 /** InfluxDB keeps daily rollups beyond the raw retention, and the store reads settled days from
- * them; roll every day that writes touched since its last roll (the rollup is idempotent, and
- * several ingest workers running it at once only repeat work). */
+ * them; roll every day that writes touched since its last roll. One process only: two rolls
+ * overlapping could leave an older snapshot stamped with the newer roll's time. */
 function scheduleInfluxRollups(config: Config, logger: Logger): () => void {
   const rollup = createInfluxDailyRollup(influxOptionsFrom(config));
   let running = false;

@@ -65,7 +65,18 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
         `SELECT LAST("value") FROM ${raw}${where(timeConditions(day, nextWindowStart(day, "1d")))} ${GROUP_BY_SERIES}`,
       );
     }
-    const results = await client.query(statements.join("; "), { db: config.database });
+    const [results, [existing]] = await Promise.all([
+      client.query(statements.join("; "), { db: config.database }),
+      // The counts already rolled: a series' day never shrinks (see the lines below).
+      client.query(
+        `SELECT "count" FROM ${qualifiedMeasurement(quantity, rollups.rp)}${range} ${GROUP_BY_SERIES}`,
+        {
+          db: rollups.db,
+        },
+      ),
+    ]);
+    const rolledCount = new Map<string, number>();
+    for (const r of readingsOf(existing?.series)) rolledCount.set(`${keyOf(r)}\u0000${r.t}`, r.v);
     const [hourly] = results;
     const [before, inside] = isCounter(quantity) ? results.slice(1, 3) : [];
     const lastOfDays = results.slice(results.length - dayStarts.length);
@@ -117,8 +128,12 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
       }
     }
     const lines: string[] = [];
-    for (const { tags, days: byDay } of days.values()) {
+    for (const [key, { tags, days: byDay }] of days) {
       for (const [start, d] of byDay) {
+        // Fewer points than already rolled: raw points of the day were deleted (personal-data
+        // retention, an expired shard) and a late write sent the day back here. The rollup
+        // holds more than raw does now; keep it.
+        if (d.count < (rolledCount.get(`${key}\u0000${start}`) ?? 0)) continue;
         lines.push(
           encodePoint({
             measurement: quantity,
@@ -153,7 +168,13 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
         { db: rollups.db, rp: rollups.rp, precision: "ms" },
         config.batchSize,
       );
-      written += lines.length - refused.length;
+      if (refused.length > 0) {
+        // The days stay unsettled (read from raw) until a run writes every line.
+        throw new Error(
+          `InfluxDB refused ${refused.length} daily rollup lines of ${quantity}: ${refused[0]!.reason}`,
+        );
+      }
+      written += lines.length;
     }
     const days: number[] = [];
     for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) days.push(day);

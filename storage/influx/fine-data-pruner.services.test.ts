@@ -7,12 +7,14 @@ import { describe, expect, it } from "vitest";
 import {
   CUTOFF,
   DAY,
+  dailyFigures,
   rawPoints,
   retentionContract,
   START,
   tenDaysOf,
 } from "../contract/retention.contract.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
+import { createInfluxClient } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { createInfluxFineDataPruner } from "./fine-data-pruner.ts";
 import type { InfluxOptions } from "./options.ts";
@@ -30,6 +32,12 @@ function retentionParts(given: InfluxOptions) {
   return {
     store,
     consents,
+    /** Writes lines straight to the raw database, as another writer would (no day stamps). */
+    behindTheBack: (lines: string) =>
+      createInfluxClient({ url: options.url, auth: { kind: "none" }, timeoutMs: 10_000 }).write(lines, {
+        db: options.database,
+        precision: "ms",
+      }),
     pruner: createInfluxFineDataPruner(options, consents),
     async settle() {
       await rollup.runDue();
@@ -81,6 +89,44 @@ describe("the InfluxDB pruner", () => {
         deleted: 4 * (2 * 96 - 1),
       });
       expect(await rawPoints(store, "d-none")).toBe(8 * 96 + 2);
+    } finally {
+      await opened.teardown();
+    }
+  });
+
+  it("never prunes days written behind the store's back, which have no rollup", async () => {
+    const opened = await open();
+    try {
+      const lines = tenDaysOf("d-none")
+        .filter((r) => r.quantity === "cold_water" && r.t < START + 5 * DAY)
+        .map((r) => `cold_water,building=b,sensor=cw,space=d-none value=${r.v} ${r.t}`);
+      await opened.behindTheBack(lines.join("\n"));
+      // A later day through the store, rolled: the unmarked days before it must still count.
+      await opened.store.write(tenDaysOf("d-none").filter((r) => r.t >= START + 6 * DAY));
+      await opened.settle();
+      expect(await opened.pruner.pruneFine(CUTOFF, "fine_history")).toEqual({ series: 0, deleted: 0 });
+      expect(await rawPoints(opened.store, "d-none")).toBe(5 * 96 + 4 * 96);
+    } finally {
+      await opened.teardown();
+    }
+  });
+
+  it("keeps a pruned day's daily figures when a late point dirties it", async () => {
+    const opened = await open();
+    try {
+      const { store, pruner } = opened;
+      await store.write(tenDaysOf("d-none"));
+      await opened.settle();
+      const before = await dailyFigures(store, "d-none");
+      await pruner.pruneFine(CUTOFF, "fine_history");
+      const late = { building: "b", space: "d-none", sensor: "temp", quantity: "temperature" } as const;
+      await store.write([{ ...late, t: START + 2 * DAY + 60_000, v: 19.3 }]);
+      // Dirty, but before the pruned line: still its rollup, not what raw has left.
+      expect((await dailyFigures(store, "d-none"))[1][2]).toEqual(before[1][2]);
+      // Rolled again: the day does not shrink to what raw has left.
+      await opened.settle();
+      const after = await dailyFigures(store, "d-none");
+      expect(after).toEqual(before);
     } finally {
       await opened.teardown();
     }

@@ -2,14 +2,17 @@
 // occupant has no consent in force for the purpose, older than the cutoff, are deleted; the
 // daily rollups (their own database) stay and answer for those days. Each series keeps its
 // last point before the cutoff, as in SQLite, so the first kept point has its predecessor.
-// Only days whose rollup is settled are pruned: the cutoff stops at the first day that is not.
+// Only days whose rollup is settled are pruned: the cutoff stops at the first day holding
+// dwelling points that is not. Known limit: a late point written into a day between the check
+// and the DELETE is deleted without having been rolled.
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
+import { windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readDayStates } from "./rollup-state.ts";
+import { isSettled, readDayStates, readPrunedThrough, writePrunedThrough } from "./rollup-state.ts";
 import { GROUP_BY_SERIES, tagConditions, timeConditions, where } from "./series-query.ts";
 
 /** What the pruner needs to know of consents (storage/sqlite/consent-store.ts has it). */
@@ -20,6 +23,8 @@ export interface ConsentsInForce {
 export interface InfluxFineDataPruner {
   pruneFine(before: number, purpose: string): Promise<{ series: number; deleted: number }>;
 }
+
+const notCommon = `${quoteIdent("space")} != ${quoteString(COMMON_SPACE)}`;
 
 // DELETE statements per /query request.
 const DELETES_PER_REQUEST = 50;
@@ -63,11 +68,23 @@ export function createInfluxFineDataPruner(
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
 
-  /** The cutoff moved back to the first day before it whose rollup is not settled. */
-  async function settledCutoff(before: number): Promise<number> {
+  /** The cutoff moved back to the first day that holds dwelling points and
+   * whose rollup is not settled, marked or not: a day written behind the store's back has no
+   * mark and no rollup, and must keep its raw points. */
+  async function settledCutoff(before: number, measurements: string) {
+    const [[hours], states] = await Promise.all([
+      client.query(
+        `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h) fill(none)`,
+        { db: config.database },
+      ),
+      readDayStates(client, rollups, undefined, before),
+    ]);
     let cutoff = before;
-    for (const [day, state] of await readDayStates(client, rollups, undefined, before)) {
-      if (!isSettled(day, state, config.rollupClockMarginMs)) cutoff = Math.min(cutoff, day);
+    for (const s of hours?.series ?? []) {
+      for (const [t] of s.values as [number][]) {
+        const day = windowStart(t, "1d");
+        if (day < cutoff && !isSettled(day, states.get(day), config.rollupClockMarginMs)) cutoff = day;
+      }
     }
     return cutoff;
   }
@@ -78,14 +95,14 @@ export function createInfluxFineDataPruner(
 
   return {
     async pruneFine(before, purpose) {
-      const cutoff = await settledCutoff(before);
       const measurements = (Object.keys(QUANTITIES) as Quantity[])
         .map((q) => qualifiedMeasurement(q, config.retentionPolicy))
         .join(", ");
-      const range = where([
-        `${quoteIdent("space")} != ${quoteString(COMMON_SPACE)}`,
-        ...timeConditions(undefined, cutoff),
-      ]);
+      // Every run reads all the dwellings' history before the cutoff: a consent withdrawn today
+      // opens years of a dwelling's fine data to pruning (see "Missing / limits").
+      const prunedThrough = await readPrunedThrough(client, rollups);
+      const cutoff = await settledCutoff(before, measurements);
+      const range = where([notCommon, ...timeConditions(undefined, cutoff)]);
       const [counts, lasts] = await client.query(
         [
           `SELECT COUNT("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
@@ -113,6 +130,10 @@ export function createInfluxFineDataPruner(
         series++;
         deleted += s.count - 1;
       }
+      // Recorded first: from now on, reads keep these days on their rollups even if a late write
+      // dirties them, and raw points are about to be incomplete.
+      if (cutoff > (prunedThrough ?? Number.NEGATIVE_INFINITY))
+        await writePrunedThrough(client, rollups, cutoff);
       for (let i = 0; i < deletes.length; i += DELETES_PER_REQUEST) {
         await client.query(deletes.slice(i, i + DELETES_PER_REQUEST).join("; "), {
           db: config.database,

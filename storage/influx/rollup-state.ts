@@ -1,20 +1,30 @@
-// Which Paris days the daily rollups may answer for. One point per day in the rollup policy,
-// measurement `rollup_day`, two fields written by different parties and merged by InfluxDB:
-// `dirtied_at`, stamped by every store write touching the day once InfluxDB confirmed it, and
-// `rolled_at`, stamped by the rollup job with the instant it STARTED reading the raw points.
-// A day is settled, and read from its rollup, when it was rolled after it ended and nothing
-// was written to it since: every confirmed write either came before the job's read (so the
-// rollup holds it) or stamped a later `dirtied_at` (so the day goes back to raw until the job
-// rolls it again). Clocks of other hosts are allowed CLOCK_MARGIN_MS of error, on the side of
-// reading raw (`rollupClockMarginMs`, 10 s by default: hosts keep time with NTP).
-
+// Which Paris days the daily rollups may answer for. Measurement `rollup_day` in the rollups'
+// database holds, per day (time = the day's Paris midnight):
+// - `dirtied_at`, stamped by store writes touching the day once InfluxDB confirmed them (plus
+//   the clock margin), in one series per writing process (tag `writer`): InfluxDB keeps the
+//   last value written to a field, not the largest, so two processes sharing one field could
+//   put an older stamp over a newer one; each process orders its own stamps, and reads take
+//   the largest over writers;
+// - `rolled_at`, stamped by the rollup job with the instant it STARTED reading raw points. Only
+//   one process may roll (INFLUX_ROLLUP_JOB), for the same reason.
+// A day is settled, and read from its rollup, when it was rolled after it ended and nothing was
+// written to it since: every confirmed write either came before the job's read (so the rollup
+// holds it) or stamped a later `dirtied_at` (so the day goes back to raw until the job rolls it
+// again). Clocks of other hosts are allowed `rollupClockMarginMs` of error (10 s by default:
+// hosts keep time with NTP), on the side of reading raw.
+//
+// Measurement `prune_state` holds `through`: the personal-data retention job deleted fine data
+// of days before it (fine-data-pruner.ts). Raw points of such days are no longer complete, so
+// a rolled day before it is read from its rollup even when a late write dirtied it, and the
+// job never lets a series' day shrink (daily-rollup.ts).
 import { nextWindowStart } from "../windows.ts";
 import type { InfluxClient } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
-import { formatFloat } from "./line-protocol.ts";
+import { encodePoint, encodeTagValue } from "./line-protocol.ts";
 import { timeConditions, where } from "./series-query.ts";
 
 export const ROLLUP_STATE_MEASUREMENT = "rollup_day";
+export const PRUNE_STATE_MEASUREMENT = "prune_state";
 
 export interface DayState {
   rolledAt?: number;
@@ -26,26 +36,57 @@ export interface RollupLocation {
   rp: string;
 }
 
-/** True when the rollup of the Paris day starting at `day` holds every point written to it.
- * Both stamps already carry the clock margin (see dirtiedLines). */
+/** True when the rollup of the Paris day starting at `day` holds every point written to it. */
 export function isSettled(day: number, state: DayState | undefined, clockMarginMs: number): boolean {
   if (state?.rolledAt === undefined) return false;
   if (state.rolledAt < nextWindowStart(day, "1d") + clockMarginMs) return false;
   return state.dirtiedAt === undefined || state.dirtiedAt < state.rolledAt;
 }
 
+/** True when a read of `day` takes its rollup: settled, or rolled and before the pruned line. */
+export function readsFromRollup(
+  day: number,
+  state: DayState | undefined,
+  clockMarginMs: number,
+  prunedThrough: number | undefined,
+): boolean {
+  if (isSettled(day, state, clockMarginMs)) return true;
+  return (
+    state?.rolledAt !== undefined &&
+    prunedThrough !== undefined &&
+    nextWindowStart(day, "1d") <= prunedThrough
+  );
+}
+
 /** Lines stamping the days a write touched; `confirmedAt` is read after InfluxDB confirmed it
  * and moved later by the clock margin, so a roll that started within the margin of it does
  * not count as having seen it. */
-export function dirtiedLines(days: Iterable<number>, confirmedAt: number, clockMarginMs: number): string[] {
-  const stamp = formatFloat(confirmedAt + clockMarginMs);
-  return [...days].map((day) => `${ROLLUP_STATE_MEASUREMENT} dirtied_at=${stamp} ${day}`);
+export function dirtiedLines(
+  days: Iterable<number>,
+  confirmedAt: number,
+  clockMarginMs: number,
+  writer: string,
+): string[] {
+  return [...days].map((day) =>
+    encodePoint({
+      measurement: ROLLUP_STATE_MEASUREMENT,
+      tags: { writer: encodeTagValue(writer) },
+      fields: { dirtied_at: confirmedAt + clockMarginMs },
+      time: day,
+    }),
+  );
 }
 
 /** Lines stamping days the job rolled; `startedAt` is taken before it read any raw point. */
 export function rolledLines(days: Iterable<number>, startedAt: number): string[] {
-  const stamp = formatFloat(startedAt);
-  return [...days].map((day) => `${ROLLUP_STATE_MEASUREMENT} rolled_at=${stamp} ${day}`);
+  return [...days].map((day) =>
+    encodePoint({
+      measurement: ROLLUP_STATE_MEASUREMENT,
+      tags: {},
+      fields: { rolled_at: startedAt },
+      time: day,
+    }),
+  );
 }
 
 /** The state of every day starting in [from, to) that has one (all days when both are undefined). */
@@ -55,6 +96,7 @@ export async function readDayStates(
   from: number | undefined,
   to: number | undefined,
 ): Promise<Map<number, DayState>> {
+  // Without GROUP BY, the rows of every writer's series come back merged in time order.
   const [result] = await client.query(
     `SELECT "rolled_at", "dirtied_at" FROM ${qualifiedMeasurement(ROLLUP_STATE_MEASUREMENT, at.rp)}${where(timeConditions(from, to))}`,
     { db: at.db },
@@ -65,10 +107,37 @@ export async function readDayStates(
     number | null,
     number | null,
   ][]) {
-    const state: DayState = {};
-    if (typeof rolledAt === "number") state.rolledAt = rolledAt;
-    if (typeof dirtiedAt === "number") state.dirtiedAt = dirtiedAt;
-    states.set(t, state);
+    let state = states.get(t);
+    if (state === undefined) {
+      state = {};
+      states.set(t, state);
+    }
+    if (typeof rolledAt === "number") state.rolledAt = Math.max(state.rolledAt ?? rolledAt, rolledAt);
+    if (typeof dirtiedAt === "number") state.dirtiedAt = Math.max(state.dirtiedAt ?? dirtiedAt, dirtiedAt);
   }
   return states;
+}
+
+/** Where the retention job has pruned fine data up to, if it ever did. */
+export async function readPrunedThrough(
+  client: InfluxClient,
+  at: RollupLocation,
+): Promise<number | undefined> {
+  const [result] = await client.query(
+    `SELECT MAX("through") FROM ${qualifiedMeasurement(PRUNE_STATE_MEASUREMENT, at.rp)}`,
+    { db: at.db },
+  );
+  const value = result?.series?.[0]?.values[0]?.[1];
+  return typeof value === "number" ? value : undefined;
+}
+
+/** Records a prune up to `through`; reads take the largest ever recorded. */
+export async function writePrunedThrough(client: InfluxClient, at: RollupLocation, through: number) {
+  const line = encodePoint({
+    measurement: PRUNE_STATE_MEASUREMENT,
+    tags: {},
+    fields: { through },
+    time: through,
+  });
+  await client.write(line, { db: at.db, rp: at.rp, precision: "ms" });
 }

@@ -4,6 +4,7 @@
 // Daily and monthly reads take each settled day from its daily rollup (daily-rollup.ts,
 // rollup-state.ts) and only the other days from raw points: a year of a building costs a few
 // hundred rollup rows instead of millions of points, and days past the raw retention still answer.
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
@@ -30,7 +31,7 @@ import {
   parseInfluxOptions,
   rollupLocation,
 } from "./options.ts";
-import { dirtiedLines, isSettled, readDayStates } from "./rollup-state.ts";
+import { dirtiedLines, readDayStates, readPrunedThrough, readsFromRollup } from "./rollup-state.ts";
 import {
   type Bucket,
   bySensorThenTime,
@@ -117,6 +118,11 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     return client;
   };
   const rollups = rollupLocation(config);
+  // This process's dirty stamps: their own series, written one request at a time, in order.
+  const writer = `${hostname()}:${process.pid}`;
+  let stamping: Promise<unknown> = Promise.resolve();
+  // Days this process stamped already; only days not yet over need no further stamp (below).
+  const stampedDays = new Set<number>();
   const from = (quantity: string) => qualifiedMeasurement(quantity, config.retentionPolicy);
   const fromRollup = (quantity: string) => qualifiedMeasurement(quantity, rollups.rp);
   const query = (q: string): Promise<StatementResult[]> => connected().query(q, { db: config.database });
@@ -135,13 +141,48 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   };
 
   /** How a daily or monthly read of [from, to) splits between rollups and raw points. */
-  async function segmentsOf(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
+  async function plannedSegments(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
     const whole: Segment[] = [{ from: q.from, to: q.to, source: "raw" }];
     if (q.every !== "1d" && q.every !== "1mo") return whole;
     if (q.to <= q.from || q.to - q.from > MAX_ROLLUP_RANGE_DAYS * 86_400_000) return whole;
-    const states = await readDayStates(connected(), rollups, windowStart(q.from, "1d"), q.to);
+    const [states, prunedThrough] = await Promise.all([
+      readDayStates(connected(), rollups, windowStart(q.from, "1d"), q.to),
+      readPrunedThrough(connected(), rollups),
+    ]);
     if (states.size === 0) return whole;
-    return planSegments(q.from, q.to, (day) => isSettled(day, states.get(day), config.rollupClockMarginMs));
+    return planSegments(q.from, q.to, (day) =>
+      readsFromRollup(day, states.get(day), config.rollupClockMarginMs, prunedThrough),
+    );
+  }
+
+  async function segmentsOf(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
+    const segments = await plannedSegments(q);
+    config.onSegments?.(segments);
+    return segments;
+  }
+
+  /** Stamps the days of confirmed points, in this process's order. A day not over yet needs
+   * one stamp per process, so that the job knows it: a roll that settles it starts after the
+   * day ended plus the margin, after every write confirmed before the day ended. */
+  function stampDays(days: Set<number>): Promise<unknown> {
+    const now = Date.now();
+    const due = [...days].filter((day) => !stampedDays.has(day) || nextWindowStart(day, "1d") <= now);
+    if (due.length === 0) return Promise.resolve();
+    stamping = stamping
+      .catch(() => undefined)
+      .then(async () => {
+        await connected().write(
+          dirtiedLines(due, Date.now(), config.rollupClockMarginMs, writer).join("\n"),
+          {
+            db: rollups.db,
+            rp: rollups.rp,
+            precision: "ms",
+          },
+        );
+        if (stampedDays.size > 10_000) stampedDays.clear();
+        for (const day of due) stampedDays.add(day);
+      });
+    return stamping;
   }
 
   /** Consumption per window (and space) from the rollups of the settled days in `segments`.
@@ -303,15 +344,10 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       if (refused.length > 0) log?.warn({ rejected: refused.length }, "influx refused points");
       // Only now that InfluxDB confirmed the points: the days they fall in go back to raw reads
       // until the rollup job rolls them again. A failure here fails the write, which is retried.
+      const refusedAt = new Set(refused.map((r) => r.index));
       const days = new Set<number>();
-      for (const i of sent) days.add(dayOf(readings[i]!.t));
-      if (days.size > 0) {
-        await connected().write(dirtiedLines(days, Date.now(), config.rollupClockMarginMs).join("\n"), {
-          db: rollups.db,
-          rp: rollups.rp,
-          precision: "ms",
-        });
-      }
+      for (const [k, i] of sent.entries()) if (!refusedAt.has(k)) days.add(dayOf(readings[i]!.t));
+      if (days.size > 0) await stampDays(days);
       return { written: readings.length - rejected.length, rejected };
     },
 
