@@ -273,9 +273,8 @@ export class Journal {
     const sizes = this.#pendingSizes;
     const waiters = this.#pendingWaiters;
     const buf = this.#pending.bytes;
-    this.#pendingEntries = [];
-    this.#pendingSizes = [];
-    this.#pendingWaiters = [];
+    // The arrays are reused (emptied below); the waiters' only when there are some.
+    if (waiters.length > 0) this.#pendingWaiters = [];
     let error: JournalError | null = null;
     let i = 0;
     let from = 0;
@@ -318,12 +317,21 @@ export class Journal {
             );
     } finally {
       this.#pending.clear();
+      entries.length = 0;
+      sizes.length = 0;
     }
     if (this.#dataWaiter !== null && this.unread >= this.#dataWaiter.threshold) {
       this.#dataWaiter.resolve();
       this.#dataWaiter = null;
     }
-    for (const w of waiters) w(error, n);
+    for (const w of waiters) {
+      try {
+        w(error, n);
+      } catch (err) {
+        // One waiter's bug must not keep the others' acknowledgements (or refusals) from going.
+        this.#logger.error({ err }, "a journal write waiter threw");
+      }
+    }
     return error;
   }
 
