@@ -205,15 +205,20 @@ const app = await buildApp(
 );
 // autocannon stops at its deadline without waiting for answers still coming: the next target
 // starts once they are in, so that it is measured alone.
-let inFlight = 0;
-app.addHook("onRequest", async () => {
-  inFlight++;
+const inFlight = new Set<unknown>();
+app.addHook("onRequest", async (request) => {
+  inFlight.add(request);
 });
-app.addHook("onResponse", async () => {
-  inFlight--;
+app.addHook("onResponse", async (request) => {
+  inFlight.delete(request);
+});
+app.addHook("onRequestAbort", (request, done) => {
+  inFlight.delete(request);
+  done();
 });
 const settled = async () => {
-  while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  const deadline = Date.now() + 120_000;
+  while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 };
 const base = await app.listen({ host: "127.0.0.1", port: 0 });
 const token = await issueToken(secret, { role: "manager", sub: "bench", buildings: [BUILDING] }, 3_600);
