@@ -282,6 +282,8 @@ async function ingestRun(
           MQTT_URL: s.mosquitto.url,
           MQTT_CLIENT_ID: clientId,
           MQTT_TOPIC: workers > 1 ? "$share/ingest/telemetry/#" : "telemetry/#",
+          // One process rolls the daily rollups.
+          INFLUX_ROLLUP_JOB: String(w === 0),
           INGEST_HTTP_PORT: String(port),
           LOG_LEVEL: "warn",
           ...s.ingestEnv,

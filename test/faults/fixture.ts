@@ -54,6 +54,8 @@ export async function openFixture(spaces: number): Promise<FaultFixture> {
         MQTT_URL: mosquitto.url,
         MQTT_CLIENT_ID: clientId,
         MQTT_TOPIC: topic,
+        // One process rolls the daily rollups: the first worker.
+        INFLUX_ROLLUP_JOB: String(workers.length === 0),
         DATA_DIR: join(dir, clientId),
         INGEST_HTTP_PORT: String(httpPort),
         SITE_FILE: siteFile,
