@@ -13,7 +13,7 @@ import { writeLines } from "./batch-writer.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readDayStates, rolledLines } from "./rollup-state.ts";
+import { isSettled, readRollupState, rolledLines } from "./rollup-state.ts";
 import {
   type Bucket,
   GROUP_BY_SERIES,
@@ -194,7 +194,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     },
 
     async runDue(now = Date.now()) {
-      const states = await readDayStates(client, rollups, undefined, now);
+      const { days: states } = await readRollupState(client, rollups, undefined, now);
       const due = [...states]
         .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs))
         .map(([day]) => day)

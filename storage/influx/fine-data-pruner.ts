@@ -12,7 +12,7 @@ import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readDayStates, readPrunedThrough, writePrunedThrough } from "./rollup-state.ts";
+import { isSettled, readRollupState, writePrunedThrough } from "./rollup-state.ts";
 import { GROUP_BY_SERIES, tagConditions, timeConditions, where } from "./series-query.ts";
 
 /** What the pruner needs to know of consents (storage/sqlite/consent-store.ts has it). */
@@ -68,16 +68,16 @@ export function createInfluxFineDataPruner(
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
 
-  /** The cutoff moved back to the first day that holds dwelling points and
-   * whose rollup is not settled, marked or not: a day written behind the store's back has no
-   * mark and no rollup, and must keep its raw points. */
+  /** The cutoff moved back to the first day that holds dwelling points and whose rollup is not
+   * settled, marked or not (a day written behind the store's back has no mark and no rollup,
+   * and must keep its raw points); and where earlier runs pruned up to. */
   async function settledCutoff(before: number, measurements: string) {
-    const [[hours], states] = await Promise.all([
+    const [[hours], { days: states, prunedThrough }] = await Promise.all([
       client.query(
         `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h) fill(none)`,
         { db: config.database },
       ),
-      readDayStates(client, rollups, undefined, before),
+      readRollupState(client, rollups, undefined, before),
     ]);
     let cutoff = before;
     for (const s of hours?.series ?? []) {
@@ -86,7 +86,7 @@ export function createInfluxFineDataPruner(
         if (day < cutoff && !isSettled(day, states.get(day), config.rollupClockMarginMs)) cutoff = day;
       }
     }
-    return cutoff;
+    return { cutoff, prunedThrough };
   }
 
   async function consented(building: string, dwelling: string, purpose: string): Promise<boolean> {
@@ -100,8 +100,7 @@ export function createInfluxFineDataPruner(
         .join(", ");
       // Every run reads all the dwellings' history before the cutoff: a consent withdrawn today
       // opens years of a dwelling's fine data to pruning (see "Missing / limits").
-      const prunedThrough = await readPrunedThrough(client, rollups);
-      const cutoff = await settledCutoff(before, measurements);
+      const { cutoff, prunedThrough } = await settledCutoff(before, measurements);
       const range = where([notCommon, ...timeConditions(undefined, cutoff)]);
       const [counts, lasts] = await client.query(
         [

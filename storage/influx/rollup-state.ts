@@ -89,46 +89,45 @@ export function rolledLines(days: Iterable<number>, startedAt: number): string[]
   );
 }
 
-/** The state of every day starting in [from, to) that has one (all days when both are undefined). */
-export async function readDayStates(
+export interface RollupState {
+  /** The state of every day starting in the range that has one. */
+  days: Map<number, DayState>;
+  /** Where the retention job has pruned fine data up to, if it ever did. */
+  prunedThrough?: number;
+}
+
+/** The day states in [from, to) (every day when both are undefined) and the pruned line, in
+ * one request. */
+export async function readRollupState(
   client: InfluxClient,
   at: RollupLocation,
   from: number | undefined,
   to: number | undefined,
-): Promise<Map<number, DayState>> {
+): Promise<RollupState> {
   // Without GROUP BY, the rows of every writer's series come back merged in time order.
-  const [result] = await client.query(
-    `SELECT "rolled_at", "dirtied_at" FROM ${qualifiedMeasurement(ROLLUP_STATE_MEASUREMENT, at.rp)}${where(timeConditions(from, to))}`,
+  const [dayRows, pruned] = await client.query(
+    [
+      `SELECT "rolled_at", "dirtied_at" FROM ${qualifiedMeasurement(ROLLUP_STATE_MEASUREMENT, at.rp)}${where(timeConditions(from, to))}`,
+      `SELECT MAX("through") FROM ${qualifiedMeasurement(PRUNE_STATE_MEASUREMENT, at.rp)}`,
+    ].join("; "),
     { db: at.db },
   );
-  const states = new Map<number, DayState>();
-  for (const [t, rolledAt, dirtiedAt] of (result?.series?.[0]?.values ?? []) as [
+  const days = new Map<number, DayState>();
+  for (const [t, rolledAt, dirtiedAt] of (dayRows?.series?.[0]?.values ?? []) as [
     number,
     number | null,
     number | null,
   ][]) {
-    let state = states.get(t);
+    let state = days.get(t);
     if (state === undefined) {
       state = {};
-      states.set(t, state);
+      days.set(t, state);
     }
     if (typeof rolledAt === "number") state.rolledAt = Math.max(state.rolledAt ?? rolledAt, rolledAt);
     if (typeof dirtiedAt === "number") state.dirtiedAt = Math.max(state.dirtiedAt ?? dirtiedAt, dirtiedAt);
   }
-  return states;
-}
-
-/** Where the retention job has pruned fine data up to, if it ever did. */
-export async function readPrunedThrough(
-  client: InfluxClient,
-  at: RollupLocation,
-): Promise<number | undefined> {
-  const [result] = await client.query(
-    `SELECT MAX("through") FROM ${qualifiedMeasurement(PRUNE_STATE_MEASUREMENT, at.rp)}`,
-    { db: at.db },
-  );
-  const value = result?.series?.[0]?.values[0]?.[1];
-  return typeof value === "number" ? value : undefined;
+  const through = pruned?.series?.[0]?.values[0]?.[1];
+  return typeof through === "number" ? { days, prunedThrough: through } : { days };
 }
 
 /** Records a prune up to `through`; reads take the largest ever recorded. */

@@ -31,7 +31,7 @@ import {
   parseInfluxOptions,
   rollupLocation,
 } from "./options.ts";
-import { dirtiedLines, readDayStates, readPrunedThrough, readsFromRollup } from "./rollup-state.ts";
+import { dirtiedLines, readRollupState, readsFromRollup } from "./rollup-state.ts";
 import {
   type Bucket,
   bySensorThenTime,
@@ -145,13 +145,15 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     const whole: Segment[] = [{ from: q.from, to: q.to, source: "raw" }];
     if (q.every !== "1d" && q.every !== "1mo") return whole;
     if (q.to <= q.from || q.to - q.from > MAX_ROLLUP_RANGE_DAYS * 86_400_000) return whole;
-    const [states, prunedThrough] = await Promise.all([
-      readDayStates(connected(), rollups, windowStart(q.from, "1d"), q.to),
-      readPrunedThrough(connected(), rollups),
-    ]);
-    if (states.size === 0) return whole;
+    const { days, prunedThrough } = await readRollupState(
+      connected(),
+      rollups,
+      windowStart(q.from, "1d"),
+      q.to,
+    );
+    if (days.size === 0) return whole;
     return planSegments(q.from, q.to, (day) =>
-      readsFromRollup(day, states.get(day), config.rollupClockMarginMs, prunedThrough),
+      readsFromRollup(day, days.get(day), config.rollupClockMarginMs, prunedThrough),
     );
   }
 
