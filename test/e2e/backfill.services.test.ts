@@ -4,14 +4,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
-import { loadConfig } from "../../cli/config.ts";
+import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { Quantity } from "../../model/quantities.ts";
 import { runBackfill } from "../../simulators/publisher.ts";
 import { parisMidnight } from "../../storage/windows.ts";
-import { freePort } from "../services/ports.ts";
+import { startTestEmbedded } from "./embedded.ts";
 
 const FROM = parisMidnight(2025, 1, 1);
 const TO = parisMidnight(2025, 1, 31);
@@ -37,19 +35,7 @@ describe("simulator backfill into the embedded pipeline", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "backfill-"));
-    const config = loadConfig(
-      {},
-      {
-        DATA_DIR: dir,
-        SITE_BUILDINGS: "2",
-        SITE_DWELLINGS: "10",
-        MQTT_PORT: String(await freePort()),
-        API_PORT: String(await freePort()),
-        SIMULATE: "false",
-        LOG_LEVEL: "silent",
-      },
-    );
-    stack = await startEmbedded(config, pino({ level: "silent" }));
+    ({ stack } = await startTestEmbedded(dir, { SITE_BUILDINGS: "2", SITE_DWELLINGS: "10" }));
   });
 
   afterAll(async () => {

@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
-import { loadConfig } from "../../cli/config.ts";
+import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { createGuardService, type GuardService } from "../../guard/service.ts";
 import type { Site } from "../../model/site.ts";
@@ -18,7 +17,7 @@ import { runBackfill } from "../../simulators/publisher.ts";
 import { loadScenarioFile, type Scenario } from "../../simulators/scenario.ts";
 import { SiteSimulation } from "../../simulators/site-simulation.ts";
 import { parisMidnight } from "../../storage/windows.ts";
-import { freePort } from "../services/ports.ts";
+import { startTestEmbedded } from "./embedded.ts";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
 // The README's window: a year before the first installation (lighting, 1 April 2025) and a
@@ -42,14 +41,11 @@ function guardSensorsOnly(site: Site): Site {
   };
 }
 
+type Target = { building: string; spaces: string[]; quantity: MeteredQuantity; fromIso: string };
+
 /** The true yearly saving per space: the simulation without the devices minus with them, over
  * the 365 days from `fromIso`, averaged over the spaces. */
-function trueSaving(
-  site: Site,
-  scenario: Scenario,
-  seed: number,
-  target: { building: string; spaces: string[]; quantity: MeteredQuantity; fromIso: string },
-): number {
+function trueSaving(site: Site, scenario: Scenario, seed: number, target: Target): number {
   const fitted = new SiteSimulation({ site, scenario, seed });
   const bare = new SiteSimulation({ site, seed });
   const first = dayNumberOfIso(target.fromIso);
@@ -76,23 +72,15 @@ describe("the charge-guard demo on the pilot site", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "guard-demo-"));
-    const config = loadConfig(
-      {},
-      {
-        DATA_DIR: dir,
-        SITE_FILE: join(EXAMPLES, "site-pilot.yaml"),
-        MQTT_PORT: String(await freePort()),
-        API_PORT: String(await freePort()),
-        SIMULATE: "false",
-        // The backfill sends one pack per sensor and day: 190 000 messages from one client.
-        INGEST_CLIENT_MAX_MSG_PER_S: "0",
-        LOG_LEVEL: "silent",
-      },
-    );
+    const started = await startTestEmbedded(dir, {
+      SITE_FILE: join(EXAMPLES, "site-pilot.yaml"),
+      // The backfill sends one pack per sensor and day: 190 000 messages from one client.
+      INGEST_CLIENT_MAX_MSG_PER_S: "0",
+    });
+    stack = started.stack;
+    seed = started.config.SITE_SEED;
     const logger = pino({ level: "silent" });
-    stack = await startEmbedded(config, logger);
     scenario = loadScenarioFile(join(EXAMPLES, "scenario-pilot.yaml"));
-    seed = config.SITE_SEED;
     const result = await runBackfill({
       url: stack.mqttUrl,
       site: guardSensorsOnly(stack.registry.site),
@@ -124,16 +112,18 @@ describe("the charge-guard demo on the pilot site", () => {
   const cents = (amount: number, price: string) => amount * Number(price) * 100;
   const priceOf = (quantity: MeteredQuantity) =>
     stack.registry.site.tariffs.find((t) => t.quantity === quantity)!.pricePerUnit;
+  /** The true yearly saving per dwelling of `target`, in euro cents. */
+  const trueCents = (target: Target) =>
+    cents(trueSaving(stack.registry.site, scenario, seed, target), priceOf(target.quantity));
 
   it("approves the valves: a true 10% of heating is worth far more than the €12 check", async () => {
     const { verdict } = await guard.submit(proposal("thermostatic-valves.yaml"), { window: WINDOW });
-    const truth = trueSaving(stack.registry.site, scenario, seed, {
+    const truthCents = trueCents({
       building: "tilleuls-a",
       spaces: flats("a", [1, 2]),
       quantity: "heating_energy",
       fromIso: "2025-10-03",
     });
-    const truthCents = cents(truth, priceOf("heating_energy"));
     expect(truthCents).toBeGreaterThan(verdict.costs.tenantCentsPerYear);
     expect(verdict.decision).toBe("approve");
     expect(verdict.rule).toBe("benefit_lower_bound_above_cost");
@@ -172,13 +162,12 @@ describe("the charge-guard demo on the pilot site", () => {
 
   it("rejects the water meters: 3% of the cold water is worth less than the €19.50 rental", async () => {
     const { verdict } = await guard.submit(proposal("water-meters.yaml"), { window: WINDOW });
-    const truth = trueSaving(stack.registry.site, scenario, seed, {
+    const truthCents = trueCents({
       building: "tilleuls-a",
       spaces: flats("a", [1, 2, 3, 4]),
       quantity: "cold_water",
       fromIso: "2025-10-01",
     });
-    const truthCents = cents(truth, priceOf("cold_water"));
     expect(truthCents).toBeLessThan(verdict.costs.tenantCentsPerYear);
     expect(verdict.decision).toBe("reject");
     expect(verdict.rule).toBe("benefit_upper_bound_below_cost");

@@ -5,19 +5,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueToken } from "../../api/auth/tokens.ts";
-import { type EmbeddedStack, startEmbedded } from "../../cli/commands/start.ts";
-import { loadConfig } from "../../cli/config.ts";
+import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { RejectionReason } from "../../model/dead-letter.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
 import { parisMidnight } from "../../storage/windows.ts";
-import { freePort } from "../services/ports.ts";
 import { publishAll } from "../services/publish.ts";
 import { until } from "../services/wait.ts";
+import { startTestEmbedded } from "./embedded.ts";
 
 const site = generateSite({ seed: 1, buildings: 2, dwellingsPerBuilding: 10 });
 const building = site.buildings[0]!;
@@ -131,18 +129,7 @@ describe("embedded pipeline, end to end", () => {
     dir = mkdtempSync(join(tmpdir(), "e2e-"));
     const siteFile = join(dir, "site.yaml");
     writeFileSync(siteFile, stringify(site));
-    const config = loadConfig(
-      {},
-      {
-        DATA_DIR: dir,
-        SITE_FILE: siteFile,
-        MQTT_PORT: String(await freePort()),
-        API_PORT: String(await freePort()),
-        SIMULATE: "false",
-        LOG_LEVEL: "silent",
-      },
-    );
-    stack = await startEmbedded(config, pino({ level: "silent" }));
+    ({ stack } = await startTestEmbedded(dir, { SITE_FILE: siteFile }));
     authorization = `Bearer ${await issueToken(loadOrCreateSecret(dir), { role: "admin", sub: "e2e" }, 3600)}`;
     client = await mqtt.connectAsync(stack.mqttUrl, { clientId: "e2e-publisher", reconnectPeriod: 0 });
   });
