@@ -25,6 +25,7 @@ import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { startInfluxd } from "../test/services/influxd.ts";
+import { argNumber, argText } from "./lib/args.ts";
 
 interface AutocannonResult {
   latency: { p50: number; p99: number };
@@ -39,16 +40,11 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
   headers: Record<string, string>;
 }) => Promise<AutocannonResult>;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const DWELLINGS = arg("dwellings", 200);
-const DAYS = arg("days", 366);
-const SECONDS = arg("seconds", 10);
-const CONNECTIONS = arg("connections", 10);
-const STORE = process.argv.includes("influx") ? "influx" : "sqlite";
+const DWELLINGS = argNumber("dwellings", 200);
+const DAYS = argNumber("days", 366);
+const SECONDS = argNumber("seconds", 10);
+const CONNECTIONS = argNumber("connections", 10);
+const STORE = argText("store") === "influx" ? "influx" : "sqlite";
 const STEP = 15 * 60_000;
 const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris
 const BUILDING = "bench";

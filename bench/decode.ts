@@ -7,16 +7,12 @@ import { acceptMessage } from "../ingest/accept.ts";
 import { ingestLimitsSchema } from "../ingest/limits.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
+import { argNumber } from "./lib/args.ts";
+import { SENML_PACK } from "./lib/publishers.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const MESSAGES = arg("messages", 50_000);
-const ROUNDS = arg("rounds", 5);
+const MESSAGES = argNumber("messages", 50_000);
+const ROUNDS = argNumber("rounds", 5);
 const SPACES = 500;
-const PACK = 50;
 const NOW = Date.now();
 
 const registry = new SiteRegistry(
@@ -61,9 +57,9 @@ const shapes: Record<string, { messages: Message[]; readings: number }> = {
     })),
   },
   "SenML pack of 50": {
-    readings: PACK,
+    readings: SENML_PACK,
     messages: shape((i) => {
-      const records = Array.from({ length: PACK }, (_, k) =>
+      const records = Array.from({ length: SENML_PACK }, (_, k) =>
         k === 0
           ? { bt: Math.floor(base / 1000) + i, bu: "Cel", t: 0, v: 19.5 }
           : { t: k * 900, v: 19 + (k % 20) / 10 },
@@ -81,12 +77,12 @@ const shapes: Record<string, { messages: Message[]; readings: number }> = {
     })),
   },
   "line protocol, 50 lines": {
-    readings: PACK,
+    readings: SENML_PACK,
     messages: shape((i) => {
       const lines = Array.from(
-        { length: PACK },
+        { length: SENML_PACK },
         (_, k) =>
-          `temperature,sensor=t,host=gw value=${19 + (k % 20) / 10} ${base + (i * PACK + k) * 1000}000000`,
+          `temperature,sensor=t,host=gw value=${19 + (k % 20) / 10} ${base + (i * SENML_PACK + k) * 1000}000000`,
       );
       return { topic: `telemetry/b1/d${i % SPACES}`, payload: Buffer.from(`${lines.join("\n")}\n`) };
     }),

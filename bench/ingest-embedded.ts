@@ -21,22 +21,17 @@ import { writerConfigFor } from "../cli/ingest-core.ts";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
 import { BUILDING, type IngestStack, openStack, removeDir } from "../ingest/test/stack.ts";
 import type { WriterConfig } from "../ingest/writer.ts";
+import { argNumber } from "./lib/args.ts";
 import {
   forkPublishers,
   type Message,
   type PublisherPlan,
+  type PublishMode,
   publisherPlan,
   runPublishers,
   runScript,
+  SENML_PACK,
 } from "./lib/publishers.ts";
-
-type Mode = "single" | "senml";
-const PACK = 50;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 // ---------------------------------------------------------------- publisher (child process)
 
@@ -47,19 +42,19 @@ const SPACES = 500;
 /** The writer as `start` and `ingest` configure it for SQLite; --max-batch and --max-delay try others. */
 const WRITER: WriterConfig = {
   ...writerConfigFor("sqlite"),
-  ...(process.argv.includes("--max-batch") ? { maxBatch: arg("max-batch", 0) } : {}),
-  ...(process.argv.includes("--max-delay") ? { maxDelayMs: arg("max-delay", 0) } : {}),
+  ...(process.argv.includes("--max-batch") ? { maxBatch: argNumber("max-batch", 0) } : {}),
+  ...(process.argv.includes("--max-delay") ? { maxDelayMs: argNumber("max-delay", 0) } : {}),
 };
 
 interface Plan extends PublisherPlan {
-  mode: Mode;
+  mode: PublishMode;
   total: number;
 }
 
 /** Messages of publisher connection `c` of `n`: distinct (space, t) across all of them. Single
  * readings are live values 10 s apart; SenML packs are backfills of 15-minute readings. */
-function* messages(mode: Mode, total: number, c: number, n: number): Generator<Message> {
-  const perMessage = mode === "single" ? 1 : PACK;
+function* messages(mode: PublishMode, total: number, c: number, n: number): Generator<Message> {
+  const perMessage = mode === "single" ? 1 : SENML_PACK;
   const count = Math.ceil(total / perMessage);
   const base = Date.now() - (mode === "single" ? 6 * 3_600_000 : 60 * 86_400_000);
   for (let m = c; m < count; m += n) {
@@ -68,9 +63,9 @@ function* messages(mode: Mode, total: number, c: number, n: number): Generator<M
     if (mode === "single") {
       yield { topic, payload: `{"t":${base + slot * 10_000},"v":${(18 + (m % 50) / 10).toFixed(1)}}` };
     } else {
-      const bt = Math.floor(base / 1000) + slot * PACK * 900;
+      const bt = Math.floor(base / 1000) + slot * SENML_PACK * 900;
       const records = [];
-      for (let k = 0; k < PACK; k++) {
+      for (let k = 0; k < SENML_PACK; k++) {
         records.push(k === 0 ? { bt, bu: "Cel", t: 0, v: 19.5 } : { t: k * 900, v: 19 + (k % 20) / 10 });
       }
       yield { topic, payload: JSON.stringify(records) };
@@ -80,7 +75,7 @@ function* messages(mode: Mode, total: number, c: number, n: number): Generator<M
 
 // ---------------------------------------------------------------- broker side (parent process)
 
-function startPublishers(url: string, mode: Mode, total: number, connections: number, window: number) {
+function startPublishers(url: string, mode: PublishMode, total: number, connections: number, window: number) {
   return forkPublishers(fileURLToPath(import.meta.url), { url, mode, total, connections, window });
 }
 
@@ -189,7 +184,12 @@ async function limit(total: number, connections: number, window: number): Promis
 }
 
 /** The real thing: embedded broker with ingest, journal, writer, SQLite. Ends when all is stored. */
-async function ingest(mode: Mode, total: number, connections: number, window: number): Promise<Figure> {
+async function ingest(
+  mode: PublishMode,
+  total: number,
+  connections: number,
+  window: number,
+): Promise<Figure> {
   const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
   const stack = await openStack({ dir, dwellings: SPACES, writer: WRITER });
   const blocked = timeSpentIn(stack);
@@ -225,9 +225,9 @@ async function ingest(mode: Mode, total: number, connections: number, window: nu
   await stack.close();
   removeDir(dir);
   return {
-    name: mode === "single" ? "ingest, single JSON readings" : `ingest, SenML packs of ${PACK}`,
+    name: mode === "single" ? "ingest, single JSON readings" : `ingest, SenML packs of ${SENML_PACK}`,
     readings: total,
-    messages: mode === "single" ? total : Math.ceil(total / PACK),
+    messages: mode === "single" ? total : Math.ceil(total / SENML_PACK),
     seconds,
     rssMiB,
     stored,
@@ -274,10 +274,10 @@ async function only(what: string, total: number, connections: number, window: nu
 }
 
 async function main(): Promise<void> {
-  const total = arg("readings", 100_000);
-  const connections = arg("connections", 4);
-  const window = arg("window", 500);
-  const rounds = arg("rounds", 2);
+  const total = argNumber("readings", 100_000);
+  const connections = argNumber("connections", 4);
+  const window = argNumber("window", 500);
+  const rounds = argNumber("rounds", 2);
   const onlyAt = process.argv.indexOf("--only");
   if (onlyAt >= 0) return only(process.argv[onlyAt + 1] ?? "", total, connections, window);
   console.log(

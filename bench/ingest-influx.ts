@@ -27,29 +27,22 @@ import { type CliProcess, REPO_ROOT, startCli } from "../test/production/cli-pro
 import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
+import { argNumber, argText } from "./lib/args.ts";
 import {
   forkPublishers,
   type Message,
   type PublisherPlan,
+  type PublishMode,
   publisherPlan,
   runPublishers,
   runScript,
+  SENML_PACK,
 } from "./lib/publishers.ts";
 
-type Mode = "single" | "senml";
-const PACK = 50;
 const BATCH = 5_000;
 /** Dwellings of the bench's building, one temperature sensor each: 500 series, like a large residence. */
 const SPACES = 500;
 const BUILDING = "b1";
-
-function arg(name: string, fallback: string): string;
-function arg(name: string, fallback?: string): string | undefined;
-function arg(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 
 // ---------------------------------------------------------------- the data
 
@@ -61,18 +54,18 @@ interface Point {
 
 /** Message `m` as its points: distinct (space, t) over the whole run. Single readings are live
  * values 10 s apart; SenML packs are backfills of 15-minute readings. */
-function pointsOf(mode: Mode, m: number, base: number): Point[] {
+function pointsOf(mode: PublishMode, m: number, base: number): Point[] {
   const space = `d${m % SPACES}`;
   const slot = Math.floor(m / SPACES);
   if (mode === "single") return [{ space, t: base + slot * 10_000, v: 18 + (m % 50) / 10 }];
-  return Array.from({ length: PACK }, (_, k) => ({
+  return Array.from({ length: SENML_PACK }, (_, k) => ({
     space,
-    t: base + (slot * PACK + k) * 900_000,
+    t: base + (slot * SENML_PACK + k) * 900_000,
     v: 19 + (k % 20) / 10,
   }));
 }
 
-function payloadOf(mode: Mode, points: Point[]): string {
+function payloadOf(mode: PublishMode, points: Point[]): string {
   if (mode === "single") return `{"t":${points[0]!.t},"v":${points[0]!.v}}`;
   const bt = points[0]!.t / 1000;
   return JSON.stringify(
@@ -80,13 +73,13 @@ function payloadOf(mode: Mode, points: Point[]): string {
   );
 }
 
-const baseOf = (mode: Mode, now: number) =>
+const baseOf = (mode: PublishMode, now: number) =>
   Math.floor((mode === "single" ? now - 6 * 3_600_000 : now - 60 * 86_400_000) / 1000) * 1000;
 
 // ---------------------------------------------------------------- publishers (child process)
 
 interface Plan extends PublisherPlan {
-  mode: Mode;
+  mode: PublishMode;
   total: number;
   base: number;
 }
@@ -94,7 +87,7 @@ interface Plan extends PublisherPlan {
 /** Connection c sends messages c, c + n, c + 2n… */
 function queueOf(plan: Plan, c: number): Message[] {
   const queue: Message[] = [];
-  const messages = Math.ceil(plan.total / (plan.mode === "single" ? 1 : PACK));
+  const messages = Math.ceil(plan.total / (plan.mode === "single" ? 1 : SENML_PACK));
   for (let m = c; m < messages; m += plan.connections) {
     const points = pointsOf(plan.mode, m, plan.base);
     queue.push({
@@ -250,7 +243,7 @@ async function deliveryLimit(
 async function ingestRun(
   s: Services,
   name: string,
-  mode: Mode,
+  mode: PublishMode,
   total: number,
   options: { connections: number; window: number; workers?: number; env?: Record<string, string> },
 ): Promise<Figure> {
@@ -330,7 +323,7 @@ async function ingestRun(
   const exits = await Promise.all(procs.map((p) => p.stop()));
   await Promise.all(clientIds.map((id) => dropSession(s.mosquitto.url, id)));
   const stored = await influxCount(s.influxd.url, db);
-  const messages = Math.ceil(total / (mode === "single" ? 1 : PACK));
+  const messages = Math.ceil(total / (mode === "single" ? 1 : SENML_PACK));
   return {
     name,
     readings: total,
@@ -416,12 +409,12 @@ function verdict(label: string, value: number, target: number): string {
 }
 
 async function main(): Promise<void> {
-  const total = num("readings", 60_000);
-  const senml = num("senml", 300_000);
-  const connections = num("connections", 4);
-  const window = num("window", 1_000);
-  const rounds = num("rounds", 2);
-  const fsyncEnv = arg("fsync-env");
+  const total = argNumber("readings", 60_000);
+  const senml = argNumber("senml", 300_000);
+  const connections = argNumber("connections", 4);
+  const window = argNumber("window", 1_000);
+  const rounds = argNumber("rounds", 2);
+  const fsyncEnv = argText("fsync-env");
   const dir = mkdtempSync(join(tmpdir(), "bench-influx-"));
   const siteFile = join(dir, "site.json");
   const site = siteSchema.parse({
@@ -442,7 +435,7 @@ async function main(): Promise<void> {
   writeFileSync(siteFile, JSON.stringify(site));
   const [mosquitto, influxd] = await Promise.all([startMosquitto(), startInfluxd()]);
   const ingestEnv = Object.fromEntries(
-    (arg("ingest-env") ?? "")
+    (argText("ingest-env") ?? "")
       .split(",")
       .filter((kv) => kv.includes("="))
       .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
@@ -452,8 +445,8 @@ async function main(): Promise<void> {
     influxd,
     siteFile,
     dir,
-    root: arg("root"),
-    profileDir: arg("profile"),
+    root: argText("root"),
+    profileDir: argText("profile"),
     bundle: process.argv.includes("--bundle"),
     ingestEnv,
   };
@@ -461,7 +454,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     console.log(
-      `${n(total)} single readings and ${n(senml)} in SenML packs of ${PACK} per run; ${connections} publisher connections ` +
+      `${n(total)} single readings and ${n(senml)} in SenML packs of ${SENML_PACK} per run; ${connections} publisher connections ` +
         `(child process) with ${window} in flight each, QoS 1; ${SPACES} sensors; Mosquitto 2.0, influxd 1.6; ` +
         `limit and single alternate over ${rounds} rounds, best of each (the 2 cores are shared)`,
     );
@@ -486,7 +479,7 @@ async function main(): Promise<void> {
       singleBest = best(singleBest, b);
     }
     const packWindow = Math.max(10, Math.floor(window / 20));
-    const c = await ingestRun(s, `cli ingest, SenML packs of ${PACK}`, "senml", senml, {
+    const c = await ingestRun(s, `cli ingest, SenML packs of ${SENML_PACK}`, "senml", senml, {
       connections,
       window: packWindow,
     });
@@ -518,7 +511,9 @@ async function main(): Promise<void> {
         0.8,
       ),
     );
-    console.log(verdict(`SenML packs of ${PACK} stored / influxd's raw /write`, rate(c) / rate(w), 0.5));
+    console.log(
+      verdict(`SenML packs of ${SENML_PACK} stored / influxd's raw /write`, rate(c) / rate(w), 0.5),
+    );
     const rss = Math.max(...[singleBest!, c, two].flatMap((f) => f.rssMiB ?? []));
     console.log(
       `ingest peak RSS (VmHWM): ${rss.toFixed(0)} MiB (target < 200) ${rss < 200 ? "met" : "MISSED"}`,

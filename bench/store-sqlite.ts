@@ -8,14 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Reading } from "../model/reading.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
+import { argNumber } from "./lib/args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const DWELLINGS = arg("dwellings", 200);
-const DAYS = arg("days", 366);
+const DWELLINGS = argNumber("dwellings", 200);
+const DAYS = argNumber("days", 366);
 const BATCH = 5_000;
 const STEP = 15 * 60_000;
 const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris

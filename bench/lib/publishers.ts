@@ -3,6 +3,11 @@
 import { fork } from "node:child_process";
 import mqtt from "mqtt";
 
+/** What the ingest benches publish: one JSON reading per message, or SenML packs. */
+export type PublishMode = "single" | "senml";
+/** Readings per SenML pack in every bench. */
+export const SENML_PACK = 50;
+
 export interface Message {
   topic: string;
   payload: string;
