@@ -28,6 +28,7 @@ import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
 import { argNumber, argText } from "./lib/args.ts";
+import { type CpuSplit, cpuSecondsOf, formatCpuSplit, measureCpu } from "./lib/cpu.ts";
 import {
   forkPublishers,
   type Message,
@@ -119,6 +120,8 @@ interface Figure {
   exits?: (number | null)[];
   /** CPU seconds the ingest processes (or the counting subscriber) spent during the run. */
   cpuSeconds?: number;
+  /** CPU seconds of every process of the run, and how busy the machine was. */
+  split?: CpuSplit;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,13 +158,6 @@ function statusMiB(pid: number, field: "VmHWM" | "VmRSS"): number {
 }
 const vmHwmMiB = (pid: number) => statusMiB(pid, "VmHWM");
 
-/** User + system CPU seconds of a process so far (/proc/<pid>/stat, in clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** Reads ingest's counters from its /metrics. */
 async function counters(port: number): Promise<{ received: number; stored: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -196,6 +192,16 @@ function ensureBundle(root: string): void {
 
 let runNo = 0;
 
+/** The processes a run's CPU is split between besides the publishers: the servers and `measured`. */
+function serverPids(s: Services, measured: Record<string, number[]>): Record<string, number[]> {
+  const pid = (p: number | undefined) => (p === undefined ? [] : [p]);
+  return {
+    mosquitto: pid(s.mosquitto.pid()),
+    ...measured,
+    influxd: pid(s.influxd.pid()),
+  };
+}
+
 /** The limit of the broker side: Mosquitto and an mqtt.js QoS 1 subscriber that only counts,
  * with ingest's protocol (MQTT 5) and one message at a time, as mqtt.js hands them. */
 async function deliveryLimit(
@@ -222,12 +228,15 @@ async function deliveryLimit(
   await pubs.ready;
   // This process only counts meanwhile, so its CPU time is the subscriber's.
   const cpuBefore = process.cpuUsage();
+  const split = measureCpu(serverPids(s, { "counting subscriber": [process.pid] }));
   const start = performance.now();
   pubs.go();
   await until(() => received >= total, 120_000, "the counting subscriber");
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  await pubs.done;
+  const cpuSplit = split.stop();
+  // The publishers measure themselves: they may have exited by now.
+  cpuSplit.seconds = { publishers: await pubs.done, ...cpuSplit.seconds };
   await sub.endAsync();
   return {
     name: "Mosquitto → counting subscriber (limit)",
@@ -235,6 +244,7 @@ async function deliveryLimit(
     messages: total,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    split: cpuSplit,
   };
 }
 
@@ -297,6 +307,7 @@ async function ingestRun(
   });
   await pubs.ready;
   const cpuBefore = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0);
+  const split = measureCpu(serverPids(s, { ingest: procs.map((p) => p.pid) }));
   const start = performance.now();
   pubs.go();
   let ackedSeconds: number | undefined;
@@ -315,7 +326,9 @@ async function ingestRun(
     throw new Error(`${error.message}\n${procs.map((p) => p.output()).join("\n")}`);
   });
   const seconds = (performance.now() - start) / 1000;
-  await pubs.done;
+  const cpuSplit = split.stop();
+  // The publishers measure themselves: they may have exited by now.
+  cpuSplit.seconds = { publishers: await pubs.done, ...cpuSplit.seconds };
   const cpuSeconds = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0) - cpuBefore;
   const rssMiB = procs.map((p) => vmHwmMiB(p.pid));
   if (s.profileDir)
@@ -335,6 +348,7 @@ async function ingestRun(
     idleMiB,
     exits,
     cpuSeconds,
+    split: cpuSplit,
   };
 }
 
@@ -362,12 +376,17 @@ async function rawWrite(s: Services, total: number): Promise<Figure> {
   const bodies: string[] = [];
   for (let i = 0; i < total; i += BATCH) bodies.push(lines.slice(i, i + BATCH).join("\n"));
   const url = `${s.influxd.url}/write?${new URLSearchParams({ db, precision: "ms" })}`;
+  const split = measureCpu({
+    "bench posting": [process.pid],
+    influxd: s.influxd.pid() ? [s.influxd.pid()!] : [],
+  });
   const start = performance.now();
   for (const body of bodies) {
     const res = await fetch(url, { method: "POST", body });
     if (res.status !== 204) throw new Error(`/write answered ${res.status}: ${await res.text()}`);
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuSplit = split.stop();
   const stored = await influxCount(s.influxd.url, db);
   return {
     name: `influxd /write, batches of ${n(BATCH)} (limit)`,
@@ -375,6 +394,7 @@ async function rawWrite(s: Services, total: number): Promise<Figure> {
     messages: bodies.length,
     seconds,
     stored,
+    split: cpuSplit,
   };
 }
 
@@ -397,6 +417,7 @@ function print(f: Figure): void {
   console.log(
     `${f.name.padEnd(46)} ${n(rate(f)).padStart(9)} readings/s ${n(f.messages / f.seconds).padStart(8)} msg/s  ${f.seconds.toFixed(2).padStart(6)} s  ${extra.join("  ")}`,
   );
+  if (f.split) console.log(`${"".padEnd(46)} ${formatCpuSplit(f.split)}`);
   if (f.ackedSeconds !== undefined) {
     console.log(
       `${"".padEnd(46)} ${n(f.readings / f.ackedSeconds).padStart(9)} readings/s acknowledged by ingest after the journal (all after ${f.ackedSeconds.toFixed(2)} s)`,

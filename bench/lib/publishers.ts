@@ -23,8 +23,9 @@ export interface PublisherPlan {
 
 export interface Publishers {
   ready: Promise<void>;
-  /** Every PUBACK from the broker received (the broker's side, not ingest's). */
-  done: Promise<void>;
+  /** Every PUBACK from the broker received (the broker's side, not ingest's); resolves with the
+   * CPU seconds the publishers spent from go() until then. */
+  done: Promise<number>;
   go(): void;
 }
 
@@ -32,9 +33,9 @@ export interface Publishers {
 export function forkPublishers<P extends PublisherPlan>(script: string, plan: P): Publishers {
   const child = fork(script, ["--publisher", JSON.stringify(plan)]);
   const ready = new Promise<void>((r) => child.once("message", () => r()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.on("message", (m: { done?: boolean }) => m.done && resolve());
-    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve()));
+  const done = new Promise<number>((resolve, reject) => {
+    child.on("message", (m: { done?: boolean; cpuSeconds?: number }) => m.done && resolve(m.cpuSeconds ?? 0));
+    child.once("exit", (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : resolve(0)));
   });
   return { ready, done, go: () => child.send("go") };
 }
@@ -59,6 +60,7 @@ export async function runPublishers(plan: PublisherPlan, queueOf: (c: number) =>
   const queues = clients.map((_, c) => queueOf(c));
   process.send?.({ ready: true });
   await new Promise<void>((r) => process.once("message", () => r()));
+  const cpu = process.cpuUsage();
   await Promise.all(
     clients.map(
       (client, c) =>
@@ -82,8 +84,9 @@ export async function runPublishers(plan: PublisherPlan, queueOf: (c: number) =>
         }),
     ),
   );
+  const used = process.cpuUsage(cpu);
   await Promise.all(clients.map((c) => c.endAsync()));
-  process.send?.({ done: true });
+  process.send?.({ done: true, cpuSeconds: (used.user + used.system) / 1e6 });
 }
 
 /** Runs a bench's entry point: exit 0 when it resolves, 1 with the error when it rejects. */

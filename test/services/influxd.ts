@@ -24,6 +24,8 @@ export interface RunningInfluxd {
   url: string;
   port: number;
   dataDir: string;
+  /** Process id of the running server (benches read its CPU time). */
+  pid(): number | undefined;
   /** Kills the server and removes its folder. Safe twice. */
   stop(): Promise<void>;
   /** Kills and starts it again on the same ports with the same data. */
@@ -145,6 +147,7 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
     url,
     port,
     dataDir: dir,
+    pid: () => child?.pid,
     async stop() {
       if (stopped) return;
       stopped = true;

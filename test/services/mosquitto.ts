@@ -26,6 +26,8 @@ export interface Mosquitto {
   port: number;
   /** The broker's log so far, to explain a failure. */
   log(): string;
+  /** Process id of the running broker (benches read its CPU time), undefined when stopped. */
+  pid(): number | undefined;
   /** Stops the broker (SIGTERM, so persistence is saved) and removes its folder. Safe twice. */
   stop(): Promise<void>;
   /** Stops and starts it again on the same port, keeping the persistence folder. */
@@ -114,6 +116,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     url: `mqtt://127.0.0.1:${port}`,
     port,
     log,
+    pid: () => child?.pid,
     async stop() {
       await halt();
       if (!removed) {
