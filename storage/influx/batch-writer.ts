@@ -3,9 +3,10 @@
 // request is bisected until each refused line stands alone. Points InfluxDB accepted are
 // stored at the first attempt; re-sending them while bisecting is harmless (same identity).
 import { type InfluxClient, InfluxError, type WriteOptions } from "./client.ts";
+import { LineBuffer } from "./line-buffer.ts";
 
 export interface LineRejection {
-  /** Index of the line in the array given to writeLines. */
+  /** Index of the line among those given to writeLines. */
   index: number;
   reason: string;
 }
@@ -21,65 +22,60 @@ function refusal(error: unknown): InfluxError | undefined {
   return undefined;
 }
 
-async function writeChunk(
+/** Writes lines [from, to), bisecting on refusal. */
+async function writeRange(
   client: InfluxClient,
-  lines: readonly string[],
-  indices: readonly number[],
+  lines: LineBuffer,
+  from: number,
+  to: number,
   options: WriteOptions,
   rejections: LineRejection[],
 ): Promise<void> {
   let refused: InfluxError | undefined;
   try {
-    await client.write(indices.map((i) => lines[i]).join("\n"), options);
+    await client.write(lines.body(from, to), options);
     return;
   } catch (error) {
-    if (error instanceof InfluxError && error.code === "influx_too_large" && indices.length > 1) {
-      const half = Math.ceil(indices.length / 2);
-      await writeChunk(client, lines, indices.slice(0, half), options, rejections);
-      await writeChunk(client, lines, indices.slice(half), options, rejections);
+    if (error instanceof InfluxError && error.code === "influx_too_large" && to - from > 1) {
+      const half = from + Math.ceil((to - from) / 2);
+      await writeRange(client, lines, from, half, options, rejections);
+      await writeRange(client, lines, half, to, options, rejections);
       return;
     }
     refused = refusal(error);
     if (refused === undefined) throw error;
   }
   const dropped = refused.partial?.dropped;
-  if (indices.length === 1 || dropped === indices.length) {
-    for (const index of indices) rejections.push({ index, reason: refused.message });
+  if (to - from === 1 || dropped === to - from) {
+    for (let index = from; index < to; index++) rejections.push({ index, reason: refused.message });
     return;
   }
-  await bisect(client, lines, indices, options, rejections, dropped);
-}
-
-/** Finds the refused lines among `indices`, `expected` of them when InfluxDB said how many. */
-async function bisect(
-  client: InfluxClient,
-  lines: readonly string[],
-  indices: readonly number[],
-  options: WriteOptions,
-  rejections: LineRejection[],
-  expected: number | undefined,
-): Promise<void> {
-  const half = Math.ceil(indices.length / 2);
+  // Find the refused lines, `dropped` of them when InfluxDB said how many.
+  const half = from + Math.ceil((to - from) / 2);
   const before = rejections.length;
-  await writeChunk(client, lines, indices.slice(0, half), options, rejections);
-  const foundLeft = rejections.length - before;
+  await writeRange(client, lines, from, half, options, rejections);
   // Everything refused was in the left half: the right half was stored by the first request.
-  if (expected !== undefined && foundLeft >= expected) return;
-  await writeChunk(client, lines, indices.slice(half), options, rejections);
+  if (dropped !== undefined && rejections.length - before >= dropped) return;
+  await writeRange(client, lines, half, to, options, rejections);
 }
 
 /** Writes every line; resolves with the lines InfluxDB refused, throws when a retry is needed. */
 export async function writeLines(
   client: InfluxClient,
-  lines: readonly string[],
+  lines: LineBuffer | readonly string[],
   options: WriteOptions,
   batchSize: number,
 ): Promise<LineRejection[]> {
+  const encoded = lines instanceof LineBuffer ? lines : encodeLines(lines);
   const rejections: LineRejection[] = [];
-  for (let start = 0; start < lines.length; start += batchSize) {
-    const indices: number[] = [];
-    for (let i = start; i < Math.min(lines.length, start + batchSize); i++) indices.push(i);
-    await writeChunk(client, lines, indices, options, rejections);
+  for (let from = 0; from < encoded.count; from += batchSize) {
+    await writeRange(client, encoded, from, Math.min(encoded.count, from + batchSize), options, rejections);
   }
   return rejections.sort((a, b) => a.index - b.index);
+}
+
+function encodeLines(lines: readonly string[]): LineBuffer {
+  const buffer = new LineBuffer(lines.reduce((n, l) => n + l.length + 1, 0));
+  for (const line of lines) buffer.appendLine(line);
+  return buffer;
 }

@@ -1,6 +1,8 @@
 // A small HTTP client for InfluxDB's v1 API (/ping, /write, /query), spoken by InfluxDB 1.x,
 // 2.x (v1 compatibility) and 3.x. Failures become InfluxError with a stable code, whether a
 // retry can help, and how long to wait (modelled on Telegraf's influxdb_v2 output).
+import http from "node:http";
+import https from "node:https";
 
 export type InfluxErrorCode =
   | "influx_unreachable"
@@ -128,7 +130,7 @@ export function parsePartialWrite(message: string): PartialWrite | undefined {
 export function classifyResponse(
   status: number,
   body: string,
-  headers: { get(name: string): string | null },
+  headers: ResponseHeaders,
   what: string,
 ): InfluxError {
   let message = body.trim();
@@ -185,10 +187,25 @@ export function classifyResponse(
   return new InfluxError("influx_server_error", `${at}: ${message}`, { status, retryable: true });
 }
 
+/** Response headers, looked up case-insensitively. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+function headersOf(raw: http.IncomingHttpHeaders): ResponseHeaders {
+  return {
+    get(name) {
+      const value = raw[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
+
 export interface InfluxClient {
   /** Resolves with the server version header when InfluxDB answers. */
   ping(): Promise<string | undefined>;
-  write(body: string, options: WriteOptions): Promise<void>;
+  /** Posts line protocol: a string, or the bytes of a LineBuffer. */
+  write(body: string | Uint8Array, options: WriteOptions): Promise<void>;
   /** Runs one or more statements (POST, unchunked); throws on any statement's error. */
   query(q: string, options?: QueryOptions): Promise<StatementResult[]>;
 }
@@ -209,27 +226,32 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
     }
   }
 
-  async function request(
+  // Keep-alive connections, reused by every request of this client. node:http, not fetch: fetch
+  // copies a byte body and tees it into a stream, which cost ingest ~10 % of its CPU on writes.
+  const target = new URL(`${base}/`);
+  const transport = target.protocol === "https:" ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 16 });
+
+  function request(
     path: string,
     what: string,
     params: URLSearchParams,
-    init: { method: string; body?: string | URLSearchParams; headers?: Record<string, string> },
-  ): Promise<{ status: number; text: string; headers: Headers }> {
-    const headers: Record<string, string> = { ...init.headers };
-    authenticate(params, headers);
+    init: { method: string; body?: string | Uint8Array | URLSearchParams; headers?: Record<string, string> },
+  ): Promise<{ status: number; text: string; headers: ResponseHeaders }> {
+    const headers: Record<string, string | number> = { ...init.headers };
+    authenticate(params, headers as Record<string, string>);
     const qs = params.toString();
-    let res: Response;
-    try {
-      res = await fetch(`${base}${path}${qs ? `?${qs}` : ""}`, {
-        method: init.method,
-        headers,
-        body: init.body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (cause) {
+    let body: string | Uint8Array | undefined;
+    if (init.body instanceof URLSearchParams) {
+      body = init.body.toString();
+      headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8";
+    } else body = init.body;
+    if (body !== undefined)
+      headers["Content-Length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    const failed = (cause: unknown): InfluxError => {
       const timedOut =
         cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
-      throw timedOut
+      return timedOut
         ? new InfluxError(
             "influx_timeout",
             `${what}: no answer from ${base} within ${options.timeoutMs} ms.`,
@@ -244,10 +266,41 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
             retryAfterMs: 1000,
             cause,
           });
-    }
-    const text = await res.text();
-    if (res.status < 200 || res.status >= 300) throw classifyResponse(res.status, text, res.headers, what);
-    return { status: res.status, text, headers: res.headers };
+    };
+    return new Promise((resolve, reject) => {
+      // A timer of our own, cleared on the answer: nothing can abort a request after it ended.
+      const abort = new AbortController();
+      const timer = setTimeout(
+        () => abort.abort(new DOMException("InfluxDB did not answer in time", "TimeoutError")),
+        options.timeoutMs,
+      );
+      const settle = (
+        error: InfluxError | null,
+        value?: { status: number; text: string; headers: ResponseHeaders },
+      ) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(value!);
+      };
+      const req = transport.request(
+        `${base}${path}${qs ? `?${qs}` : ""}`,
+        { method: init.method, headers, agent, signal: abort.signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString("utf8");
+            const responseHeaders = headersOf(res.headers);
+            if (status < 200 || status >= 300) settle(classifyResponse(status, text, responseHeaders, what));
+            else settle(null, { status, text, headers: responseHeaders });
+          });
+        },
+      );
+      req.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
+      req.end(body);
+    });
   }
 
   return {

@@ -140,6 +140,27 @@ describe("partial writes", () => {
     await store.close();
   });
 
+  it("refuses, reading by reading, what line protocol cannot carry, and stores the rest", async () => {
+    const store = createInfluxTelemetryStore({
+      url: influxd.url,
+      database: "uncarriable",
+      createDatabase: true,
+      rawRetention: "INF",
+    });
+    await store.connect();
+    const ok: Reading = { building: "b1", space: "d", sensor: "s", quantity: "co2", t: t0, v: 400 };
+    const nan = { ...ok, t: t0 + 1, v: Number.NaN };
+    const fractional = { ...ok, t: t0 + 2.5 };
+    const result = await store.write([nan, ok, fractional]);
+    expect(result.written).toBe(1);
+    expect(result.rejected).toEqual([
+      { reading: nan, reason: expect.stringMatching(/finite/) },
+      { reading: fractional, reason: expect.stringMatching(/whole number/) },
+    ]);
+    expect(await store.readRaw({ building: "b1", quantity: "co2", from: 0, to: t0 + 10 })).toEqual([ok]);
+    await store.close();
+  });
+
   it("rejects points beyond the retention policy and stores the recent ones", async () => {
     const store = createInfluxTelemetryStore({
       url: influxd.url,
@@ -219,6 +240,30 @@ describe("error classification against the server", () => {
     await expect(client.query("SELEKT 1")).rejects.toMatchObject({ code: "influx_query_error" });
     const down = createInfluxClient({ url: "http://127.0.0.1:1", auth: { kind: "none" }, timeoutMs: 5000 });
     await expect(down.ping()).rejects.toMatchObject({ code: "influx_unreachable", retryable: true });
+  });
+
+  it("gives up on a server that does not answer in time, and the next request goes through", async () => {
+    // Answers nothing to the first request, then like influxd's /write.
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      if (requests > 1) res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createInfluxClient({ url, auth: { kind: "none" }, timeoutMs: 300 });
+    const started = Date.now();
+    await expect(client.write("m value=1 1", { db: "d", precision: "ms" })).rejects.toMatchObject({
+      code: "influx_timeout",
+      retryable: true,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(
+      client.write(Buffer.from("m value=2 2"), { db: "d", precision: "ms" }),
+    ).resolves.toBeUndefined();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    expect(requests).toBe(2);
   });
 
   it("survives a restart of influxd with the data kept", async () => {

@@ -22,7 +22,8 @@ import { nextWindowStart, windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
 import type { InfluxClient, Series, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
-import { decodeTagValue, encodeSeriesPrefix, encodeTagValue, formatFloat } from "./line-protocol.ts";
+import { LineBuffer } from "./line-buffer.ts";
+import { decodeTagValue, encodeSeriesPrefix, encodeTagValue } from "./line-protocol.ts";
 import {
   clientFor,
   ensureDatabase,
@@ -90,22 +91,119 @@ function rollupBucketRows(figures: readonly Series[] | undefined, lasts: readonl
 const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
 
-/** One series of a write batch: its encoded line prefix and, per time, its last reading's index. */
-interface SeriesInBatch {
-  prefix: string;
-  times: Map<number, number>;
+/** The UTF-8 bytes of each series' line prefix, `quantity,building=…,sensor=…,space=… value=`:
+ * tag escaping is done once per series, not per point. Forgets everything past a bound, so a
+ * flood of unknown series cannot grow it for good. */
+class SeriesPrefixes {
+  static readonly MAX = 100_000;
+  #byKey = new Map<string, Uint8Array>();
+  #last: Reading | undefined;
+  #lastPrefix: Uint8Array | undefined;
+
+  /** Called between batches: within one, a series keeps one prefix object (encodeBatch's key). */
+  trim(): void {
+    if (this.#byKey.size < SeriesPrefixes.MAX) return;
+    this.#byKey.clear();
+    this.#last = undefined;
+  }
+
+  of(r: Reading): Uint8Array {
+    const last = this.#last;
+    // Readings come in runs of one series (a SenML pack, a sensor's backlog): compare first.
+    if (
+      last !== undefined &&
+      r.sensor === last.sensor &&
+      r.space === last.space &&
+      r.building === last.building &&
+      r.quantity === last.quantity
+    ) {
+      return this.#lastPrefix!;
+    }
+    const key = `${r.quantity}\u0000${r.building}\u0000${r.space}\u0000${r.sensor}`;
+    let prefix = this.#byKey.get(key);
+    if (prefix === undefined) {
+      prefix = Buffer.from(
+        encodeSeriesPrefix(
+          r.quantity,
+          {
+            building: encodeTagValue(r.building),
+            space: encodeTagValue(r.space),
+            sensor: encodeTagValue(r.sensor),
+          },
+          "value",
+        ),
+        "utf8",
+      );
+      this.#byKey.set(key, prefix);
+    }
+    this.#last = r;
+    this.#lastPrefix = prefix;
+    return prefix;
+  }
 }
 
-const seriesPrefix = (r: Reading): string =>
-  encodeSeriesPrefix(
-    r.quantity,
-    {
-      building: encodeTagValue(r.building),
-      space: encodeTagValue(r.space),
-      sensor: encodeTagValue(r.sensor),
-    },
-    "value",
-  );
+/**
+ * A batch's lines, and for each line the index of its reading. A reading that cannot be written
+ * goes to `rejected`; of several readings of one series and time, only the last is sent (the
+ * last duplicate wins, and bisection can never re-send an older value over a newer one).
+ */
+function encodeBatch(
+  readings: readonly Reading[],
+  prefixes: SeriesPrefixes,
+  rejected: WriteResult["rejected"],
+): { lines: LineBuffer; sent: number[] } {
+  prefixes.trim();
+  const series: (Uint8Array | undefined)[] = new Array(readings.length);
+  // Duplicates can only be where a series' time does not rise: check that first, and look for
+  // them only in a batch where it happens.
+  const latest = new Map<Uint8Array, number>();
+  let outOfOrder = false;
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
+    if (!Number.isFinite(r.v)) {
+      rejected.push({ reading: r, reason: "value is not a finite number" });
+      continue;
+    }
+    if (!Number.isSafeInteger(r.t)) {
+      rejected.push({ reading: r, reason: "time is not a whole number of milliseconds" });
+      continue;
+    }
+    const prefix = prefixes.of(r);
+    series[i] = prefix;
+    const before = latest.get(prefix);
+    if (before !== undefined && r.t <= before) outOfOrder = true;
+    else latest.set(prefix, r.t);
+  }
+  if (outOfOrder) dropSuperseded(readings, series);
+  const lines = new LineBuffer(readings.length * 64);
+  const sent: number[] = [];
+  for (let i = 0; i < readings.length; i++) {
+    const prefix = series[i];
+    if (prefix === undefined) continue;
+    const r = readings[i]!;
+    lines.appendPoint(prefix, r.v, r.t);
+    sent.push(i);
+  }
+  return { lines, sent };
+}
+
+/** Forgets (sets to undefined) the series of every reading a later one of its series and time supersedes. */
+function dropSuperseded(readings: readonly Reading[], series: (Uint8Array | undefined)[]): void {
+  const lastAt = new Map<Uint8Array, Map<number, number>>();
+  for (let i = 0; i < readings.length; i++) {
+    const prefix = series[i];
+    if (prefix === undefined) continue;
+    let times = lastAt.get(prefix);
+    if (times === undefined) {
+      times = new Map();
+      lastAt.set(prefix, times);
+    }
+    const t = readings[i]!.t;
+    const previous = times.get(t);
+    if (previous !== undefined) series[previous] = undefined;
+    times.set(t, i);
+  }
+}
 
 export function createInfluxTelemetryStore(options: InfluxOptions): TelemetryStore {
   const config: InfluxConfig = parseInfluxOptions(options);
@@ -127,6 +225,8 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   const fromRollup = (quantity: string) => qualifiedMeasurement(quantity, rollups.rp);
   const query = (q: string): Promise<StatementResult[]> => connected().query(q, { db: config.database });
   const queryRollups = (q: string): Promise<StatementResult[]> => connected().query(q, { db: rollups.db });
+  // Encoded line prefixes of the series written so far (a site has a bounded number of them).
+  const prefixes = new SeriesPrefixes();
   // Paris day of an instant, cached by UTC hour for the write path.
   const dayOfHour = new Map<number, number>();
   const dayOf = (t: number): number => {
@@ -300,40 +400,10 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     async write(readings) {
       if (readings.length === 0) return { written: 0, rejected: [] };
       const rejected: WriteResult["rejected"] = [];
-      // Tag escaping is done once per series per batch: a batch holds many points of few series.
-      const prefixes = new Map<string, SeriesInBatch>();
-      // lines[i] is reading i's line, or undefined when it is refused or superseded: the last
-      // duplicate of a series and time wins, and sending only it keeps bisection from ever
-      // re-sending an older value over a newer one.
-      const lines: (string | undefined)[] = new Array(readings.length);
-      for (let i = 0; i < readings.length; i++) {
-        const r = readings[i]!;
-        if (!Number.isFinite(r.v)) {
-          rejected.push({ reading: r, reason: "value is not a finite number" });
-          continue;
-        }
-        const key = `${r.quantity}\u0000${seriesKey(r)}`;
-        let series = prefixes.get(key);
-        if (series === undefined) {
-          series = { prefix: seriesPrefix(r), times: new Map() };
-          prefixes.set(key, series);
-        }
-        const previous = series.times.get(r.t);
-        if (previous !== undefined) lines[previous] = undefined;
-        series.times.set(r.t, i);
-        lines[i] = `${series.prefix}${formatFloat(r.v)} ${r.t}`;
-      }
-      const sent: number[] = [];
-      const body: string[] = [];
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        if (line === undefined) continue;
-        sent.push(i);
-        body.push(line);
-      }
+      const { lines, sent } = encodeBatch(readings, prefixes, rejected);
       const refused = await writeLines(
         connected(),
-        body,
+        lines,
         {
           db: config.database,
           rp: config.retentionPolicy,
@@ -348,7 +418,17 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       // until the rollup job rolls them again. A failure here fails the write, which is retried.
       const refusedAt = new Set(refused.map((r) => r.index));
       const days = new Set<number>();
-      for (const [k, i] of sent.entries()) if (!refusedAt.has(k)) days.add(dayOf(readings[i]!.t));
+      let lastHour = Number.NaN;
+      for (let k = 0; k < sent.length; k++) {
+        if (refusedAt.has(k)) continue;
+        const t = readings[sent[k]!]!.t;
+        // Points come in runs of the same hour: one day lookup per run.
+        const hour = Math.floor(t / 3_600_000);
+        if (hour !== lastHour) {
+          lastHour = hour;
+          days.add(dayOf(t));
+        }
+      }
       if (days.size > 0) await stampDays(days);
       return { written: readings.length - rejected.length, rejected };
     },
