@@ -98,6 +98,9 @@ export class MqttSubscriber {
       reconnectPeriod: c.reconnectPeriodMs,
       connectTimeout: c.connectTimeoutMs,
       resubscribe: false,
+      // mqtt.js logs every packet through the `debug` package, which costs CPU per message even
+      // when nobody listens; it is kept only when DEBUG names something to log.
+      ...(process.env.DEBUG ? {} : { log: () => {} }),
       ...(c.protocolVersion === 5 ? { properties: { sessionExpiryInterval: c.sessionExpirySeconds } } : {}),
     };
     const client = mqtt.connect(c.url, options);
