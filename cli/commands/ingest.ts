@@ -1,8 +1,9 @@
 // `ingest`: subscribe to an external broker (MQTT_URL) with a persistent session and store
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
-import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
+import { z } from "zod";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
@@ -58,9 +59,25 @@ export async function ingest(config: Config): Promise<void> {
       .type("application/problem+json")
       .send({ title: "Not ready", status: 503, detail: problems.join("; ") });
   });
-  http.get("/metrics", async (_request, reply) =>
-    reply.type(prometheus.contentType).send(await prometheus.metrics()),
-  );
+  http.get("/metrics", async (request, reply) => {
+    const query = metricsQuerySchema.safeParse(request.query);
+    if (!query.success)
+      return problem(
+        reply,
+        400,
+        "Bad query",
+        "name must be a metric name, e.g. ?name=ingest_readings_stored_total",
+      );
+    const names = query.data.name === undefined ? [] : [query.data.name].flat();
+    if (names.length === 0) return reply.type(prometheus.contentType).send(await prometheus.metrics());
+    // Only the named metrics: cheap enough for a watchdog or a bench polling many times a second
+    // (all of them include process metrics read from /proc on every scrape).
+    const unknown = names.filter((name) => prometheus.getSingleMetric(name) === undefined);
+    if (unknown.length > 0)
+      return problem(reply, 404, "Unknown metric", `no metric named ${unknown.join(", ")}`);
+    const texts = await Promise.all(names.map((name) => prometheus.getSingleMetricAsString(name)));
+    return reply.type(prometheus.contentType).send(`${texts.join("\n")}\n`);
+  });
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
   const stopRollups =
@@ -73,6 +90,17 @@ export async function ingest(config: Config): Promise<void> {
     await http.close();
     await closeStores(stores);
   });
+}
+
+/** Prometheus' metric names. */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+const metricsQuerySchema = z.object({
+  name: z.union([z.string().regex(METRIC_NAME), z.array(z.string().regex(METRIC_NAME)).max(50)]).optional(),
+});
+
+function problem(reply: FastifyReply, status: number, title: string, detail: string) {
+  return reply.code(status).type("application/problem+json").send({ title, status, detail });
 }
 
 const ROLLUP_EVERY_MS = 15 * 60_000;

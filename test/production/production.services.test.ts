@@ -158,6 +158,8 @@ describe("production path: Mosquitto → cli ingest → InfluxDB ← cli api", (
   let token: string;
   const exitCodes: Record<string, number | null> = {};
 
+  let ingestPort: number;
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "production-"));
     const siteFile = join(dir, "site.yaml");
@@ -165,7 +167,7 @@ describe("production path: Mosquitto → cli ingest → InfluxDB ← cli api", (
     [mosquitto, influxd] = await Promise.all([startMosquitto(), startInfluxd()]);
     const common = { STORE: "influx", INFLUX_URL: influxd.url, SITE_FILE: siteFile, LOG_LEVEL: "warn" };
 
-    const ingestPort = await freePort();
+    ingestPort = await freePort();
     ingest = startCli("ingest", {
       env: {
         ...common,
@@ -254,6 +256,25 @@ describe("production path: Mosquitto → cli ingest → InfluxDB ← cli api", (
     const letters = createInfluxDeadLetterStore({ url: influxd.url, database: "telemetry" });
     expect(await letters.countByReason()).toEqual({});
     await letters.close();
+  });
+
+  it("serves ingest's metrics, all of them or only those named", async () => {
+    const metrics = `http://127.0.0.1:${ingestPort}/metrics`;
+    const all = await (await fetch(metrics)).text();
+    expect(all).toMatch(/^ingest_readings_stored_total \d+$/m);
+    expect(all).toMatch(/^process_cpu_seconds_total /m);
+    const named = await fetch(
+      `${metrics}?name=ingest_readings_received_total&name=ingest_readings_stored_total`,
+    );
+    expect(named.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await named.text();
+    expect(text).toMatch(/^ingest_readings_received_total \d+$/m);
+    expect(text).toMatch(/^ingest_readings_stored_total \d+$/m);
+    expect(text).not.toMatch(/process_cpu_seconds_total|ingest_messages_total/);
+    const unknown = await fetch(`${metrics}?name=no_such_metric`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ detail: "no metric named no_such_metric" });
+    expect((await fetch(`${metrics}?name=not%20a%20name`)).status).toBe(400);
   });
 
   const get = async (path: string) => {
