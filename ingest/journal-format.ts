@@ -89,8 +89,18 @@ function binarySizeAtMost(entry: JournalEntry, letters: string): number {
 }
 
 function writeString(buf: Buffer, s: string, at: number): number {
-  const len = buf.write(s, at + 2, "utf8");
-  buf.writeUInt16LE(len, at);
+  // Ids are short and nearly always ASCII: copying their characters costs less than a call into
+  // buf.write's UTF-8 encoder, four times per reading of a single-reading message.
+  let len = s.length;
+  let ascii = len <= 32;
+  for (let i = 0; ascii && i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) ascii = false;
+    else buf[at + 2 + i] = c;
+  }
+  if (!ascii) len = buf.write(s, at + 2, "utf8");
+  buf[at] = len & 0xff;
+  buf[at + 1] = len >>> 8;
   return at + 2 + len;
 }
 

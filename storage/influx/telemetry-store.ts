@@ -96,14 +96,18 @@ const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
  * flood of unknown series cannot grow it for good. */
 class SeriesPrefixes {
   static readonly MAX = 100_000;
-  #byKey = new Map<string, Uint8Array>();
+  // building → space → sensor → quantity: lookups by the readings' own strings, whose hashes V8
+  // keeps, rather than by a key concatenated per reading.
+  #tree = new Map<string, Map<string, Map<string, Map<string, Uint8Array>>>>();
+  #size = 0;
   #last: Reading | undefined;
   #lastPrefix: Uint8Array | undefined;
 
   /** Called between batches: within one, a series keeps one prefix object (encodeBatch's key). */
   trim(): void {
-    if (this.#byKey.size < SeriesPrefixes.MAX) return;
-    this.#byKey.clear();
+    if (this.#size < SeriesPrefixes.MAX) return;
+    this.#tree.clear();
+    this.#size = 0;
     this.#last = undefined;
   }
 
@@ -119,8 +123,10 @@ class SeriesPrefixes {
     ) {
       return this.#lastPrefix!;
     }
-    const key = `${r.quantity}\u0000${r.building}\u0000${r.space}\u0000${r.sensor}`;
-    let prefix = this.#byKey.get(key);
+    const spaces = branch(this.#tree, r.building);
+    const sensors = branch(spaces, r.space);
+    const quantities = branch(sensors, r.sensor);
+    let prefix = quantities.get(r.quantity);
     if (prefix === undefined) {
       prefix = Buffer.from(
         encodeSeriesPrefix(
@@ -134,12 +140,22 @@ class SeriesPrefixes {
         ),
         "utf8",
       );
-      this.#byKey.set(key, prefix);
+      quantities.set(r.quantity, prefix);
+      this.#size++;
     }
     this.#last = r;
     this.#lastPrefix = prefix;
     return prefix;
   }
+}
+
+function branch<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let next = map.get(key);
+  if (next === undefined) {
+    next = new Map();
+    map.set(key, next);
+  }
+  return next;
 }
 
 /**
