@@ -14,9 +14,12 @@ const point = fc.record({
 
 describe("LineBuffer", () => {
   it("encodes points exactly as encodePoint does, and any run of them as one body", () => {
+    // One buffer for every example, reset in between as the store reuses it; small, so that
+    // growing, and letting a grown buffer go, are exercised too.
+    const buffer = new LineBuffer(16);
     fc.assert(
       fc.property(fc.array(point, { minLength: 1, maxLength: 30 }), fc.nat(), fc.nat(), (points, a, b) => {
-        const buffer = new LineBuffer(16); // small: growing is exercised too
+        buffer.reset(256);
         const texts: string[] = [];
         for (const p of points) {
           const tags = { building: "b1", space: encodeTagValue(p.space) };

@@ -19,6 +19,13 @@ export class LineBuffer {
     this.#buf = Buffer.allocUnsafe(Math.max(256, expectedBytes));
   }
 
+  /** Forgets the lines, keeping the buffer for the next batch (one grown past `keepBytes` is let go). */
+  reset(keepBytes = 4 * 1024 * 1024): void {
+    this.#length = 0;
+    this.#starts.length = 1;
+    if (this.#buf.length > keepBytes) this.#buf = Buffer.allocUnsafe(keepBytes);
+  }
+
   /** Lines so far. */
   get count(): number {
     return this.#starts.length - 1;

@@ -19,7 +19,7 @@ import type {
   WriteResult,
 } from "../telemetry-store.ts";
 import { nextWindowStart, windowStart } from "../windows.ts";
-import { writeLines } from "./batch-writer.ts";
+import { type LineRejection, writeLines } from "./batch-writer.ts";
 import type { InfluxClient, Series, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { LineBuffer } from "./line-buffer.ts";
@@ -159,15 +159,17 @@ function branch<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V
 }
 
 /**
- * A batch's lines, and for each line the index of its reading. A reading that cannot be written
- * goes to `rejected`; of several readings of one series and time, only the last is sent (the
- * last duplicate wins, and bisection can never re-send an older value over a newer one).
+ * Encodes a batch's lines into `lines`; returns, for each line, the index of its reading. A
+ * reading that cannot be written goes to `rejected`; of several readings of one series and time,
+ * only the last is sent (the last duplicate wins, and bisection can never re-send an older value
+ * over a newer one).
  */
 function encodeBatch(
   readings: readonly Reading[],
   prefixes: SeriesPrefixes,
   rejected: WriteResult["rejected"],
-): { lines: LineBuffer; sent: number[] } {
+  lines: LineBuffer,
+): number[] {
   prefixes.trim();
   const series: (Uint8Array | undefined)[] = new Array(readings.length);
   // Duplicates can only be where a series' time does not rise: check that first, and look for
@@ -191,7 +193,6 @@ function encodeBatch(
     else latest.set(prefix, r.t);
   }
   if (outOfOrder) dropSuperseded(readings, series);
-  const lines = new LineBuffer(readings.length * 64);
   const sent: number[] = [];
   for (let i = 0; i < readings.length; i++) {
     const prefix = series[i];
@@ -200,7 +201,7 @@ function encodeBatch(
     lines.appendPoint(prefix, r.v, r.t);
     sent.push(i);
   }
-  return { lines, sent };
+  return sent;
 }
 
 /** Forgets (sets to undefined) the series of every reading a later one of its series and time supersedes. */
@@ -243,6 +244,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   const queryRollups = (q: string): Promise<StatementResult[]> => connected().query(q, { db: rollups.db });
   // Encoded line prefixes of the series written so far (a site has a bounded number of them).
   const prefixes = new SeriesPrefixes();
+  const lineBuffers: LineBuffer[] = [];
   // Paris day of an instant, cached by UTC hour for the write path.
   const dayOfHour = new Map<number, number>();
   const dayOf = (t: number): number => {
@@ -416,18 +418,28 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     async write(readings) {
       if (readings.length === 0) return { written: 0, rejected: [] };
       const rejected: WriteResult["rejected"] = [];
-      const { lines, sent } = encodeBatch(readings, prefixes, rejected);
-      const refused = await writeLines(
-        connected(),
-        lines,
-        {
-          db: config.database,
-          rp: config.retentionPolicy,
-          precision: "ms",
-          consistency: config.consistency,
-        },
-        config.batchSize,
-      );
+      // A buffer per write in flight, reused: fresh ones would each stay allocated until V8's
+      // next full collection, tens of MiB on a backlog.
+      const lines = lineBuffers.pop() ?? new LineBuffer(readings.length * 64);
+      let refused: LineRejection[];
+      let sent: number[];
+      try {
+        sent = encodeBatch(readings, prefixes, rejected, lines);
+        refused = await writeLines(
+          connected(),
+          lines,
+          {
+            db: config.database,
+            rp: config.retentionPolicy,
+            precision: "ms",
+            consistency: config.consistency,
+          },
+          config.batchSize,
+        );
+      } finally {
+        lines.reset();
+        if (lineBuffers.length < 4) lineBuffers.push(lines);
+      }
       for (const { index, reason } of refused) rejected.push({ reading: readings[sent[index]!]!, reason });
       if (refused.length > 0) log?.warn({ rejected: refused.length }, "influx refused points");
       // Only now that InfluxDB confirmed the points: the days they fall in go back to raw reads
