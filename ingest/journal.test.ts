@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeadLetter } from "../model/dead-letter.ts";
 import type { Reading } from "../model/reading.ts";
 import { createJournal, type Journal, type JournalConfig, type JournalEntry } from "./journal.ts";
+import { encodeRecord } from "./journal-format.ts";
 import { createIngestMetrics } from "./metrics.ts";
 
 const logger = pino({ level: "silent" });
@@ -313,6 +314,23 @@ describe("journal", () => {
     writeFileSync(join(dir, "checkpoint.json"), '{"segm');
     const b = await open();
     expect(drain(b)).toHaveLength(3);
+  });
+
+  it("honours a checkpoint only when its crc matches: one written in place may be torn", async () => {
+    const a = await open();
+    for (let i = 0; i < 3; i++) a.append(entry(i));
+    await a.close();
+    const segment = Number.parseInt(segments()[0]!, 10);
+    const offset = 8 + encodeRecord(entry(0)).length; // just past the first record
+    const checkpoint = (crc: number) =>
+      writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ segment, offset, crc }));
+    checkpoint(crc32(`${segment}:${offset}`));
+    const b = await open();
+    expect(drain(b, false)).toEqual([entry(1), entry(2)]);
+    await b.close();
+    checkpoint(crc32(`${segment}:${offset}`) ^ 1);
+    const c = await open();
+    expect(drain(c, false)).toEqual([entry(0), entry(1), entry(2)]);
   });
 
   it("is safe to close twice and without open, and refuses appends after close", async () => {

@@ -15,10 +15,10 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
 import {
@@ -153,6 +153,9 @@ export class Journal {
   #spilled = false;
   /** The last window read back from disk while spilled. */
   #readCache: { segment: number; start: number; buf: Buffer } | null = null;
+
+  /** The checkpoint file, opened by its first write. */
+  #checkpointFd: number | null = null;
 
   #dirty = false;
   #syncTimer: NodeJS.Timeout | null = null;
@@ -475,6 +478,8 @@ export class Journal {
     this.#fd = null;
     while (this.#syncInFlight !== null) await new Promise((r) => setTimeout(r, 1));
     if (this.#open) this.#writeCheckpoint();
+    if (this.#checkpointFd !== null) closeSync(this.#checkpointFd);
+    this.#checkpointFd = null;
     this.#open = false;
     this.#dataWaiter?.resolve();
     this.#dataWaiter = null;
@@ -684,23 +689,32 @@ export class Journal {
 
   #readCheckpoint(): JournalPosition | null {
     try {
-      const o = JSON.parse(
-        readFileSync(join(this.#config.dir, CHECKPOINT), "utf8"),
-      ) as Partial<JournalPosition>;
-      return Number.isInteger(o.segment) && Number.isInteger(o.offset)
-        ? { segment: o.segment!, offset: o.offset! }
-        : null;
+      const o = JSON.parse(readFileSync(join(this.#config.dir, CHECKPOINT), "utf8")) as Partial<
+        JournalPosition & { crc: number }
+      >;
+      if (!Number.isInteger(o.segment) || !Number.isInteger(o.offset)) return null;
+      // A checkpoint torn by a crash mid-write cannot pass for another position. (Versions before
+      // 2026-11-29 replaced the file whole, without a crc.)
+      if (o.crc !== undefined && o.crc !== checkpointCrc(o.segment!, o.offset!)) return null;
+      return { segment: o.segment!, offset: o.offset! };
     } catch {
       return null; // no checkpoint (or a torn one): replay from the first segment, harmless
     }
   }
 
+  /** Overwrites the checkpoint in place: one pwrite(2) of a fixed-size record per confirmed
+   * batch (a temporary file and a rename each time cost ingest ~2 % of its CPU). */
   #writeCheckpoint(): void {
-    const path = join(this.#config.dir, CHECKPOINT);
-    writeFileSync(`${path}.tmp`, JSON.stringify(this.#confirmed));
-    renameSync(`${path}.tmp`, path);
+    const { segment, offset } = this.#confirmed;
+    const text = JSON.stringify({ segment, offset, crc: checkpointCrc(segment, offset) });
+    const record = Buffer.from(`${text.padEnd(CHECKPOINT_BYTES - 1)}\n`, "latin1");
+    this.#checkpointFd ??= openSync(join(this.#config.dir, CHECKPOINT), "w");
+    writeSync(this.#checkpointFd, record, 0, record.length, 0);
   }
 }
+
+const CHECKPOINT_BYTES = 96;
+const checkpointCrc = (segment: number, offset: number) => crc32(`${segment}:${offset}`);
 
 export function createJournal(
   config: JournalConfig,
