@@ -5,7 +5,7 @@
 // worker against two sharing `$share/ingest/telemetry/#`. Prints figures; never fails a build.
 //
 //   npx tsx bench/ingest-influx.ts [--readings 60000] [--senml 300000] [--connections 4]
-//       [--window 1000] [--rounds 2] [--warmup 10000] [--root /tmp/x] [--ingest-env K=V,K=V]
+//       [--window 1000] [--rounds 3] [--warmup 10000] [--root /tmp/x] [--ingest-env K=V,K=V]
 //       [--profile DIR] [--fsync-env NAME=VALUE] [--bundle]
 //
 // Each ingest process first takes --warmup readings (5× that in SenML packs) at other times,
@@ -472,7 +472,7 @@ async function main(): Promise<void> {
   const senml = argNumber("senml", 300_000);
   const connections = argNumber("connections", 4);
   const window = argNumber("window", 1_000);
-  const rounds = argNumber("rounds", 2);
+  const rounds = argNumber("rounds", 3);
   const warmup = argNumber("warmup", 10_000);
   const fsyncEnv = argText("fsync-env");
   const dir = mkdtempSync(join(tmpdir(), "bench-influx-"));
