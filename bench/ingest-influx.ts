@@ -13,8 +13,9 @@
 // --root runs `cli ingest` from another checkout (a copy with a proposed change) and
 // --ingest-env gives every ingest run these variables; --profile writes the ingest children's
 // --cpu-prof there; --fsync-env adds a run whose ingest gets that variable
-// (JOURNAL_FSYNC_INTERVAL_MS=0: fsync before every acknowledgement). --bundle runs ingest as the Docker image does,
-// `node dist/main.mjs ingest`, building the bundle with scripts/build.mjs when it is missing
+// (JOURNAL_FSYNC_INTERVAL_MS=0: fsync before every acknowledgement). --bundle runs ingest as
+// docker-compose.yml does, `node [its flags] dist/main.mjs ingest`, building the bundle with
+// scripts/build.mjs when it is missing
 // (rebuild by hand after a change: `node scripts/build.mjs`); without it ingest runs through tsx.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
+import { readComposeFile } from "../deploy/compose-file.ts";
 import { siteSchema } from "../model/site.ts";
 import { createInfluxClient } from "../storage/influx/client.ts";
 import { encodePoint } from "../storage/influx/line-protocol.ts";
@@ -193,6 +195,15 @@ interface Services {
   ingestEnv: Record<string, string>;
 }
 
+/** The node flags docker-compose.yml gives the ingest service (between `node` and the bundle in
+ * its entrypoint), so that --bundle runs ingest exactly as compose does. */
+function imageNodeFlags(root: string): string[] {
+  const { compose } = readComposeFile(join(root, "docker-compose.yml"));
+  const entrypoint = compose.services.ingest?.entrypoint ?? [];
+  const bundle = entrypoint.indexOf("dist/main.mjs");
+  return bundle > 1 ? entrypoint.slice(1, bundle) : [];
+}
+
 /** Builds dist/main.mjs in `root` unless it is there. */
 function ensureBundle(root: string): void {
   if (existsSync(join(root, "dist/main.mjs"))) return;
@@ -290,7 +301,7 @@ async function ingestRun(
     procs.push(
       startCli("ingest", {
         root: s.root,
-        nodeArgs: profiling,
+        nodeArgs: s.bundle ? [...imageNodeFlags(s.root ?? REPO_ROOT), ...profiling] : profiling,
         entry: s.bundle ? "dist/main.mjs" : undefined,
         env: {
           STORE: "influx",
@@ -521,7 +532,7 @@ async function main(): Promise<void> {
     if (s.root) console.log(`ingest runs from ${s.root}`);
     console.log(
       s.bundle
-        ? "ingest runs as `node dist/main.mjs ingest` (the bundle)"
+        ? `ingest runs as docker-compose.yml runs it: \`${["node", ...imageNodeFlags(s.root ?? REPO_ROOT), "dist/main.mjs", "ingest"].join(" ")}\``
         : "ingest runs as `node --import tsx cli/main.ts ingest`",
     );
     if (Object.keys(ingestEnv).length > 0) console.log(`ingest environment: ${JSON.stringify(ingestEnv)}`);

@@ -18,6 +18,7 @@ const serviceSchema = z
   .object({
     image: z.string().optional(),
     build: z.union([z.string(), z.object({ context: z.string() }).passthrough()]).optional(),
+    entrypoint: z.array(z.string()).optional(),
     command: z.array(z.string()).optional(),
     profiles: z.array(z.string()).optional(),
     restart: z.string().optional(),

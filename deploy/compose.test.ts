@@ -1,5 +1,6 @@
 // Checks docker-compose.yml, the Dockerfile, .env.example and the Mosquitto and InfluxDB files
 // against each other and against cli/config.ts by reading them; no Docker engine is needed.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -267,6 +268,21 @@ describe("Dockerfile", () => {
     expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     const locked = JSON.parse(read("package-lock.json")) as { packages: Record<string, unknown> };
     expect(locked.packages).toHaveProperty(["node_modules/esbuild"]);
+    // A service that overrides the entrypoint to give node flags still runs the same bundle,
+    // with flags this Node (the image's major) accepts.
+    for (const name of APP_SERVICES) {
+      const own = service(name).entrypoint;
+      if (own === undefined) continue;
+      expect(own[0], name).toBe("node");
+      expect(own.at(-1), name).toBe(file);
+      const flags = own.slice(1, -1);
+      for (const flag of flags) expect(flag, name).toMatch(/^--[a-z][a-z0-9-]*(=\S+)?$/);
+      expect(
+        () => execFileSync(process.execPath, [...flags, "-e", "0"]),
+        `${name}: ${flags.join(" ")}`,
+      ).not.toThrow();
+    }
+    expect(service("ingest").entrypoint).toContain("--max-semi-space-size=8");
   });
 
   it("keeps the build's inputs in the context and local output, secrets and modules out", () => {
