@@ -475,7 +475,7 @@ function print(f: Figure): void {
 }
 
 function verdict(label: string, value: number, target: number): string {
-  return `${label}: ${(value * 100).toFixed(0)}% (target ≥ ${(target * 100).toFixed(0)}%) ${value >= target ? "met" : "MISSED"}`;
+  return `${label}: ${(value * 100).toFixed(1)}% (target ≥ ${(target * 100).toFixed(0)}%) ${value >= target ? "met" : "MISSED"}`;
 }
 
 async function main(): Promise<void> {
