@@ -4,7 +4,7 @@
 // replays). A version before 2026-11-29 cannot read binary records: it would skip them as corrupt.
 import { crc32 } from "node:zlib";
 import type { DeadLetter } from "../model/dead-letter.ts";
-import type { Reading } from "../model/reading.ts";
+import { type Reading, sameSeries } from "../model/reading.ts";
 
 /** What one MQTT message yielded, with the receipt time already applied to readings without one. */
 export interface JournalEntry {
@@ -113,13 +113,7 @@ function encodeBinary(entry: JournalEntry, letters: string, buf: Buffer, at: num
   let prev: Reading | undefined;
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
-    if (
-      prev !== undefined &&
-      r.building === prev.building &&
-      r.space === prev.space &&
-      r.sensor === prev.sensor &&
-      r.quantity === prev.quantity
-    ) {
+    if (prev !== undefined && sameSeries(r, prev)) {
       buf[at++] = SAME;
     } else {
       buf[at++] = NEW;

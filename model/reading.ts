@@ -20,3 +20,10 @@ export type Reading = z.infer<typeof readingSchema>;
 
 /** Where a reading belongs, without its value: the series it is part of. */
 export type SeriesKey = Pick<Reading, "building" | "space" | "sensor" | "quantity">;
+
+/** Whether two readings are of one series (same building, space, sensor and quantity). */
+export function sameSeries(a: SeriesKey, b: SeriesKey): boolean {
+  return (
+    a.sensor === b.sensor && a.space === b.space && a.building === b.building && a.quantity === b.quantity
+  );
+}

@@ -10,10 +10,24 @@ import { createInfluxClient, type InfluxClient, InfluxError } from "./client.ts"
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { quoteIdent, quoteString } from "./influxql.ts";
 import { encodePoint, encodeTagValue } from "./line-protocol.ts";
+import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
 
 const ADMIN = { username: "admin", password: "s3cret 'pw' \"x\"" };
 const t0 = Date.parse("2024-01-15T10:00:00Z");
+
+/** A store on the test server's `database`, created if missing, raw points kept forever unless told. */
+async function connectedStore(database: string, options: Partial<InfluxOptions> = {}) {
+  const store = createInfluxTelemetryStore({
+    url: influxd.url,
+    database,
+    createDatabase: true,
+    rawRetention: "INF",
+    ...options,
+  });
+  await store.connect();
+  return store;
+}
 
 const char = fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 });
 // Any text a string field may carry, line breaks, NUL and escapes included.
@@ -71,13 +85,7 @@ describe("escaping through the real influxd", () => {
   });
 
   it("keeps injection attempts inside their literal", async () => {
-    const store = createInfluxTelemetryStore({
-      url: influxd.url,
-      database: "inj",
-      createDatabase: true,
-      rawRetention: "INF",
-    });
-    await store.connect();
+    const store = await connectedStore("inj");
     const attacks = [
       "x' OR 1=1 --",
       "x' OR building =~ /.*/ --",
@@ -111,14 +119,7 @@ describe("escaping through the real influxd", () => {
 
 describe("partial writes", () => {
   it("rejects exactly the points of a conflicting field type and stores the rest", async () => {
-    const store = createInfluxTelemetryStore({
-      url: influxd.url,
-      database: "partial",
-      createDatabase: true,
-      rawRetention: "INF",
-      batchSize: 7,
-    });
-    await store.connect();
+    const store = await connectedStore("partial", { batchSize: 7 });
     // A string `value` arrives first in humidity: floats there now conflict in that shard.
     await admin.write(`humidity,building=b1,sensor=bad,space=d value="oops" ${t0}`, {
       db: "partial",
@@ -141,13 +142,7 @@ describe("partial writes", () => {
   });
 
   it("refuses, reading by reading, what line protocol cannot carry, and stores the rest", async () => {
-    const store = createInfluxTelemetryStore({
-      url: influxd.url,
-      database: "uncarriable",
-      createDatabase: true,
-      rawRetention: "INF",
-    });
-    await store.connect();
+    const store = await connectedStore("uncarriable");
     const ok: Reading = { building: "b1", space: "d", sensor: "s", quantity: "co2", t: t0, v: 400 };
     const nan = { ...ok, t: t0 + 1, v: Number.NaN };
     const fractional = { ...ok, t: t0 + 2.5 };
@@ -162,13 +157,7 @@ describe("partial writes", () => {
   });
 
   it("rejects points beyond the retention policy and stores the recent ones", async () => {
-    const store = createInfluxTelemetryStore({
-      url: influxd.url,
-      database: "retention",
-      createDatabase: true,
-      rawRetention: "24h",
-    });
-    await store.connect();
+    const store = await connectedStore("retention", { rawRetention: "24h" });
     const now = Date.now();
     const old = {
       building: "b1",
@@ -267,13 +256,7 @@ describe("error classification against the server", () => {
   });
 
   it("survives a restart of influxd with the data kept", async () => {
-    const store = createInfluxTelemetryStore({
-      url: influxd.url,
-      database: "restart",
-      createDatabase: true,
-      rawRetention: "INF",
-    });
-    await store.connect();
+    const store = await connectedStore("restart");
     const r: Reading = { building: "b", space: "d", sensor: "s", quantity: "co2", t: t0, v: 1 };
     await store.write([r]);
     await influxd.restart();

@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
-import type { Reading } from "../../model/reading.ts";
+import { type Reading, sameSeries } from "../../model/reading.ts";
 import { consumptionOfSeries } from "../consumption.ts";
 import type {
   AggregateQuery,
@@ -114,15 +114,7 @@ class SeriesPrefixes {
   of(r: Reading): Uint8Array {
     const last = this.#last;
     // Readings come in runs of one series (a SenML pack, a sensor's backlog): compare first.
-    if (
-      last !== undefined &&
-      r.sensor === last.sensor &&
-      r.space === last.space &&
-      r.building === last.building &&
-      r.quantity === last.quantity
-    ) {
-      return this.#lastPrefix!;
-    }
+    if (last !== undefined && sameSeries(r, last)) return this.#lastPrefix!;
     const spaces = branch(this.#tree, r.building);
     const sensors = branch(spaces, r.space);
     const quantities = branch(sensors, r.sensor);
