@@ -316,6 +316,25 @@ describe("journal", () => {
     expect(drain(b)).toHaveLength(3);
   });
 
+  it("numbers new segments past a checkpoint left by a journal it emptied, so a crash replays them all", async () => {
+    // A journal that wrote and confirmed everything: no segment left, a checkpoint far along.
+    const a = await open();
+    for (let i = 0; i < 200; i++) a.append(entry(i));
+    drain(a);
+    await a.close();
+    // The last segment, confirmed whole, goes on the next open.
+    await (await open()).close();
+    expect(segments()).toEqual([]);
+    // The next one spools many segments while the store is down, then the process dies.
+    const b = await open();
+    for (let i = 200; i < 600; i++) b.append(entry(i));
+    expect(segments().length).toBeGreaterThan(5);
+    const c = await open();
+    expect(drain(c).map((e) => e.readings[0]!.t)).toEqual(
+      Array.from({ length: 400 }, (_, i) => entry(200 + i).readings[0]!.t),
+    );
+  });
+
   it("honours a checkpoint only when its crc matches: one written in place may be torn", async () => {
     const a = await open();
     for (let i = 0; i < 3; i++) a.append(entry(i));

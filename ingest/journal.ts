@@ -3,6 +3,7 @@
 // store is written later in large batches. Confirmed segments are deleted; the rest replays.
 import {
   closeSync,
+  constants,
   fdatasync,
   fdatasyncSync,
   fsyncSync,
@@ -189,10 +190,14 @@ export class Journal {
     this.#totalBytes = this.#segments.reduce((n, s) => n + s.size, 0);
     const last = this.#segments[this.#segments.length - 1];
     const first = this.#segments[0];
-    // New appends go to a fresh segment so nothing is ever written after a recovered tail.
-    this.#head = { segment: (last?.id ?? ids[ids.length - 1] ?? 0) + 1, offset: HEADER };
-    this.#confirmed = first ? { segment: first.id, offset: HEADER } : this.#head;
     const checkpoint = this.#readCheckpoint();
+    // New appends go to a fresh segment so nothing is ever written after a recovered tail, and
+    // past the checkpoint's segment: once every segment was confirmed and deleted, numbering
+    // restarting at 1 would let a later crash take the stale checkpoint for progress through
+    // segments it never saw, and drop them unreplayed.
+    const newest = Math.max(last?.id ?? ids[ids.length - 1] ?? 0, checkpoint?.segment ?? 0);
+    this.#head = { segment: newest + 1, offset: HEADER };
+    this.#confirmed = first ? { segment: first.id, offset: HEADER } : this.#head;
     if (checkpoint && before(this.#confirmed, checkpoint) && before(checkpoint, this.#head)) {
       this.#confirmed = checkpoint;
     }
@@ -477,14 +482,18 @@ export class Journal {
     if (this.#fd !== null) this.#closeFd(this.#fd);
     this.#fd = null;
     while (this.#syncInFlight !== null) await new Promise((r) => setTimeout(r, 1));
-    if (this.#open) this.#writeCheckpoint();
-    if (this.#checkpointFd !== null) closeSync(this.#checkpointFd);
-    this.#checkpointFd = null;
-    this.#open = false;
-    this.#dataWaiter?.resolve();
-    this.#dataWaiter = null;
-    for (const w of this.#roomWaiters) w();
-    this.#roomWaiters = [];
+    try {
+      if (this.#open) this.#writeCheckpoint();
+    } finally {
+      // A checkpoint that could not be written only means more replay on the next open.
+      if (this.#checkpointFd !== null) closeSync(this.#checkpointFd);
+      this.#checkpointFd = null;
+      this.#open = false;
+      this.#dataWaiter?.resolve();
+      this.#dataWaiter = null;
+      for (const w of this.#roomWaiters) w();
+      this.#roomWaiters = [];
+    }
   }
 
   /** Validates a segment found on open; returns its usable size, or null when it was removed. */
@@ -708,7 +717,15 @@ export class Journal {
     const { segment, offset } = this.#confirmed;
     const text = JSON.stringify({ segment, offset, crc: checkpointCrc(segment, offset) });
     const record = Buffer.from(`${text.padEnd(CHECKPOINT_BYTES - 1)}\n`, "latin1");
-    this.#checkpointFd ??= openSync(join(this.#config.dir, CHECKPOINT), "w");
+    if (this.#checkpointFd === null) {
+      // Opened without truncating: until the first record is written over it, the previous one
+      // stays readable (a full disk or a crash then means replay from there, not from the start).
+      const fd = openSync(join(this.#config.dir, CHECKPOINT), constants.O_RDWR | constants.O_CREAT, 0o644);
+      this.#checkpointFd = fd;
+      writeSync(fd, record, 0, record.length, 0);
+      ftruncateSync(fd, record.length); // a longer file from an earlier version ends here
+      return;
+    }
     writeSync(this.#checkpointFd, record, 0, record.length, 0);
   }
 }
