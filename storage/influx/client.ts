@@ -230,7 +230,7 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
   // copies a byte body and tees it into a stream, which cost ingest ~10 % of its CPU on writes.
   const target = new URL(`${base}/`);
   const transport = target.protocol === "https:" ? https : http;
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: 16 });
+  const agent = new transport.Agent({ keepAlive: true });
 
   function request(
     path: string,
@@ -282,22 +282,39 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
         if (error) reject(error);
         else resolve(value!);
       };
-      const req = transport.request(
-        `${base}${path}${qs ? `?${qs}` : ""}`,
-        { method: init.method, headers, agent, signal: abort.signal },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
-          res.on("end", () => {
-            const status = res.statusCode ?? 0;
-            const text = Buffer.concat(chunks).toString("utf8");
-            const responseHeaders = headersOf(res.headers);
-            if (status < 200 || status >= 300) settle(classifyResponse(status, text, responseHeaders, what));
-            else settle(null, { status, text, headers: responseHeaders });
-          });
-        },
-      );
+      let req: http.ClientRequest;
+      try {
+        req = transport.request(
+          `${base}${path}${qs ? `?${qs}` : ""}`,
+          { method: init.method, headers, agent, signal: abort.signal },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
+            res.on("end", () => {
+              const status = res.statusCode ?? 0;
+              const text = Buffer.concat(chunks).toString("utf8");
+              const responseHeaders = headersOf(res.headers);
+              if (status < 200 || status >= 300)
+                settle(classifyResponse(status, text, responseHeaders, what));
+              else settle(null, { status, text, headers: responseHeaders });
+            });
+          },
+        );
+      } catch (cause) {
+        // Refused before anything was sent, e.g. a header with a line break (a token pasted
+        // with its newline): an InfluxError like any other failure, and the timer cleared.
+        // Retryable, so that ingest keeps its journal until the configuration is fixed.
+        const message = cause instanceof Error ? cause.message : String(cause);
+        settle(
+          new InfluxError(
+            "influx_unreachable",
+            `${what}: the request could not be sent (${message}); check the InfluxDB URL and credentials.`,
+            { retryable: true, retryAfterMs: 1000, cause },
+          ),
+        );
+        return;
+      }
       req.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
       req.end(body);
     });

@@ -255,6 +255,22 @@ describe("error classification against the server", () => {
     expect(requests).toBe(2);
   });
 
+  it("turns a request it cannot even send into an InfluxError, and leaves no timer behind", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const client = createInfluxClient({
+      url: influxd.url,
+      auth: { kind: "token", token: "pasted with its newline\n" },
+      timeoutMs: 60_000,
+    });
+    await expect(client.ping()).rejects.toMatchObject({
+      code: "influx_unreachable",
+      retryable: true,
+      message: expect.stringMatching(/could not be sent.*credentials/),
+    });
+    expect(timers()).toBe(before);
+  });
+
   it("survives a restart of influxd with the data kept", async () => {
     const store = await connectedStore("restart");
     const r: Reading = { building: "b", space: "d", sensor: "s", quantity: "co2", t: t0, v: 1 };
