@@ -282,6 +282,8 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
         if (error) reject(error);
         else resolve(value!);
       };
+      // Once the timer fired, whatever error follows is the timeout.
+      const fail = (cause: unknown) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause));
       let req: http.ClientRequest;
       try {
         req = transport.request(
@@ -290,7 +292,7 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
           (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
+            res.on("error", fail);
             res.on("end", () => {
               const status = res.statusCode ?? 0;
               const text = Buffer.concat(chunks).toString("utf8");
@@ -315,7 +317,7 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
         );
         return;
       }
-      req.on("error", (cause) => settle(failed(abort.signal.aborted ? abort.signal.reason : cause)));
+      req.on("error", fail);
       req.end(body);
     });
   }
