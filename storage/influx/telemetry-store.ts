@@ -237,16 +237,22 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   // Encoded line prefixes of the series written so far (a site has a bounded number of them).
   const prefixes = new SeriesPrefixes();
   const lineBuffers: LineBuffer[] = [];
-  // Paris day of an instant, cached by UTC hour for the write path.
+  // Paris day of an instant, cached by UTC hour for the write path, whose points come in runs
+  // of one hour: the last hour is checked before the map.
   const dayOfHour = new Map<number, number>();
+  let lastHour = Number.NaN;
+  let lastDay = 0;
   const dayOf = (t: number): number => {
     const hour = Math.floor(t / 3_600_000);
+    if (hour === lastHour) return lastDay;
     let day = dayOfHour.get(hour);
     if (day === undefined) {
       if (dayOfHour.size > 50_000) dayOfHour.clear();
       day = windowStart(t, "1d");
       dayOfHour.set(hour, day);
     }
+    lastHour = hour;
+    lastDay = day;
     return day;
   };
 
@@ -438,17 +444,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       // until the rollup job rolls them again. A failure here fails the write, which is retried.
       const refusedAt = new Set(refused.map((r) => r.index));
       const days = new Set<number>();
-      let lastHour = Number.NaN;
-      for (let k = 0; k < sent.length; k++) {
-        if (refusedAt.has(k)) continue;
-        const t = readings[sent[k]!]!.t;
-        // Points come in runs of the same hour: one day lookup per run.
-        const hour = Math.floor(t / 3_600_000);
-        if (hour !== lastHour) {
-          lastHour = hour;
-          days.add(dayOf(t));
-        }
-      }
+      for (let k = 0; k < sent.length; k++) if (!refusedAt.has(k)) days.add(dayOf(readings[sent[k]!]!.t));
       if (days.size > 0) await stampDays(days);
       return { written: readings.length - rejected.length, rejected };
     },
