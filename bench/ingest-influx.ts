@@ -33,7 +33,7 @@ import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
 import { argNumber, argText } from "./lib/args.ts";
-import { type CpuSplit, cpuSecondsOf, formatCpuSplit, measureCpu } from "./lib/cpu.ts";
+import { type CpuSplit, formatCpuSplit, measureCpu } from "./lib/cpu.ts";
 import {
   forkPublishers,
   type Message,
@@ -191,6 +191,8 @@ interface Services {
   profileDir?: string;
   /** Run `node dist/main.mjs` (the bundle, as in the Docker image) instead of tsx. */
   bundle: boolean;
+  /** With the bundle: the node flags docker-compose.yml gives ingest. */
+  nodeFlags: string[];
   /** Added to every ingest run's environment. */
   ingestEnv: Record<string, string>;
 }
@@ -301,7 +303,7 @@ async function ingestRun(
     procs.push(
       startCli("ingest", {
         root: s.root,
-        nodeArgs: s.bundle ? [...imageNodeFlags(s.root ?? REPO_ROOT), ...profiling] : profiling,
+        nodeArgs: [...s.nodeFlags, ...profiling],
         entry: s.bundle ? "dist/main.mjs" : undefined,
         env: {
           STORE: "influx",
@@ -324,7 +326,12 @@ async function ingestRun(
   }
   await Promise.all(procs.map((p, w) => p.waitReady(`http://127.0.0.1:${ports[w]}/readyz`)));
   const idleMiB = procs.map((p) => statusMiB(p.pid, "VmRSS"));
-  const storedSoFar = async () => (await Promise.all(ports.map(counters))).reduce((n, c) => n + c.stored, 0);
+  // All workers' counters added up.
+  const totals = async () =>
+    (await Promise.all(ports.map(counters))).reduce(
+      (sum, c) => ({ received: sum.received + c.received, stored: sum.stored + c.stored }),
+      { received: 0, stored: 0 },
+    );
   // Ingest is a fresh process whose code V8 has not optimised yet, while the counting subscriber
   // runs warm in this process: readings at other times go through first, unmeasured.
   const warmup = options.warmup ?? 0;
@@ -340,7 +347,7 @@ async function ingestRun(
     await early.ready;
     early.go();
     await until(
-      async () => (await storedSoFar()) >= warmup,
+      async () => (await totals()).stored >= warmup,
       60_000,
       `${name}: the warm-up stored`,
       SCRAPE_EVERY_MS,
@@ -356,16 +363,13 @@ async function ingestRun(
     base: baseOf(mode, Date.now()),
   });
   await pubs.ready;
-  const cpuBefore = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0);
   const split = measureCpu(serverPids(s, { ingest: procs.map((p) => p.pid) }));
   const start = performance.now();
   pubs.go();
   let ackedSeconds: number | undefined;
   await until(
     async () => {
-      const all = await Promise.all(ports.map(counters));
-      const received = all.reduce((n, c) => n + c.received, 0);
-      const stored = all.reduce((n, c) => n + c.stored, 0);
+      const { received, stored } = await totals();
       if (ackedSeconds === undefined && received >= warmup + total)
         ackedSeconds = (performance.now() - start) / 1000;
       return stored >= warmup + total;
@@ -380,7 +384,6 @@ async function ingestRun(
   const cpuSplit = split.stop();
   // The publishers measure themselves: they may have exited by now.
   cpuSplit.seconds = { publishers: await pubs.done, ...cpuSplit.seconds };
-  const cpuSeconds = procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0) - cpuBefore;
   const rssMiB = procs.map((p) => vmHwmMiB(p.pid));
   if (s.profileDir)
     console.log(`  (${name}: CPU profiles of pid ${procs.map((p) => p.pid).join(", ")} in ${s.profileDir})`);
@@ -398,7 +401,7 @@ async function ingestRun(
     rssMiB,
     idleMiB,
     exits,
-    cpuSeconds,
+    cpuSeconds: cpuSplit.seconds.ingest,
     split: cpuSplit,
   };
 }
@@ -519,8 +522,10 @@ async function main(): Promise<void> {
     root: argText("root"),
     profileDir: argText("profile"),
     bundle: process.argv.includes("--bundle"),
+    nodeFlags: [],
     ingestEnv,
   };
+  if (s.bundle) s.nodeFlags = imageNodeFlags(s.root ?? REPO_ROOT);
   if (s.bundle) ensureBundle(s.root ?? REPO_ROOT);
   const started = performance.now();
   try {
@@ -532,7 +537,7 @@ async function main(): Promise<void> {
     if (s.root) console.log(`ingest runs from ${s.root}`);
     console.log(
       s.bundle
-        ? `ingest runs as docker-compose.yml runs it: \`${["node", ...imageNodeFlags(s.root ?? REPO_ROOT), "dist/main.mjs", "ingest"].join(" ")}\``
+        ? `ingest runs as docker-compose.yml runs it: \`${["node", ...s.nodeFlags, "dist/main.mjs", "ingest"].join(" ")}\``
         : "ingest runs as `node --import tsx cli/main.ts ingest`",
     );
     if (Object.keys(ingestEnv).length > 0) console.log(`ingest environment: ${JSON.stringify(ingestEnv)}`);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of a process so far; 0 once it is gone. */
-export function cpuSecondsOf(pid: number): number {
+function cpuSecondsOf(pid: number): number {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -33,11 +33,9 @@ export interface CpuSplit {
   machineBusy: number;
 }
 
-/** Starts measuring the named processes; `stop()` gives their CPU seconds since, with those a
- * process measured itself (one that exits before `stop()` must) added first. */
-export function measureCpu(pids: Record<string, number[]>): {
-  stop(reported?: Record<string, number>): CpuSplit;
-} {
+/** Starts measuring the named processes; `stop()` gives their CPU seconds since. A process that
+ * exits before `stop()` must measure itself (its /proc entry is gone). */
+export function measureCpu(pids: Record<string, number[]>): { stop(): CpuSplit } {
   const of = () =>
     Object.fromEntries(
       Object.entries(pids).map(([k, ps]) => [k, ps.reduce((s, p) => s + cpuSecondsOf(p), 0)]),
@@ -45,14 +43,11 @@ export function measureCpu(pids: Record<string, number[]>): {
   const before = of();
   const machineBefore = machineSeconds();
   return {
-    stop(reported = {}) {
+    stop() {
       const after = of();
       const machine = machineSeconds();
       return {
-        seconds: {
-          ...reported,
-          ...Object.fromEntries(Object.keys(pids).map((k) => [k, after[k]! - before[k]!])),
-        },
+        seconds: Object.fromEntries(Object.keys(pids).map((k) => [k, after[k]! - before[k]!])),
         machineBusy:
           (machine.busy - machineBefore.busy) / Math.max(1e-9, machine.total - machineBefore.total),
       };
