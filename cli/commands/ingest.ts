@@ -1,9 +1,10 @@
 // `ingest`: subscribe to an external broker (MQTT_URL) with a persistent session and store
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
-import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { z } from "zod";
+import { sendProblem } from "../../api/problem.ts";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
@@ -49,23 +50,20 @@ export async function ingest(config: Config): Promise<void> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   http.get("/healthz", async () => ({ status: "ok" }));
-  http.get("/readyz", async (_request, reply) => {
+  http.get("/readyz", async (request, reply) => {
     const problems: string[] = [];
     if (!subscriber.connected) problems.push("not connected to the MQTT broker");
     await stores.telemetry.ping().catch((error: Error) => problems.push(`store: ${error.message}`));
     if (problems.length === 0) return { status: "ready" };
-    return reply
-      .code(503)
-      .type("application/problem+json")
-      .send({ title: "Not ready", status: 503, detail: problems.join("; ") });
+    return sendProblem(reply, request, "NOT_READY", problems.join("; "));
   });
   http.get("/metrics", async (request, reply) => {
     const query = metricsQuerySchema.safeParse(request.query);
     if (!query.success)
-      return problem(
+      return sendProblem(
         reply,
-        400,
-        "Bad query",
+        request,
+        "BAD_REQUEST",
         "name must be a metric name, e.g. ?name=ingest_readings_stored_total",
       );
     const names = query.data.name === undefined ? [] : [query.data.name].flat();
@@ -74,7 +72,7 @@ export async function ingest(config: Config): Promise<void> {
     // (all of them include process metrics read from /proc on every scrape).
     const unknown = names.filter((name) => prometheus.getSingleMetric(name) === undefined);
     if (unknown.length > 0)
-      return problem(reply, 404, "Unknown metric", `no metric named ${unknown.join(", ")}`);
+      return sendProblem(reply, request, "NOT_FOUND", `no metric named ${unknown.join(", ")}`);
     const texts = await Promise.all(names.map((name) => prometheus.getSingleMetricAsString(name)));
     return reply.type(prometheus.contentType).send(`${texts.join("\n")}\n`);
   });
@@ -98,10 +96,6 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const metricsQuerySchema = z.object({
   name: z.union([z.string().regex(METRIC_NAME), z.array(z.string().regex(METRIC_NAME)).max(50)]).optional(),
 });
-
-function problem(reply: FastifyReply, status: number, title: string, detail: string) {
-  return reply.code(status).type("application/problem+json").send({ title, status, detail });
-}
 
 const ROLLUP_EVERY_MS = 15 * 60_000;
 
