@@ -1,6 +1,7 @@
 // Ingest's counters, kept as plain numbers so the hot path pays one increment each; the ops
 // endpoint (prom-client) reads them when scraped rather than being called per message.
 import type { RejectionReason } from "../model/dead-letter.ts";
+import type { Blame } from "../storage/store-error.ts";
 
 export interface IngestMetrics {
   /** MQTT messages handed to ingest (each attempt, so a refused then redelivered message counts twice). */
@@ -13,6 +14,10 @@ export interface IngestMetrics {
   loginsRefused: number;
   /** Readings accepted and appended to the journal. */
   readingsAccepted: number;
+  /** Readings timed from their receipt (no device time, or a SenML time relative to now). */
+  readingsTimedAtReceipt: number;
+  /** Of those, the ones moved to a later millisecond so as not to meet another of their series. */
+  readingsReceiptTimeMoved: number;
   /** Dead letters produced at the edge or by the store, per reason. */
   deadLetters: Partial<Record<RejectionReason, number>>;
   /** Journal records appended and their bytes. */
@@ -24,10 +29,12 @@ export interface IngestMetrics {
   readingsStored: number;
   storeBatches: number;
   storeRetries: number;
+  /** Failed store writes, by whose failure it was (each was retried). */
+  storeErrors: Partial<Record<Blame, number>>;
   /** Dead letters the dead-letter store confirmed. */
   deadLettersStored: number;
-  /** Dead letters that even the dead-letter store refused permanently; each is logged in full. */
-  deadLettersLost: number;
+  /** Dead letters kept without their payload excerpt, which the dead-letter store refused. */
+  deadLettersWithoutPayload: number;
 }
 
 export function createIngestMetrics(): IngestMetrics {
@@ -37,6 +44,8 @@ export function createIngestMetrics(): IngestMetrics {
     messagesThrottled: 0,
     loginsRefused: 0,
     readingsAccepted: 0,
+    readingsTimedAtReceipt: 0,
+    readingsReceiptTimeMoved: 0,
     deadLetters: {},
     journalAppends: 0,
     journalBytes: 0,
@@ -44,8 +53,9 @@ export function createIngestMetrics(): IngestMetrics {
     readingsStored: 0,
     storeBatches: 0,
     storeRetries: 0,
+    storeErrors: {},
     deadLettersStored: 0,
-    deadLettersLost: 0,
+    deadLettersWithoutPayload: 0,
   };
 }
 

@@ -12,6 +12,8 @@ export interface IngestGaugeSources {
   spoolEntries(): number;
   /** 1 when connected to the broker (or the embedded broker listens), else 0. */
   brokerConnected(): boolean;
+  /** True while store writes fail for the server's or the operator's reason (writer.storeFailure). */
+  storeFailing(): boolean;
 }
 
 /** A counter that follows a total kept elsewhere: each scrape adds what it grew by. */
@@ -78,6 +80,18 @@ export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGauge
   );
   followingCounter(
     registry,
+    "ingest_readings_timed_at_receipt_total",
+    "Readings timed from their time of receipt (no device time, or a SenML time relative to now)",
+    () => metrics.readingsTimedAtReceipt,
+  );
+  followingCounter(
+    registry,
+    "ingest_readings_receipt_time_moved_total",
+    "Receipt-timed readings moved to the next free millisecond of their series",
+    () => metrics.readingsReceiptTimeMoved,
+  );
+  followingCounter(
+    registry,
     "ingest_readings_stored_total",
     "Readings the store confirmed",
     () => metrics.readingsStored,
@@ -125,6 +139,28 @@ export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGauge
         this.inc({ reason }, Math.max(0, now - before));
         seen.set(reason, now);
       }
+    },
+  });
+  const blames = new Map<string, number>();
+  new Counter({
+    name: "ingest_store_errors_total",
+    help: "Failed store writes, each retried: blame server (down, slow) or operator (auth, missing database, limits)",
+    labelNames: ["blame"],
+    registers: [registry],
+    collect() {
+      for (const blame of ["server", "operator", "data"] as const) {
+        const now = metrics.storeErrors[blame] ?? 0;
+        this.inc({ blame }, Math.max(0, now - (blames.get(blame) ?? 0)));
+        blames.set(blame, now);
+      }
+    },
+  });
+  new Gauge({
+    name: "ingest_store_failing",
+    help: "1 while store writes fail and readings wait in the journal",
+    registers: [registry],
+    collect() {
+      this.set(gauges.storeFailing() ? 1 : 0);
     },
   });
   new Gauge({

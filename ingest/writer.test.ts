@@ -51,6 +51,8 @@ class FaultyStore {
   failures = 0;
   writes = 0;
   poison: ((r: Reading) => boolean) | null = null;
+  /** While set, every write fails with this blame, as a store whose password changed would. */
+  refusing: "operator" | "server" | null = null;
   constructor(
     inner: TelemetryStore,
     readonly path: string,
@@ -72,8 +74,15 @@ class FaultyStore {
       this.failures--;
       throw Object.assign(new Error("injected: disk I/O error"), { code: "injected", retryAfterMs: 5 });
     }
+    if (this.refusing) {
+      throw Object.assign(new Error(`injected: ${this.refusing} refuses writes`), {
+        blame: this.refusing,
+        code: "injected_refusal",
+        retryable: false,
+      });
+    }
     if (this.poison && readings.some(this.poison)) {
-      throw Object.assign(new Error("injected: constraint failed"), { retryable: false });
+      throw Object.assign(new Error("injected: constraint failed"), { blame: "data" });
     }
     return this.inner.write(readings);
   }
@@ -89,10 +98,36 @@ class FaultyStore {
 interface Rig {
   journal: Journal;
   faulty: FaultyStore;
+  faultyLetters: FaultyLetters;
   store: TelemetryStore;
   deadLetters: DeadLetterStore;
   writer: JournalWriter;
   metrics: IngestMetrics;
+}
+
+/** A real dead-letter store whose writes can be made to fail, or to refuse what letters hold. */
+class FaultyLetters {
+  failures = 0;
+  refuseWithPayload = false;
+  constructor(readonly inner: DeadLetterStore) {}
+  asStore(): DeadLetterStore {
+    return {
+      connect: () => this.inner.connect(),
+      close: () => this.inner.close(),
+      list: (f) => this.inner.list(f),
+      countByReason: (f) => this.inner.countByReason(f),
+      record: async (letters) => {
+        if (this.failures > 0) {
+          this.failures--;
+          throw Object.assign(new Error("injected: database not found"), { blame: "operator" });
+        }
+        if (this.refuseWithPayload && letters.some((l) => l.payload !== "")) {
+          throw Object.assign(new Error("injected: field type conflict"), { blame: "data" });
+        }
+        return this.inner.record(letters);
+      },
+    };
+  }
 }
 
 async function rig(): Promise<Rig> {
@@ -106,8 +141,10 @@ async function rig(): Promise<Rig> {
   const real = createSqliteTelemetryStore({ path });
   await real.connect();
   const faulty = new FaultyStore(real, path);
-  const deadLetters = createSqliteDeadLetterStore({ path: join(dir, "dead-letters.db") });
-  await deadLetters.connect();
+  const realLetters = createSqliteDeadLetterStore({ path: join(dir, "dead-letters.db") });
+  await realLetters.connect();
+  const faultyLetters = new FaultyLetters(realLetters);
+  const deadLetters = faultyLetters.asStore();
   const store = faulty.asStore();
   const writer = createJournalWriter(
     { maxBatch: 500, maxDelayMs: 5, retryBaseMs: 2, retryMaxMs: 20 },
@@ -119,7 +156,7 @@ async function rig(): Promise<Rig> {
     await faulty.inner.close();
     await deadLetters.close();
   });
-  return { journal, faulty, store, deadLetters, writer, metrics };
+  return { journal, faulty, faultyLetters, store, deadLetters, writer, metrics };
 }
 
 const everything = { building: "b1", quantity: "temperature" as const, from: 0, to: T0 * 2 };
@@ -216,6 +253,50 @@ describe("journal writer", () => {
     expect(letters[0]!.detail).toContain("constraint failed");
   });
 
+  it("never takes a store that refuses every write (auth, missing database) out on the readings", async () => {
+    for (const blame of ["operator", "server"] as const) {
+      const r = await rig();
+      r.writer.start();
+      appendMany(r.journal, 0, 300);
+      expect(await r.writer.flush()).toBe(true);
+      r.faulty.refusing = blame;
+      appendMany(r.journal, 300, 900);
+      await expect.poll(() => r.metrics.storeRetries, { timeout: 5000 }).toBeGreaterThanOrEqual(20);
+      // Failing for 20 attempts and more: nothing dead-lettered, readiness says why.
+      expect(r.writer.storeFailure).toMatchObject({
+        store: "telemetry store",
+        blame,
+        code: "injected_refusal",
+      });
+      expect(r.metrics.storeErrors[blame]).toBeGreaterThanOrEqual(20);
+      expect(r.metrics.deadLetters.store_rejected).toBeUndefined();
+      r.faulty.refusing = null;
+      expect(await r.writer.flush()).toBe(true);
+      expect(r.writer.storeFailure).toBeNull();
+      expect(await r.store.count(everything)).toBe(900);
+      expect(await r.deadLetters.countByReason()).toEqual({ unknown_space: 9 });
+      for (const c of cleanups.splice(0).reverse()) await c();
+    }
+  });
+
+  it("keeps dead letters in the journal while their store fails, and never drops one", async () => {
+    const r = await rig();
+    r.faultyLetters.failures = 15;
+    r.writer.start();
+    appendMany(r.journal, 0, 1000);
+    expect(await r.writer.flush()).toBe(true);
+    expect(await r.deadLetters.countByReason()).toEqual({ unknown_space: 10 });
+    // A letter refused for what it holds is kept without its payload, with the reason said.
+    r.faultyLetters.refuseWithPayload = true;
+    appendMany(r.journal, 1000, 1200);
+    expect(await r.writer.flush()).toBe(true);
+    const letters = await r.deadLetters.list({ limit: 20 });
+    expect(letters).toHaveLength(12);
+    expect(letters[0]).toMatchObject({ payload: "", receivedAt: T0 + 1100 });
+    expect(letters[0]!.detail).toContain("payload not kept");
+    expect(r.metrics.deadLettersWithoutPayload).toBe(2);
+  });
+
   it("after a crash, replays what the store had not confirmed; nothing lost, nothing doubled", async () => {
     const first = await rig();
     appendMany(first.journal, 0, 2000);
@@ -226,15 +307,15 @@ describe("journal writer", () => {
     cleanups.length = 0;
     await first.writer.close(0);
     await first.faulty.inner.close();
-    await first.deadLetters.close();
+    await first.faultyLetters.inner.close();
 
     const second = await rig();
     second.writer.start();
     expect(await second.writer.flush()).toBe(true);
     expect(await second.store.count(everything)).toBe(2000);
     expect(new Set((await second.store.readRaw(everything)).map((x) => `${x.space}|${x.t}`)).size).toBe(2000);
-    const letters = await second.deadLetters.countByReason();
-    expect(letters.unknown_space).toBeGreaterThanOrEqual(20);
+    // Dead letters are idempotent too: the replay recorded none twice.
+    expect(await second.deadLetters.countByReason()).toEqual({ unknown_space: 20 });
   });
 
   it("close() stores everything first, and is safe twice", async () => {

@@ -1,11 +1,15 @@
 // Drains the journal into the stores in large batches: readings to the TelemetryStore, dead
 // letters to the DeadLetterStore. Retries with backoff; confirms to the journal only what the
-// stores confirmed, so a crash or an outage loses nothing (the journal replays it).
+// stores confirmed, so a crash or an outage loses nothing (the journal replays it). Only a store
+// that refuses readings because of the readings themselves (blame "data") makes dead letters of
+// them; a failure of the server or of its configuration is retried until it works, however long
+// (storage/store-error.ts), and shows in storeFailure for the readiness probe.
 import type { Logger } from "pino";
 import { z } from "zod";
 import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter } from "../model/dead-letter.ts";
 import type { Reading } from "../model/reading.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
+import { type Blame, blameOf } from "../storage/store-error.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import type { Journal, JournalBatch } from "./journal.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
@@ -43,6 +47,16 @@ export interface JournalWriterDeps {
 
 class Stopped extends Error {}
 
+/** Writes to a store failing for a reason that is not the data's: readiness reports it. */
+export interface StoreFailure {
+  store: "telemetry store" | "dead-letter store";
+  blame: Exclude<Blame, "data">;
+  code: string | undefined;
+  message: string;
+  /** When the current run of failures began, ms since epoch. */
+  since: number;
+}
+
 /** A batch being written; confirmed once it and every batch before it are stored. */
 interface Job {
   batch: JournalBatch;
@@ -51,9 +65,15 @@ interface Job {
   error: unknown;
 }
 
-/** Errors from a store may say whether retrying can help and when (Telegraf's habit). */
+/** For a readiness probe: what is failing, for how long, and why. */
+export function describeStoreFailure(f: StoreFailure, now = Date.now()): string {
+  const seconds = Math.round((now - f.since) / 1000);
+  const who = f.blame === "operator" ? "refuses writes (its configuration or credentials)" : "is failing";
+  return `the ${f.store} ${who} for ${seconds} s; readings wait in the journal: ${f.message}`;
+}
+
+/** Errors from a store may say when to retry (Telegraf's habit) and carry a stable code. */
 interface StoreErrorHints {
-  retryable?: boolean;
   retryAfterMs?: number;
   code?: string;
 }
@@ -71,6 +91,7 @@ export class JournalWriter {
   #failure: unknown = null;
   #wake = new Set<() => void>();
   #idleWaiters: (() => void)[] = [];
+  #storeFailure: StoreFailure | null = null;
 
   constructor(config: WriterConfig, deps: JournalWriterDeps) {
     this.#config = writerConfigSchema.parse(config);
@@ -83,6 +104,12 @@ export class JournalWriter {
     this.#running = this.#loop().catch((err) => {
       this.#deps.logger.error({ err }, "journal writer stopped on an unexpected error");
     });
+  }
+
+  /** Set while a store's writes fail for the server's or the operator's reason (auth, missing
+   * database, outage); cleared by the next write that succeeds. */
+  get storeFailure(): StoreFailure | null {
+    return this.#storeFailure;
   }
 
   /** Resolves true once everything appended so far is stored, false if `timeoutMs` passed first. */
@@ -213,7 +240,7 @@ export class JournalWriter {
   }
 
   /** Writes readings; returns dead letters for those the store refused. A batch the store
-   * refuses whole and for good is split in halves until the culprits are alone. */
+   * refuses whole for what it holds is split in halves until the culprits are alone. */
   async #writeReadings(readings: Reading[], receivedAt: number[]): Promise<DeadLetter[]> {
     try {
       const result = await this.#retrying("telemetry store", async () => {
@@ -237,8 +264,11 @@ export class JournalWriter {
     }
   }
 
+  /** Records dead letters. A letter the store refuses for what it holds is recorded without its
+   * payload excerpt; and that, like any other failure, is retried until it works: a dead letter
+   * waits in the journal like a reading and is never dropped. */
   async #recordLetters(letters: DeadLetter[]): Promise<void> {
-    const { deadLetters, metrics, logger } = this.#deps;
+    const { deadLetters, metrics } = this.#deps;
     try {
       await this.#retrying("dead-letter store", () => deadLetters.record(letters));
       metrics.deadLettersStored += letters.length;
@@ -250,32 +280,63 @@ export class JournalWriter {
         await this.#recordLetters(letters.slice(half));
         return;
       }
-      // The last resort: the letter goes to the log in full rather than vanish.
-      metrics.deadLettersLost++;
-      logger.error(
-        { err, deadLetter: letters[0] },
-        "dead-letter store refused a dead letter for good; logged here",
-      );
+      const plain = withoutPayload(letters[0]!, describe(err));
+      await this.#retrying("dead-letter store", () => deadLetters.record([plain]), { retryRefusals: true });
+      metrics.deadLettersStored++;
+      metrics.deadLettersWithoutPayload++;
     }
   }
 
-  /** Runs `op` until it succeeds, it fails for good (`retryable === false`), or we stop. */
-  async #retrying<T>(what: string, op: () => Promise<T>): Promise<T> {
+  /** Runs `op` until it succeeds or we stop. A refusal of the data itself (blame "data") is
+   * thrown for the caller to split, unless `retryRefusals`; everything else is the server's or
+   * the operator's and is retried with backoff, however long it takes. */
+  async #retrying<T>(
+    what: StoreFailure["store"],
+    op: () => Promise<T>,
+    options: { retryRefusals?: boolean } = {},
+  ): Promise<T> {
     const { retryBaseMs, retryMaxMs } = this.#config;
+    const { metrics, logger } = this.#deps;
     for (let attempt = 0; ; attempt++) {
       if (this.#stopping) throw new Stopped();
       try {
-        return await op();
+        const result = await op();
+        if (this.#storeFailure?.store === what) {
+          logger.info(
+            { store: what, failedForMs: Date.now() - this.#storeFailure.since },
+            `${what} writes work again`,
+          );
+          this.#storeFailure = null;
+        }
+        return result;
       } catch (err) {
+        const blame = blameOf(err);
+        if (blame === "data" && !options.retryRefusals) throw err;
         const h = hints(err);
-        if (h.retryable === false) throw err;
         const backoff = Math.random() * Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 30));
         const delay = Math.min(retryMaxMs, Math.max(backoff, h.retryAfterMs ?? 0));
-        this.#deps.metrics.storeRetries++;
-        this.#deps.logger.warn(
-          { code: h.code, attempt: attempt + 1, delayMs: Math.round(delay), error: describe(err) },
-          `${what} write failed; retrying`,
-        );
+        metrics.storeRetries++;
+        metrics.storeErrors[blame] = (metrics.storeErrors[blame] ?? 0) + 1;
+        const since = this.#storeFailure?.store === what ? this.#storeFailure.since : Date.now();
+        this.#storeFailure = {
+          store: what,
+          blame: blame === "data" ? "operator" : blame,
+          code: h.code,
+          message: describe(err),
+          since,
+        };
+        const context = {
+          code: h.code,
+          attempt: attempt + 1,
+          delayMs: Math.round(delay),
+          error: describe(err),
+        };
+        if (blame === "server") logger.warn(context, `${what} write failed; retrying`);
+        else
+          logger.error(
+            context,
+            `${what} refuses writes: check its credentials, database and settings; everything waits in the journal and is retried`,
+          );
         await this.#sleepUntil(null, delay);
       }
     }
@@ -307,6 +368,13 @@ export class JournalWriter {
     this.#idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** The letter as it can still be kept when the store refuses what it holds: no payload, and a
+ * detail that says why. */
+function withoutPayload(letter: DeadLetter, refusal: string): DeadLetter {
+  const note = ` [payload not kept: the dead-letter store refused it (${refusal})]`;
+  return { ...letter, payload: "", detail: `${letter.detail.slice(0, 1000)}${note}`.slice(0, 2000) };
 }
 
 function storeRejected(reading: Reading, receivedAt: number, reason: string): DeadLetter {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { sendProblem } from "../../api/problem.ts";
 import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
+import { describeStoreFailure } from "../../ingest/writer.ts";
 import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
 import type { Config } from "../config.ts";
 import { openIngestCore } from "../ingest-core.ts";
@@ -42,6 +43,7 @@ export async function ingest(config: Config): Promise<void> {
       spoolBytes: () => core.journal.stats().bytes,
       spoolEntries: () => core.journal.stats().unread,
       brokerConnected: () => subscriber.connected,
+      storeFailing: () => core.writer.storeFailure !== null,
     }),
     core.storeWriteMetrics,
   ]);
@@ -54,6 +56,8 @@ export async function ingest(config: Config): Promise<void> {
     const problems: string[] = [];
     if (!subscriber.connected) problems.push("not connected to the MQTT broker");
     await stores.telemetry.ping().catch((error: Error) => problems.push(`store: ${error.message}`));
+    const failure = core.writer.storeFailure;
+    if (failure) problems.push(describeStoreFailure(failure));
     if (problems.length === 0) return { status: "ready" };
     return sendProblem(reply, request, "NOT_READY", problems.join("; "));
   });

@@ -8,6 +8,7 @@ import { startWatch } from "../../guard/watch.ts";
 import { createDeviceAccess } from "../../ingest/device-access.ts";
 import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
+import { describeStoreFailure } from "../../ingest/writer.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { runLive } from "../../simulators/publisher.ts";
 import { buildApiServer } from "../api-server.ts";
@@ -50,6 +51,13 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
     stores,
     [
       { name: "store", check: () => stores.telemetry.ping() },
+      {
+        name: "store writes",
+        check: async () => {
+          const failure = core.writer.storeFailure;
+          if (failure) throw new Error(describeStoreFailure(failure));
+        },
+      },
       { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
     ],
     logger,
@@ -59,6 +67,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
           spoolBytes: () => core.journal.stats().bytes,
           spoolEntries: () => core.journal.stats().unread,
           brokerConnected: () => broker.port > 0,
+          storeFailing: () => core.writer.storeFailure !== null,
         }),
         core.storeWriteMetrics,
       ]),

@@ -12,14 +12,10 @@ export interface LineRejection {
 }
 
 function refusal(error: unknown): InfluxError | undefined {
-  // 400/422 and partial writes are about the points themselves: never retried as they are.
-  if (
-    error instanceof InfluxError &&
-    (error.code === "influx_partial_write" || error.code === "influx_bad_request")
-  ) {
-    return error;
-  }
-  return undefined;
+  // Refusals of the points themselves are never retried as they are: they are bisected down to
+  // the refused lines. Anything else (auth, a missing database, a limit, an outage) is thrown
+  // whole, for the caller to retry.
+  return error instanceof InfluxError && error.blame === "data" ? error : undefined;
 }
 
 /** Writes lines [from, to), bisecting on refusal. */

@@ -57,6 +57,51 @@ describe("classifyResponse", () => {
   });
 });
 
+describe("blame", () => {
+  const blame = (status: number, body: string) => classifyResponse(status, body, headers(), "write").blame;
+
+  it("takes only refusals of the points themselves out on the data", () => {
+    expect(
+      blame(400, '{"error":"partial write: field type conflict: input field \\"value\\" dropped=1"}'),
+    ).toBe("data");
+    expect(blame(400, '{"error":"partial write: points beyond retention policy dropped=2"}')).toBe("data");
+    expect(blame(400, '{"error":"unable to parse \'temperature value=\': missing field value"}')).toBe(
+      "data",
+    );
+    expect(blame(422, "unprocessable entity: failure writing points")).toBe("data");
+  });
+
+  it("blames the operator for credentials, missing databases and policies, and server limits", () => {
+    expect(blame(401, '{"error":"authorization failed"}')).toBe("operator");
+    expect(blame(403, '{"error":"\\"app\\" user is not authorized to write to database \\"t\\""}')).toBe(
+      "operator",
+    );
+    expect(blame(404, '{"error":"database not found: \\"telemetry\\""}')).toBe("operator");
+    expect(
+      classifyResponse(400, '{"error":"retention policy not found: raw"}', headers(), "write"),
+    ).toMatchObject({
+      code: "influx_policy_not_found",
+      blame: "operator",
+    });
+    expect(
+      classifyResponse(
+        400,
+        '{"error":"partial write: max-values-per-tag limit exceeded (100000/100000): measurement=\\"t\\" dropped=3"}',
+        headers(),
+        "write",
+      ),
+    ).toMatchObject({ code: "influx_limit_exceeded", blame: "operator" });
+    // A 400 that names no point (a proxy's, say) is retried rather than dead-lettered.
+    expect(blame(400, "<html>400 Bad Request: request header or cookie too large</html>")).toBe("operator");
+  });
+
+  it("blames the server for outages, throttling and 5xx", () => {
+    expect(blame(500, '{"error":"engine: cache maximum memory size exceeded"}')).toBe("server");
+    expect(blame(503, "")).toBe("server");
+    expect(blame(429, "")).toBe("server");
+  });
+});
+
 describe("retryDelay", () => {
   it("takes the larger of Retry-After and back-off, capped at ten minutes", () => {
     expect(retryDelay("2")).toBe(2000);

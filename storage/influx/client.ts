@@ -3,12 +3,15 @@
 // retry can help, and how long to wait (modelled on Telegraf's influxdb_v2 output).
 import http from "node:http";
 import https from "node:https";
+import type { Blame } from "../store-error.ts";
 
 export type InfluxErrorCode =
   | "influx_unreachable"
   | "influx_timeout"
   | "influx_unauthorized"
   | "influx_database_not_found"
+  | "influx_policy_not_found"
+  | "influx_limit_exceeded"
   | "influx_bad_request"
   | "influx_partial_write"
   | "influx_too_large"
@@ -33,6 +36,8 @@ export class InfluxError extends Error {
       status?: number;
       /** A later attempt of the same request may succeed. */
       retryable: boolean;
+      /** Who must act for a write to succeed (default: the server's, see blameOf). */
+      blame?: Blame;
       /** Wait at least this long before retrying (from Retry-After or our back-off). */
       retryAfterMs?: number;
       partial?: PartialWrite;
@@ -52,6 +57,10 @@ export class InfluxError extends Error {
   }
   get partial(): PartialWrite | undefined {
     return this.details.partial;
+  }
+  /** Only "data" means InfluxDB refused the points themselves (see storage/store-error.ts). */
+  get blame(): Blame {
+    return this.details.blame ?? "server";
   }
 }
 
@@ -149,14 +158,21 @@ export function classifyResponse(
     return new InfluxError(
       "influx_unauthorized",
       `${at}: ${message}. Check the InfluxDB username/password or token and its permissions.`,
-      { status, retryable: false },
+      { status, retryable: false, blame: "operator" },
     );
   }
-  if (status === 404 && /database not found|bucket .*not found/i.test(message)) {
+  if (/database not found|bucket .*not found/i.test(message)) {
     return new InfluxError(
       "influx_database_not_found",
       `${at}: ${message}. Create it or set createDatabase.`,
-      { status, retryable: false },
+      { status, retryable: false, blame: "operator" },
+    );
+  }
+  if (/retention policy not found/i.test(message)) {
+    return new InfluxError(
+      "influx_policy_not_found",
+      `${at}: ${message}. Create the retention policy or set createDatabase.`,
+      { status, retryable: false, blame: "operator" },
     );
   }
   if (status === 413) {
@@ -174,18 +190,39 @@ export function classifyResponse(
     });
   }
   if (status >= 400 && status < 500) {
+    if (SERVER_LIMIT.test(message)) {
+      // max-series-per-database, max-values-per-tag…: the server's settings, not the points.
+      return new InfluxError(
+        "influx_limit_exceeded",
+        `${at}: ${message}. Raise the limit in influxdb.conf; the points are kept until then.`,
+        { status, retryable: false, blame: "operator", partial: parsePartialWrite(message) },
+      );
+    }
     const partial = parsePartialWrite(message);
     if (partial) {
       return new InfluxError("influx_partial_write", `${at}: ${message}`, {
         status,
         retryable: false,
         partial,
+        blame: partial.kind === "other" ? "operator" : "data",
       });
     }
-    return new InfluxError("influx_bad_request", `${at}: ${message}`, { status, retryable: false });
+    return new InfluxError("influx_bad_request", `${at}: ${message}`, {
+      status,
+      retryable: false,
+      // A refusal that names no point (a proxy's 400, an unknown message) is not taken out on
+      // the data: it is retried until someone looks.
+      blame: POINT_REFUSAL.test(message) ? "data" : "operator",
+    });
   }
   return new InfluxError("influx_server_error", `${at}: ${message}`, { status, retryable: true });
 }
+
+/** InfluxDB's limits on series and tag values, reported as 4xx. */
+const SERVER_LIMIT = /limit exceeded|max-series|max-values-per-tag/i;
+/** 4xx messages that are about the points sent. */
+const POINT_REFUSAL =
+  /unable to parse|field type conflict|beyond retention|invalid (field|tag|number|boolean|timestamp)|bad timestamp|max key length|unprocessable/i;
 
 /** Response headers, looked up case-insensitively. */
 export interface ResponseHeaders {
@@ -353,6 +390,7 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
             throw new InfluxError("influx_query_error", error.message, {
               status: error.status,
               retryable: false,
+              blame: "operator",
             });
           }
           throw error;

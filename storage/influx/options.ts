@@ -118,3 +118,33 @@ export async function ensureDatabase(client: InfluxClient, config: InfluxConfig)
     if (!(error instanceof InfluxError && /already exists/.test(error.message))) throw error;
   }
 }
+
+/** A write's wrapper for `createDatabase`: when InfluxDB says the database or a retention
+ * policy is missing (a fresh volume, a dropped database), creates them again and retries once.
+ * Without createDatabase, or when that fails, the error goes to the caller, who retries later:
+ * the points are never taken for bad data. Concurrent writes share one creation. */
+export function recreatingDatabase(
+  config: InfluxConfig,
+  client: () => InfluxClient,
+): <T>(write: () => Promise<T>) => Promise<T> {
+  let creating: Promise<void> | null = null;
+  return async (write) => {
+    try {
+      return await write();
+    } catch (error) {
+      const missing =
+        error instanceof InfluxError &&
+        (error.code === "influx_database_not_found" || error.code === "influx_policy_not_found");
+      if (!missing || !config.createDatabase) throw error;
+      creating ??= ensureDatabase(client(), config).finally(() => {
+        creating = null;
+      });
+      await creating;
+      config.logger?.warn(
+        { database: config.database, error: error.message },
+        "InfluxDB had lost the database or its retention policy; created them again",
+      );
+      return write();
+    }
+  };
+}

@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
-import { type Reading, sameSeries } from "../../model/reading.ts";
+import { type Reading, sameSeries, seriesKeyOf } from "../../model/reading.ts";
 import { consumptionOfSeries } from "../consumption.ts";
 import type {
   AggregateQuery,
@@ -30,6 +30,7 @@ import {
   type InfluxConfig,
   type InfluxOptions,
   parseInfluxOptions,
+  recreatingDatabase,
   rollupLocation,
 } from "./options.ts";
 import { dirtiedLines, readRollupState, readsFromRollup } from "./rollup-state.ts";
@@ -87,9 +88,6 @@ function rollupBucketRows(figures: readonly Series[] | undefined, lasts: readonl
   );
   return (figures?.[0]?.values ?? []).map((row) => [...row, lastByDay.get(row[0] as number)]);
 }
-
-const seriesKey = (r: Pick<Reading, "building" | "space" | "sensor">): string =>
-  `${r.building}\u0000${r.space}\u0000${r.sensor}`;
 
 /** The UTF-8 bytes of each series' line prefix, `quantity,building=…,sensor=…,space=… value=`:
  * tag escaping is done once per series, not per point. Forgets everything past a bound, so a
@@ -225,6 +223,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     return client;
   };
   const rollups = rollupLocation(config);
+  const withDatabase = recreatingDatabase(config, connected);
   // This process's dirty stamps: their own series, written one request at a time, in order.
   const writer = `${hostname()}:${process.pid}`;
   let stamping: Promise<unknown> = Promise.resolve();
@@ -366,7 +365,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     );
     const bySeries = new Map<string, { space: string; before?: Reading; points: Reading[] }>();
     for (const r of readingsOf(inside?.series, filter.quantity)) {
-      const key = seriesKey(r);
+      const key = seriesKeyOf(r);
       let entry = bySeries.get(key);
       if (entry === undefined) {
         entry = { space: r.space, points: [] };
@@ -375,7 +374,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       entry.points.push(r);
     }
     for (const r of readingsOf(before?.series, filter.quantity)) {
-      const entry = bySeries.get(seriesKey(r));
+      const entry = bySeries.get(seriesKeyOf(r));
       if (entry !== undefined) entry.before = r;
     }
     for (const entry of bySeries.values()) entry.points.sort((a, b) => a.t - b.t);
@@ -423,16 +422,18 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       let sent: number[];
       try {
         sent = encodeBatch(readings, prefixes, rejected, lines);
-        refused = await writeLines(
-          connected(),
-          lines,
-          {
-            db: config.database,
-            rp: config.retentionPolicy,
-            precision: "ms",
-            consistency: config.consistency,
-          },
-          config.batchSize,
+        refused = await withDatabase(() =>
+          writeLines(
+            connected(),
+            lines,
+            {
+              db: config.database,
+              rp: config.retentionPolicy,
+              precision: "ms",
+              consistency: config.consistency,
+            },
+            config.batchSize,
+          ),
         );
       } finally {
         lines.reset();
@@ -445,7 +446,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       const refusedAt = new Set(refused.map((r) => r.index));
       const days = new Set<number>();
       for (let k = 0; k < sent.length; k++) if (!refusedAt.has(k)) days.add(dayOf(readings[sent[k]!]!.t));
-      if (days.size > 0) await stampDays(days);
+      if (days.size > 0) await withDatabase(() => stampDays(days));
       return { written: readings.length - rejected.length, rejected };
     },
 
