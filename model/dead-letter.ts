@@ -1,5 +1,6 @@
 // A dead letter is what ingest refused, kept with the reason so an operator can fix the
 // sender. Nothing is ever dropped without one.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 export const REJECTION_REASONS = [
@@ -43,3 +44,18 @@ export const deadLetterSchema = z
   .strict();
 
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+/** A dead letter's identity, so that recording it again (the journal replaying a batch after a
+ * crash) stores it once: a digest of every field, the time of receipt included, which the
+ * journal keeps. Two letters alike in every field are one letter. */
+export function deadLetterKey(letter: DeadLetter): string {
+  const fields = [
+    letter.receivedAt,
+    letter.topic,
+    letter.reason,
+    letter.detail,
+    letter.payload,
+    letter.building ?? null,
+  ];
+  return createHash("sha256").update(JSON.stringify(fields)).digest("base64url").slice(0, 22);
+}

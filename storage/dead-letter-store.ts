@@ -18,7 +18,8 @@ export interface DeadLetterStore {
   connect(): Promise<void>;
   /** Safe twice and without connect. */
   close(): Promise<void>;
-  /** Durable when the promise resolves. */
+  /** Durable when the promise resolves. Idempotent: a letter recorded again (same fields, as
+   * deadLetterKey says) is stored once, so a replayed batch adds nothing. */
   record(letters: readonly DeadLetter[]): Promise<void>;
   /** Newest first. */
   list(filter: DeadLetterFilter): Promise<StoredDeadLetter[]>;

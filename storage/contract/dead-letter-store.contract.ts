@@ -130,6 +130,18 @@ export function deadLetterStoreContract(
       expect(await store.countByReason({ building: odd.building! })).toEqual({ malformed_payload: 1 });
     });
 
+    it("stores a letter recorded again once (a replay), and keeps letters that differ in any field", async () => {
+      const batch = [letter(1), letter(2), letter(2, { detail: "record 2 of 2: out of range" })];
+      await store.record(batch);
+      await store.record(batch);
+      await store.record([letter(2), letter(3)]);
+      await store.record([letter(1, { receivedAt: t0 + 1001 }), letter(1, { building: "b2" })]);
+      const listed = await store.list({ limit: 20 });
+      expect(listed).toHaveLength(6);
+      expect(await store.countByReason()).toEqual({ malformed_payload: 6 });
+      expect(new Set(listed.map((l) => l.id)).size).toBe(6);
+    });
+
     it("closes safely twice", async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();

@@ -1,17 +1,34 @@
 // Dead letters in InfluxDB: measurement dead_letter, tags reason and building, string fields
-// topic, detail and payload. A letter's timestamp, in microseconds, is its id: strictly
-// increasing in the order letters are recorded, so it doubles as the paging cursor.
+// topic, detail, payload and letter_key. A letter's timestamp, in microseconds, is its id:
+// strictly increasing in the order letters are recorded, so it doubles as the paging cursor.
+// The key (model/dead-letter.ts) makes recording idempotent: letters whose key is already stored
+// since their time of receipt are not written again.
 import type { Logger } from "pino";
-import { type DeadLetter, type RejectionReason, rejectionReasonSchema } from "../../model/dead-letter.ts";
+import {
+  type DeadLetter,
+  deadLetterKey,
+  type RejectionReason,
+  rejectionReasonSchema,
+} from "../../model/dead-letter.ts";
 import type { DeadLetterStore, StoredDeadLetter } from "../dead-letter-store.ts";
 import { writeLines } from "./batch-writer.ts";
 import { type InfluxClient, InfluxError } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue, encodePoint, encodeTagValue } from "./line-protocol.ts";
-import { clientFor, ensureDatabase, type InfluxOptions, parseInfluxOptions } from "./options.ts";
+import {
+  clientFor,
+  ensureDatabase,
+  type InfluxOptions,
+  parseInfluxOptions,
+  recreatingDatabase,
+} from "./options.ts";
 import { where } from "./series-query.ts";
 
 export const DEAD_LETTER_MEASUREMENT = "dead_letter";
+
+/** How far the clocks of two ingest hosts may differ: a letter's id is taken from the clock of
+ * the host that records it, which may be behind the one that received it. */
+const CLOCK_MARGIN_US = 10 * 60 * 1_000_000;
 
 export function createInfluxDeadLetterStore(options: InfluxOptions): DeadLetterStore {
   const config = parseInfluxOptions(options);
@@ -25,6 +42,19 @@ export function createInfluxDeadLetterStore(options: InfluxOptions): DeadLetterS
     return client;
   };
   const query = (q: string) => connected().query(q, { db: config.database, epoch: "u" });
+  const withDatabase = recreatingDatabase(config, connected);
+
+  /** The keys among `keys` stored since `sinceUs` (a letter is recorded after its receipt). */
+  async function storedKeys(keys: ReadonlySet<string>, sinceUs: number): Promise<Set<string>> {
+    const [result] = await query(
+      `SELECT "letter_key" FROM ${measurement} WHERE time >= ${Math.trunc(sinceUs)}u`,
+    );
+    const found = new Set<string>();
+    for (const [, key] of result?.series?.[0]?.values ?? []) {
+      if (typeof key === "string" && keys.has(key)) found.add(key);
+    }
+    return found;
+  }
 
   /** Ids continue after the newest stored letter, even across restarts and a clock set back. */
   async function nextIds(n: number): Promise<number[]> {
@@ -55,42 +85,57 @@ export function createInfluxDeadLetterStore(options: InfluxOptions): DeadLetterS
       lastId = undefined;
     },
 
-    async record(letters: readonly DeadLetter[]) {
-      if (letters.length === 0) return;
-      const ids = await nextIds(letters.length);
-      const lines = letters.map((letter, i) =>
-        encodePoint({
-          measurement: DEAD_LETTER_MEASUREMENT,
-          tags: {
-            reason: letter.reason,
-            ...(letter.building === undefined ? {} : { building: encodeTagValue(letter.building) }),
-          },
-          fields: {
-            topic: letter.topic,
-            detail: letter.detail,
-            payload: letter.payload,
-            received_at: letter.receivedAt,
-          },
-          time: ids[i]!,
-        }),
-      );
-      const refused = await writeLines(
-        connected(),
-        lines,
-        { db: config.database, rp: config.retentionPolicy, precision: "u", consistency: config.consistency },
-        config.batchSize,
-      );
-      if (refused.length > 0) {
-        // A dead letter that cannot be kept must not vanish silently: the caller retries or logs.
-        log?.error({ refused: refused.length }, "influx refused dead letters");
-        throw new InfluxError(
-          "influx_bad_request",
-          `InfluxDB refused ${refused.length} dead letter(s): ${refused[0]!.reason}`,
-          {
-            retryable: false,
-          },
+    async record(given: readonly DeadLetter[]) {
+      if (given.length === 0) return;
+      await withDatabase(async () => {
+        const keyed = new Map<string, DeadLetter>();
+        let earliest = Number.POSITIVE_INFINITY;
+        for (const letter of given) {
+          keyed.set(deadLetterKey(letter), letter);
+          earliest = Math.min(earliest, letter.receivedAt);
+        }
+        const stored = await storedKeys(new Set(keyed.keys()), earliest * 1000 - CLOCK_MARGIN_US);
+        const letters = [...keyed].filter(([key]) => !stored.has(key));
+        if (letters.length === 0) return;
+        const ids = await nextIds(letters.length);
+        const lines = letters.map(([key, letter], i) =>
+          encodePoint({
+            measurement: DEAD_LETTER_MEASUREMENT,
+            tags: {
+              reason: letter.reason,
+              ...(letter.building === undefined ? {} : { building: encodeTagValue(letter.building) }),
+            },
+            fields: {
+              topic: letter.topic,
+              detail: letter.detail,
+              payload: letter.payload,
+              received_at: letter.receivedAt,
+              letter_key: key,
+            },
+            time: ids[i]!,
+          }),
         );
-      }
+        const refused = await writeLines(
+          connected(),
+          lines,
+          {
+            db: config.database,
+            rp: config.retentionPolicy,
+            precision: "u",
+            consistency: config.consistency,
+          },
+          config.batchSize,
+        );
+        if (refused.length > 0) {
+          // Refused for what they hold: the caller keeps them in its journal and says so.
+          log?.error({ refused: refused.length }, "influx refused dead letters");
+          throw new InfluxError(
+            "influx_bad_request",
+            `InfluxDB refused ${refused.length} dead letter(s): ${refused[0]!.reason}`,
+            { retryable: false, blame: "data" },
+          );
+        }
+      });
     },
 
     async list(filter) {

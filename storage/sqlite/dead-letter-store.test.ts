@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { deadLetterStoreContract } from "../contract/dead-letter-store.contract.ts";
 import { createSqliteDeadLetterStore } from "./dead-letter-store.ts";
@@ -34,6 +35,28 @@ describe("SQLite dead-letter store", () => {
     expect(await second.list({ limit: 5 })).toEqual([{ ...letter, id: 1 }]);
     await second.close();
     await telemetry.close();
+  });
+
+  it("upgrades a file of the first schema: old letters kept, replays of new ones stored once", async () => {
+    const path = freshPath();
+    const old = new Database(path);
+    old.exec(`CREATE TABLE dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, received_at INTEGER NOT NULL,
+      topic TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, payload TEXT NOT NULL, building TEXT);
+      CREATE TABLE series (id INTEGER PRIMARY KEY, building TEXT NOT NULL, quantity TEXT NOT NULL, space TEXT NOT NULL,
+      sensor TEXT NOT NULL, UNIQUE (building, quantity, space, sensor));
+      CREATE TABLE points (series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL, PRIMARY KEY (series_id, t)) WITHOUT ROWID;
+      CREATE TABLE daily (series_id INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL, total REAL NOT NULL,
+      lo REAL NOT NULL, hi REAL NOT NULL, last_t INTEGER NOT NULL, last_v REAL NOT NULL, inc REAL NOT NULL,
+      inc_n INTEGER NOT NULL, PRIMARY KEY (series_id, day)) WITHOUT ROWID;
+      INSERT INTO dead_letters (received_at, topic, reason, detail, payload) VALUES (1, 't', 'malformed_topic', 'd', 'p');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const store = createSqliteDeadLetterStore({ path });
+    await store.connect();
+    await store.record([letter, { ...letter, receivedAt: 2 }]);
+    await store.record([{ ...letter, receivedAt: 2 }]);
+    expect((await store.list({ limit: 5 })).map((l) => l.receivedAt)).toEqual([2, 1, 1]);
+    await store.close();
   });
 
   it("closes safely without connect and refuses use before connect", async () => {

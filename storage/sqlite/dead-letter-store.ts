@@ -1,6 +1,6 @@
 // The embedded DeadLetterStore: refused messages in a SQLite table, newest first by id.
 import type Database from "better-sqlite3";
-import type { DeadLetter, RejectionReason } from "../../model/dead-letter.ts";
+import { type DeadLetter, deadLetterKey, type RejectionReason } from "../../model/dead-letter.ts";
 import type { DeadLetterFilter, DeadLetterStore, StoredDeadLetter } from "../dead-letter-store.ts";
 import { connectionLifecycle } from "./connection.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
@@ -27,14 +27,22 @@ export function createSqliteDeadLetterStore(options: { path: string }): DeadLett
   const { connect, close, connected } = connectionLifecycle("dead-letter store", (): Connection => {
     const db = openDatabase(config);
     const insert = db.prepare(
-      "INSERT INTO dead_letters (received_at, topic, reason, detail, payload, building) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO dead_letters (received_at, topic, reason, detail, payload, building, letter_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     return {
       db,
       statements: new StatementCache(db),
       recordAll: db.transaction((letters: readonly DeadLetter[]) => {
         for (const l of letters)
-          insert.run(l.receivedAt, l.topic, l.reason, l.detail, l.payload, l.building ?? null);
+          insert.run(
+            l.receivedAt,
+            l.topic,
+            l.reason,
+            l.detail,
+            l.payload,
+            l.building ?? null,
+            deadLetterKey(l),
+          );
       }),
     };
   });

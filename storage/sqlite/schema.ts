@@ -47,6 +47,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX dead_letters_by_building ON dead_letters (building, id);
   CREATE INDEX dead_letters_by_reason ON dead_letters (reason, id);
   `,
+  // A dead letter's identity (model/dead-letter.ts, deadLetterKey), so that a replayed batch
+  // adds nothing; letters recorded before have none.
+  `
+  ALTER TABLE dead_letters ADD COLUMN letter_key TEXT;
+  CREATE UNIQUE INDEX dead_letters_by_key ON dead_letters (letter_key);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

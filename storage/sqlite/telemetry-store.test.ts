@@ -6,6 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
+import { SCHEMA_VERSION } from "./schema.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "sqlite-telemetry-"));
@@ -72,7 +73,7 @@ describe("SQLite telemetry store", () => {
     await store.connect();
     const db = new Database(path);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     await store.close();
   });
