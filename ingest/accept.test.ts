@@ -35,6 +35,7 @@ describe("acceptMessage", () => {
     expect(accept(T, '{"v": 19.5}')).toEqual({
       accepted: [{ building: "b1", space: "d1", sensor: "t", quantity: "temperature", t: NOW, v: 19.5 }],
       rejected: [],
+      atReceipt: [0],
     });
     expect(accept(T, `{"t": ${MS}, "v": 19.5, "u": "Cel"}`).accepted[0]?.t).toBe(MS);
   });

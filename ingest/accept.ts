@@ -18,6 +18,8 @@ import { checkReading, type TopicTarget } from "./validate.ts";
 export interface Accepted {
   accepted: Reading[];
   rejected: DeadLetter[];
+  /** Indices in `accepted` of the readings timed from the time of receipt (receipt-clock.ts). */
+  atReceipt?: number[];
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -131,6 +133,7 @@ function accept(
   if (!result.ok) return letters.only(result.reason, result.detail);
 
   const accepted: Reading[] = [];
+  const atReceipt: number[] = [];
   for (const item of result.items) {
     if (!item.ok) {
       letters.add(item.reason, located(item.where, item.detail));
@@ -138,9 +141,14 @@ function accept(
     }
     const checked = checkReading(item, format, target, registry, limits, receivedAt);
     if ("refused" in checked) letters.add(checked.reason, located(item.where, checked.detail));
-    else accepted.push(checked);
+    else {
+      if (item.atReceipt) atReceipt.push(accepted.length);
+      accepted.push(checked);
+    }
   }
-  return { accepted, rejected: letters.list };
+  return atReceipt.length > 0
+    ? { accepted, rejected: letters.list, atReceipt }
+    : { accepted, rejected: letters.list };
 }
 
 /** Dead letters of one message: same topic, time, excerpt and building. */

@@ -8,6 +8,7 @@ import { acceptMessage } from "./accept.ts";
 import type { Journal } from "./journal.ts";
 import type { IngestLimits } from "./limits.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+import { ReceiptClock } from "./receipt-clock.ts";
 
 export interface IngestPipelineDeps {
   registry: SiteRegistry;
@@ -37,6 +38,7 @@ export interface IngestPipeline {
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { registry, limits, journal, metrics, logger } = deps;
   let lastWriteError = 0;
+  const receiptClock = new ReceiptClock();
 
   const writeFailed = (err: unknown, now: number) => {
     if (now - lastWriteError > 10_000) {
@@ -55,20 +57,31 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       logger.error({ err, topic }, "accepting a message threw; kept as a dead letter");
       outcome = { accepted: [], rejected: [internalError(topic, payload, receivedAt, err)] };
     }
+    // Before the journal: a replay keeps the times given here.
+    const atReceipt = outcome.atReceipt ?? [];
+    let moved = 0;
+    for (const i of atReceipt) if (receiptClock.stamp(outcome.accepted[i]!) > 0) moved++;
+    const unstamp = () => {
+      for (const i of atReceipt) receiptClock.release(outcome.accepted[i]!);
+    };
     const entry = { receivedAt, readings: outcome.accepted, deadLetters: outcome.rejected };
     let appended: "ok" | "full";
     try {
       appended = staged ? journal.stage(entry) : journal.append(entry);
     } catch (err) {
+      unstamp();
       metrics.messagesRefused++;
       writeFailed(err, receivedAt);
       return false;
     }
     if (appended === "full") {
+      unstamp();
       metrics.messagesRefused++;
       return false;
     }
     metrics.readingsAccepted += outcome.accepted.length;
+    metrics.readingsTimedAtReceipt += atReceipt.length;
+    metrics.readingsReceiptTimeMoved += moved;
     for (const letter of outcome.rejected) countDeadLetter(metrics, letter.reason);
     return true;
   };

@@ -21,6 +21,11 @@ export type Reading = z.infer<typeof readingSchema>;
 /** Where a reading belongs, without its value: the series it is part of. */
 export type SeriesKey = Pick<Reading, "building" | "space" | "sensor" | "quantity">;
 
+/** A series as one string, for maps keyed by series. */
+export function seriesKeyOf(r: SeriesKey): string {
+  return `${r.building}\u0000${r.space}\u0000${r.sensor}\u0000${r.quantity}`;
+}
+
 /** Whether two readings are of one series (same building, space, sensor and quantity). */
 export function sameSeries(a: SeriesKey, b: SeriesKey): boolean {
   return (

@@ -9,7 +9,7 @@ describe("decodeJsonObject", () => {
   it("reads v, t in milliseconds or RFC 3339, and u", () => {
     expect(decodeJsonObject('{"v": 12.5}', CTX)).toEqual({
       ok: true,
-      items: [{ ok: true, where: "", t: NOW, v: 12.5, unit: undefined }],
+      items: [{ ok: true, where: "", t: NOW, v: 12.5, unit: undefined, atReceipt: true }],
     });
     expect(decodeJsonObject('{"t": 1732800000000.4, "v": -3, "u": "Cel"}', CTX)).toEqual({
       ok: true,

@@ -3,7 +3,7 @@
 // epoch or an RFC 3339 string; without t the reading takes the time of receipt.
 
 import { parseRfc3339, SECONDS_SUSPECT_MS } from "./time.ts";
-import { type DecodeContext, type DecodeResult, quote } from "./types.ts";
+import { type DecodeContext, type DecodedReading, type DecodeResult, quote } from "./types.ts";
 
 const KEYS = new Set(["t", "v", "u"]);
 
@@ -41,7 +41,9 @@ export function decodeJsonObject(text: string, ctx: DecodeContext): DecodeResult
   }
   const t = timeOf(obj.t, ctx.receivedAt);
   if (typeof t === "string") return malformed(t);
-  return { ok: true, items: [{ ok: true, where: "", t, v, unit: u }] };
+  const item: DecodedReading = { ok: true, where: "", t, v, unit: u };
+  if (obj.t === undefined) item.atReceipt = true;
+  return { ok: true, items: [item] };
 }
 
 /** Integer ms, or the sentence that refuses it. */

@@ -6,7 +6,7 @@
 import type { ParsedLine } from "./line-protocol-syntax.ts";
 import { parseLineProtocol } from "./line-protocol-syntax.ts";
 import { nanosecondsToMs, SECONDS_SUSPECT_MS } from "./time.ts";
-import type { DecodeContext, DecodedItem, DecodeResult } from "./types.ts";
+import type { DecodeContext, DecodedItem, DecodedReading, DecodeResult } from "./types.ts";
 import { quote, tooMany } from "./types.ts";
 
 export function decodeLineProtocol(text: string, ctx: DecodeContext): DecodeResult {
@@ -63,7 +63,7 @@ function lineItem(line: ParsedLine, where: string, receivedAt: number): DecodedI
     }
     t = ms;
   }
-  return {
+  const item: DecodedReading = {
     ok: true,
     where,
     building: line.tags.get("building"),
@@ -74,6 +74,8 @@ function lineItem(line: ParsedLine, where: string, receivedAt: number): DecodedI
     t,
     v: field.value,
   };
+  if (line.timestamp === undefined) item.atReceipt = true;
+  return item;
 }
 
 function refuse(where: string, detail: string): DecodedItem {

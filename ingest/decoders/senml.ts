@@ -2,7 +2,7 @@
 // bv, bs) apply to their record and every later one until replaced; names are bn + n; times are
 // seconds, bt + t, and below 2^28 they are relative to the time of receipt. Only numeric values
 // (v) are readings: vs, vb and vd records, and sums alone, are refused one by one.
-import type { DecodeContext, DecodedItem, DecodeResult } from "./types.ts";
+import type { DecodeContext, DecodedItem, DecodedReading, DecodeResult } from "./types.ts";
 import { quote, tooMany } from "./types.ts";
 
 /** RFC 8428 §4.5.3: smaller times are seconds relative to "now". */
@@ -134,7 +134,7 @@ function recordItem(
       detail: `the time ${seconds} (bt + t) looks like milliseconds; SenML times are seconds since the epoch (RFC 8428), such as 1732800000.5`,
     };
   }
-  return {
+  const item: DecodedReading = {
     ok: true,
     where,
     sensor: bn + ((n as string | undefined) ?? ""),
@@ -142,6 +142,8 @@ function recordItem(
     t: ms,
     v: bv + v,
   };
+  if (seconds < RELATIVE_BELOW) item.atReceipt = true;
+  return item;
 }
 
 function refuse(where: string, detail: string): DecodedItem {

@@ -19,6 +19,8 @@ export interface DecodedReading {
   unit?: string;
   /** Milliseconds since the epoch, an integer: the device's time, or the time of receipt. */
   t: number;
+  /** The time comes from the time of receipt: none given, or a SenML time relative to "now". */
+  atReceipt?: true;
   /** Not yet checked: may be non-finite or out of range. */
   v: number;
 }
