@@ -16,6 +16,7 @@ import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import type { Config } from "./config.ts";
+import { exitWithNpm } from "./npm-parent.ts";
 
 export function createLogger(config: Config, name: string): Logger {
   return pino({ name, level: config.LOG_LEVEL });
@@ -102,4 +103,5 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   };
   process.once("SIGTERM", handler);
   process.once("SIGINT", handler);
+  exitWithNpm();
 }
