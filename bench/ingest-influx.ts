@@ -6,7 +6,7 @@
 //
 //   npx tsx bench/ingest-influx.ts [--readings 60000] [--senml 300000] [--connections 4]
 //       [--window 1000] [--rounds 3] [--warmup 10000] [--root /tmp/x] [--ingest-env K=V,K=V]
-//       [--profile DIR] [--fsync-env NAME=VALUE] [--bundle]
+//       [--profile DIR] [--fsync-env NAME=VALUE] [--bundle] [--broker test|shipped]
 //
 // Each ingest process first takes --warmup readings (5× that in SenML packs) at other times,
 // unmeasured, and the counting subscriber a run of that many: both measured runs are warm.
@@ -507,7 +507,16 @@ async function main(): Promise<void> {
     ],
   });
   writeFileSync(siteFile, JSON.stringify(site));
-  const [mosquitto, influxd] = await Promise.all([startMosquitto(), startInfluxd()]);
+  // --broker shipped: Mosquitto with deploy/mosquitto/mosquitto.conf's persistence, autosave and
+  // queue settings (what compose runs); the default is the tests' broker, without persistence.
+  const shippedBroker = argText("broker") === "shipped";
+  const [mosquitto, influxd] = await Promise.all([
+    startMosquitto(shippedBroker ? { shippedSettings: true } : {}),
+    startInfluxd(),
+  ]);
+  console.log(
+    `broker: ${shippedBroker ? "shipped settings (deploy/mosquitto/mosquitto.conf)" : "test settings, no persistence"}`,
+  );
   const ingestEnv = Object.fromEntries(
     (argText("ingest-env") ?? "")
       .split(",")

@@ -323,6 +323,20 @@ describe("deploy/mosquitto", () => {
     expect(Number(value("max_queued_messages")[0])).toBeGreaterThan(1000);
   });
 
+  it("saves what it acknowledged after a bounded number of queued messages, not of seconds", () => {
+    // Time-based autosave lost every message queued in the last interval on a crash.
+    expect(value("autosave_on_changes")).toEqual(["true"]);
+    const changes = Number(value("autosave_interval")[0]);
+    expect(changes).toBeGreaterThanOrEqual(1);
+    expect(changes).toBeLessThanOrEqual(5000);
+  });
+
+  it("lets through messages too large for ingest, which dead-letters them with the reason", () => {
+    const brokerLimit = Number(value("max_packet_size")[0]);
+    const ingestLimit = loadConfig({}).INGEST_MAX_PAYLOAD_BYTES;
+    expect(brokerLimit).toBeGreaterThanOrEqual(4 * ingestLimit);
+  });
+
   it("acl.example is what `cli mqtt-auth` generates: each device writes only under its building or space", () => {
     const site = { ...loadSiteFile(join(root, "examples/site.yaml")), allowAnonymous: false };
     const generated = renderMosquittoAuth({

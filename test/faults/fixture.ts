@@ -10,7 +10,7 @@ import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
 import { freePort } from "../services/ports.ts";
 import { waitFor } from "../services/wait.ts";
 import { type AppProcess, ingestReady, spawnApp } from "./app.ts";
-import { influxFingerprint } from "./stores.ts";
+import { type InfluxAuth, influxFingerprint } from "./stores.ts";
 import { differences, type Fingerprint, totalOf, writeSite } from "./stream.ts";
 
 export interface Worker {
@@ -28,16 +28,27 @@ export interface FaultFixture {
   influx: RunningInfluxd;
   mosquitto: Mosquitto;
   siteFile: string;
-  worker(clientId: string, topic?: string): Promise<Worker>;
+  /** Starts an ingest worker; `env` adds to or overrides its environment. */
+  worker(clientId: string, topic?: string, env?: Record<string, string>): Promise<Worker>;
   /** Everything's output, for a failure message. */
   explain(): string;
   close(): Promise<void>;
 }
 
-export async function openFixture(spaces: number): Promise<FaultFixture> {
+export interface FixtureOptions {
+  /** Mosquitto with the shipped deploy/mosquitto/mosquitto.conf behaviour (persistence, autosave,
+   * packet size) instead of the test defaults. */
+  shippedBroker?: boolean;
+  /** influxd with authentication on and this admin user. */
+  influxAdmin?: { username: string; password: string };
+}
+
+export async function openFixture(spaces: number, options: FixtureOptions = {}): Promise<FaultFixture> {
   const dir = mkdtempSync(join(tmpdir(), "faults-"));
-  const influx = await startInfluxd();
-  const mosquitto = await startMosquitto({ persistence: true });
+  const influx = await startInfluxd(options.influxAdmin ? { admin: options.influxAdmin } : {});
+  const mosquitto = await startMosquitto(
+    options.shippedBroker ? { shippedSettings: true } : { persistence: true },
+  );
   const siteFile = writeSite(dir, spaces);
   const workers: Worker[] = [];
 
@@ -46,9 +57,9 @@ export async function openFixture(spaces: number): Promise<FaultFixture> {
     influx,
     mosquitto,
     siteFile,
-    async worker(clientId, topic = "telemetry/#") {
+    async worker(clientId, topic = "telemetry/#", extraEnv = {}) {
       const httpPort = await freePort();
-      const env = {
+      const env: Record<string, string> = {
         STORE: "influx",
         INFLUX_URL: influx.url,
         MQTT_URL: mosquitto.url,
@@ -59,6 +70,7 @@ export async function openFixture(spaces: number): Promise<FaultFixture> {
         DATA_DIR: join(dir, clientId),
         INGEST_HTTP_PORT: String(httpPort),
         SITE_FILE: siteFile,
+        ...extraEnv,
       };
       const w: Worker = {
         clientId,
@@ -96,15 +108,16 @@ export async function settle(
   influxUrl: string,
   published: Fingerprint,
   timeoutMs: number,
+  auth?: InfluxAuth,
 ): Promise<{ stored: Fingerprint; diff: string[] }> {
   const want = totalOf(published);
   let stored: Fingerprint = new Map();
   await waitFor("stored = published", timeoutMs, async () => {
-    stored = await influxFingerprint(influxUrl);
+    stored = await influxFingerprint(influxUrl, "telemetry", auth);
     return totalOf(stored) >= want ? true : undefined;
   }).catch(() => {}); // the differences below say what is missing
   // A last look after the writer's batch delay, so a late extra write would show too.
   await new Promise((r) => setTimeout(r, 500));
-  stored = await influxFingerprint(influxUrl);
+  stored = await influxFingerprint(influxUrl, "telemetry", auth);
   return { stored, diff: differences(published, stored) };
 }

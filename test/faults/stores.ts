@@ -16,13 +16,15 @@ interface InfluxAnswer {
 /** COUNT and SUM of the raw temperature points, per series (GROUP BY *): identical points are
  * one point in InfluxDB, so a count equal to what was published with equal sums means the
  * stored set is the published set. */
-export async function influxFingerprint(url: string, database = "telemetry"): Promise<Fingerprint> {
-  const q = 'SELECT COUNT("value"), SUM("value") FROM "temperature" GROUP BY *';
-  const res = await fetch(`${url}/query?${new URLSearchParams({ db: database, q, epoch: "ms" })}`);
-  const body = (await res.json()) as InfluxAnswer;
-  const result = body.results?.[0];
-  if (!res.ok || body.error || result?.error)
-    throw new Error(`influx query failed: ${body.error ?? result?.error}`);
+export async function influxFingerprint(
+  url: string,
+  database = "telemetry",
+  auth?: InfluxAuth,
+): Promise<Fingerprint> {
+  const result = await influxQuery(url, 'SELECT COUNT("value"), SUM("value") FROM "temperature" GROUP BY *', {
+    database,
+    auth,
+  });
   const f: Fingerprint = new Map();
   for (const s of result?.series ?? []) {
     const space = s.tags?.space ?? "?";
@@ -33,6 +35,49 @@ export async function influxFingerprint(url: string, database = "telemetry"): Pr
     f.set(space, e);
   }
   return f;
+}
+
+/** A user and password for influxd with authentication on. */
+export interface InfluxAuth {
+  username: string;
+  password: string;
+}
+
+/** One InfluxQL statement's result, through plain HTTP; throws on any error. */
+export async function influxQuery(
+  url: string,
+  q: string,
+  options: { database?: string; auth?: InfluxAuth } = {},
+): Promise<NonNullable<InfluxAnswer["results"]>[number]> {
+  const params = new URLSearchParams({ epoch: "ms" });
+  if (options.database) params.set("db", options.database);
+  if (options.auth) {
+    params.set("u", options.auth.username);
+    params.set("p", options.auth.password);
+  }
+  const res = await fetch(`${url}/query?${params}`, { method: "POST", body: new URLSearchParams({ q }) });
+  const body = (await res.json()) as InfluxAnswer;
+  const result = body.results?.[0];
+  if (!res.ok || body.error || result?.error || !result)
+    throw new Error(`influx query failed: ${body.error ?? result?.error ?? res.status}`);
+  return result;
+}
+
+/** Dead letters per reason in InfluxDB, read with plain InfluxQL. */
+export async function influxDeadLetters(url: string, auth?: InfluxAuth): Promise<Record<string, number>> {
+  const result = await influxQuery(url, 'SELECT COUNT("topic") FROM "dead_letter" GROUP BY "reason"', {
+    database: "telemetry",
+    auth,
+  });
+  const counts: Record<string, number> = {};
+  for (const s of result.series ?? []) counts[s.tags?.reason ?? "?"] = Number(s.values[0]?.[1] ?? 0);
+  return counts;
+}
+
+/** What ingest's /readyz answers: its status and the problem's detail. */
+export async function ingestReadiness(httpPort: number): Promise<{ status: number; text: string }> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+  return { status: res.status, text: await res.text() };
 }
 
 /** Every stored temperature reading of the fault building in a SQLite telemetry file (the app

@@ -28,8 +28,9 @@ export interface RunningInfluxd {
   pid(): number | undefined;
   /** Kills the server and removes its folder. Safe twice. */
   stop(): Promise<void>;
-  /** Kills and starts it again on the same ports with the same data. */
-  restart(): Promise<void>;
+  /** Kills and starts it again on the same ports with the same data, or with none (`empty`:
+   * as a fresh volume or a lost disk would: no database, no users). */
+  restart(options?: { empty?: boolean }): Promise<void>;
 }
 
 function configText(dir: string, rpcPort: number, httpPort: number, auth: boolean): string {
@@ -154,9 +155,15 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
       await kill(child);
       if (!options.keepIn) await rm(dir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(restartOptions = {}) {
       if (stopped) throw new Error("influxd was stopped");
       await kill(child);
+      if (restartOptions.empty) {
+        for (const sub of ["meta", "data", "wal"]) {
+          await rm(join(dir, sub), { recursive: true, force: true });
+          await mkdir(join(dir, sub), { recursive: true });
+        }
+      }
       await launch();
     },
   };

@@ -19,6 +19,22 @@ export interface MosquittoOptions {
   acl?: string;
   /** Extra mosquitto.conf lines. */
   extraConfig?: string[];
+  /** Take the broker's behaviour (persistence and autosave, queues, packet size, session
+   * expiry) from the shipped deploy/mosquitto/mosquitto.conf instead of the test defaults, so a
+   * fault test holds what operators run. */
+  shippedSettings?: boolean;
+}
+
+/** The lines of deploy/mosquitto/mosquitto.conf that set how the broker behaves; listeners,
+ * authentication, paths and logging stay the test's. */
+export function shippedBrokerSettings(): string[] {
+  const file = new URL("../../deploy/mosquitto/mosquitto.conf", import.meta.url);
+  const kept =
+    /^(persistence|autosave_interval|autosave_on_changes|max_queued_messages|max_queued_bytes|max_inflight_messages|max_packet_size|persistent_client_expiration|queue_qos0_messages|upgrade_outgoing_qos|message_size_limit)\s/;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => kept.test(line));
 }
 
 export interface Mosquitto {
@@ -30,8 +46,9 @@ export interface Mosquitto {
   pid(): number | undefined;
   /** Stops the broker (SIGTERM, so persistence is saved) and removes its folder. Safe twice. */
   stop(): Promise<void>;
-  /** Stops and starts it again on the same port, keeping the persistence folder. */
-  restart(): Promise<void>;
+  /** Stops (SIGTERM, or `signal`: SIGKILL is a crash, nothing saved) and starts it again on the
+   * same port, keeping the persistence folder. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const BINARY = "/usr/sbin/mosquitto";
@@ -49,12 +66,15 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     "log_type error",
     "log_type warning",
     "log_type notice",
-    // Tests publish bursts at QoS 1; the default queue of 1 000 would drop the excess silently.
-    "max_queued_messages 0",
-    "max_inflight_messages 100",
   ];
-  if (options.persistence) {
-    lines.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
+  if (options.shippedSettings) {
+    lines.push(...shippedBrokerSettings(), `persistence_location ${dir}/`);
+  } else {
+    // Tests publish bursts at QoS 1; the default queue of 1 000 would drop the excess silently.
+    lines.push("max_queued_messages 0", "max_inflight_messages 100");
+    if (options.persistence) {
+      lines.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
+    }
   }
   if (options.users) {
     const passwordFile = join(dir, "passwords");
@@ -100,12 +120,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     }
   };
 
-  const halt = async () => {
+  const halt = async (signal: NodeJS.Signals = "SIGTERM") => {
     const proc = child;
     child = null;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-    proc.kill("SIGTERM");
+    proc.kill(signal);
     const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);
@@ -124,8 +144,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    async restart() {
-      await halt();
+    async restart(signal) {
+      await halt(signal);
       await start();
     },
   };
