@@ -117,7 +117,7 @@ withConfigFlags(
     .option("--ttl <duration>", "validity: 30d, 12h, 15m or 3600s", "30d"),
 ).action(async (options) => run((await import("./commands/token.ts")).token, options));
 
-withConfigFlags(
+const mqttAuthCommand = withConfigFlags(
   program
     .command("mqtt-auth")
     .description(
@@ -125,12 +125,20 @@ withConfigFlags(
     )
     .option("--site <file>", "site file (default: SITE_FILE)")
     .option("--out <dir>", "folder to write passwd and acl into, e.g. deploy/mosquitto/"),
-)
-  .action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuth, options))
+).action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuth, options));
+mqttAuthCommand
   .command("hash")
   .description(
     "Read a device secret from stdin and print its hash, for a device's secretHash in the site file",
   )
   .action(async () => run((await import("./commands/mqtt-auth.ts")).mqttAuthHash, {}));
+withConfigFlags(
+  mqttAuthCommand
+    .command("check")
+    .description(
+      "On the broker's host: check a Mosquitto config for what ingest relies on (a persistence folder its user can write, snapshots on changes, a packet limit above ingest's); exit 1 on an error",
+    )
+    .requiredOption("--config <file>", "mosquitto.conf, e.g. /etc/mosquitto/mosquitto.conf"),
+).action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuthCheck, options));
 
 await program.parseAsync(process.argv);

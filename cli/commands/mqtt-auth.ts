@@ -4,6 +4,11 @@ import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { MosquittoAuthError, renderMosquittoAuth, type ServiceAccount } from "../../ingest/mosquitto-auth.ts";
+import {
+  checkMosquittoConfig,
+  hostEnvironment,
+  readMosquittoDirectives,
+} from "../../ingest/mosquitto-config-check.ts";
 import { hashSecret } from "../../model/device-credentials.ts";
 import { loadSiteFile } from "../../model/site-file.ts";
 import { type Config, ConfigError } from "../config.ts";
@@ -89,4 +94,18 @@ export async function mqttAuthHash(): Promise<void> {
     );
   }
   process.stdout.write(`${hashSecret(secret)}\n`);
+}
+
+/** `mqtt-auth check --config FILE`: prints what is wrong with a broker config for ingest. */
+export async function mqttAuthCheck(config: Config, options: { config?: string }): Promise<void> {
+  if (!options.config) throw new ConfigError("mqtt-auth check needs --config <mosquitto.conf>");
+  let directives: [string, string][];
+  try {
+    directives = readMosquittoDirectives(resolve(options.config));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${options.config}: ${(error as Error).message}`);
+  }
+  const findings = checkMosquittoConfig(directives, hostEnvironment, config.INGEST_MAX_PAYLOAD_BYTES);
+  for (const f of findings) process.stdout.write(`${f.level}: ${f.message}\n`);
+  if (findings.some((f) => f.level === "error")) process.exitCode = 1;
 }
