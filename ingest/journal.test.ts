@@ -82,6 +82,20 @@ describe("journal", () => {
     expect(j.read(100)).toBeNull();
   });
 
+  it("gives each entry a position of its own, the same when the journal replays it", async () => {
+    const a = await open();
+    for (let i = 0; i < 50; i++) a.stage(entry(i, true));
+    a.flush();
+    const first = a.read(1000)!;
+    const key = (p: { segment: number; offset: number }) => `${p.segment}:${p.offset}`;
+    expect(new Set(first.positions.map(key)).size).toBe(50);
+    // Not confirmed: a new journal on the same folder replays the same entries at the same places.
+    const b = await open();
+    const again = b.read(1000)!;
+    expect(again.entries).toEqual(first.entries);
+    expect(again.positions.map(key)).toEqual(first.positions.map(key));
+  });
+
   it("limits a batch to about the requested number of readings", async () => {
     const j = await open();
     for (let i = 0; i < 10; i++) j.append(entry(i));

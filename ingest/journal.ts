@@ -79,6 +79,8 @@ export interface JournalPosition {
 
 export interface JournalBatch {
   entries: JournalEntry[];
+  /** Where each entry's record ends: the same on every replay, unique within the journal. */
+  positions: JournalPosition[];
   /** Confirm this once every entry of the batch is stored. */
   end: JournalPosition;
 }
@@ -417,12 +419,14 @@ export class Journal {
   read(maxWeight: number): JournalBatch | null {
     if (!this.#open) return null;
     const entries: JournalEntry[] = [];
+    const positions: JournalPosition[] = [];
     let weight = 0;
     while (this.#memoryHead < this.#memory.length && (entries.length === 0 || weight < maxWeight)) {
       const m = this.#memory[this.#memoryHead]!;
       if (entries.length > 0 && weight + m.weight > maxWeight) break;
       this.#memory[this.#memoryHead++] = undefined as unknown as MemoryEntry;
       entries.push(m.entry);
+      positions.push({ segment: m.segment, offset: m.end });
       weight += m.weight;
       this.#memoryBytes -= m.bytes;
       this.#memoryWeight -= m.weight;
@@ -435,12 +439,12 @@ export class Journal {
       this.#memory = this.#memory.slice(this.#memoryHead);
       this.#memoryHead = 0;
     }
-    if (entries.length === 0 && this.#spilled) this.#readFromDisk(entries, maxWeight);
+    if (entries.length === 0 && this.#spilled) this.#readFromDisk(entries, positions, maxWeight);
     if (this.#spilled && !before(this.#cursor, this.#head)) {
       this.#spilled = false;
       this.#readCache = null;
     }
-    return entries.length > 0 ? { entries, end: { ...this.#cursor } } : null;
+    return entries.length > 0 ? { entries, positions, end: { ...this.#cursor } } : null;
   }
 
   /** Everything up to `position` is stored: segments wholly before it are deleted. */
@@ -530,7 +534,7 @@ export class Journal {
     return end;
   }
 
-  #readFromDisk(entries: JournalEntry[], maxWeight: number): void {
+  #readFromDisk(entries: JournalEntry[], positions: JournalPosition[], maxWeight: number): void {
     let weight = 0;
     while (before(this.#cursor, this.#head) && weight < maxWeight) {
       const seg = this.#segments.find((s) => s.id >= this.#cursor.segment);
@@ -554,6 +558,7 @@ export class Journal {
           break; // a CRC-valid record that is not ours to parse: treat like corruption below
         }
         entries.push(entry);
+        positions.push({ segment: seg.id, offset: rec.end });
         weight += weightOf(entry);
         this.#cursor = { segment: seg.id, offset: rec.end };
         progressed = true;
@@ -573,6 +578,7 @@ export class Journal {
           try {
             const entry = decodeEntry(rec.value.payload);
             entries.push(entry);
+            positions.push({ segment: seg.id, offset: rec.value.end });
             weight += weightOf(entry);
             this.#cursor = { segment: seg.id, offset: rec.value.end };
             continue;

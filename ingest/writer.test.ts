@@ -255,6 +255,7 @@ describe("journal writer", () => {
 
   it("never takes a store that refuses every write (auth, missing database) out on the readings", async () => {
     for (const blame of ["operator", "server"] as const) {
+      dir = mkdtempSync(join(tmpdir(), `writer-${blame}-`));
       const r = await rig();
       r.writer.start();
       appendMany(r.journal, 0, 300);
@@ -276,6 +277,7 @@ describe("journal writer", () => {
       expect(await r.store.count(everything)).toBe(900);
       expect(await r.deadLetters.countByReason()).toEqual({ unknown_space: 9 });
       for (const c of cleanups.splice(0).reverse()) await c();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -6,7 +6,7 @@
 // (storage/store-error.ts), and shows in storeFailure for the readiness probe.
 import type { Logger } from "pino";
 import { z } from "zod";
-import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter } from "../model/dead-letter.ts";
+import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter, deadLetterKey } from "../model/dead-letter.ts";
 import type { Reading } from "../model/reading.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import { type Blame, blameOf } from "../storage/store-error.ts";
@@ -222,13 +222,16 @@ export class JournalWriter {
     const readings: Reading[] = [];
     const letters: DeadLetter[] = [];
     const receivedAt: number[] = [];
-    for (const e of batch.entries) {
+    batch.entries.forEach((e, i) => {
       for (const r of e.readings) {
         readings.push(r);
         receivedAt.push(e.receivedAt);
       }
-      for (const d of e.deadLetters) letters.push(d);
-    }
+      const at = batch.positions[i]!;
+      e.deadLetters.forEach((d, k) => {
+        letters.push({ ...d, key: deadLetterKey(d, `${at.segment}:${at.offset}:${k}`) });
+      });
+    });
     if (readings.length > 0) {
       const refused = await this.#writeReadings(readings, receivedAt);
       metrics.readingsStored += readings.length - refused.length;

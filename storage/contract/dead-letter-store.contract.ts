@@ -142,6 +142,14 @@ export function deadLetterStoreContract(
       expect(new Set(listed.map((l) => l.id)).size).toBe(6);
     });
 
+    it("keeps letters alike in every field apart when their keys differ (two identical bad messages)", async () => {
+      await store.record([letter(7, { key: "k1" }), letter(7, { key: "k2" })]);
+      await store.record([letter(7, { key: "k1" })]);
+      const listed = await store.list({ limit: 10 });
+      expect(listed).toHaveLength(2);
+      expect(listed.map(({ id: _id, ...rest }) => rest)).toEqual([letter(7), letter(7)]);
+    });
+
     it("closes safely twice", async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
