@@ -3,7 +3,7 @@
 // otherwise line protocol), then resolves and checks every reading. Pure and synchronous,
 // never throws: whatever a sender publishes ends as readings or dead letters.
 import type { DeadLetter, RejectionReason } from "../model/dead-letter.ts";
-import { DEAD_LETTER_PAYLOAD_EXCERPT } from "../model/dead-letter.ts";
+import { DEAD_LETTER_PAYLOAD_EXCERPT, topicExcerpt } from "../model/dead-letter.ts";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { decodeJsonObject } from "./decoders/json.ts";
@@ -61,12 +61,15 @@ function accept(
   letters: Letters,
 ): Accepted {
   const parsed = parseTopic(topic);
+  // A letter names its building only when the site has it: the building scopes who may read the
+  // letter and is a tag in InfluxDB, which a sender must not be able to multiply at will.
+  const known = (id: string | undefined) => (id !== undefined && registry.building(id) ? id : undefined);
   if (!parsed.ok) {
-    letters.building = parsed.building;
+    letters.building = known(parsed.building);
     return letters.only("malformed_topic", parsed.detail);
   }
   const { building, space } = parsed;
-  letters.building = building;
+  letters.building = known(building);
   if (payload.length > limits.maxPayloadBytes) {
     return letters.only(
       "payload_too_large",
@@ -167,7 +170,7 @@ class Letters {
     this.#excerpt ??= this.payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8");
     const letter: DeadLetter = {
       receivedAt: this.receivedAt,
-      topic: this.topic,
+      topic: topicExcerpt(this.topic),
       reason,
       detail,
       payload: this.#excerpt,

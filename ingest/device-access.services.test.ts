@@ -48,7 +48,12 @@ function siteWith(extra: { allowAnonymous?: boolean; devices?: boolean } = {}): 
         ? []
         : [
             { id: "meter-d1", building: BUILDING, space: "d1", secretHash: hashSecret(SECRETS.meter) },
-            { id: "gw-b1", building: BUILDING, secretHash: hashSecret(SECRETS.gateway) },
+            {
+              id: "gw-b1",
+              building: BUILDING,
+              secretHash: hashSecret(SECRETS.gateway),
+              subscribe: ["commands/b1/#"],
+            },
             { id: ACACIAS_DEVICE, building: "Les Acacias", secretHash: hashSecret(SECRETS.acacias) },
           ],
     ...(extra.allowAnonymous !== undefined && { allowAnonymous: extra.allowAnonymous }),
@@ -177,13 +182,26 @@ describe("embedded broker with device accounts", () => {
     expect(stack.metrics.deadLetters.not_authorised).toBe(2);
   });
 
-  it("does not let a device subscribe to telemetry", async () => {
+  it("lets a device subscribe only where the site file grants it: never telemetry nor $SYS", async () => {
     const { broker } = await start(siteWith());
     const meter = await connect(broker.url, { username: "meter-d1", password: SECRETS.meter });
-    const granted = [];
-    for (const filter of ["telemetry/#", "#", "+/b1/#", "commands/d1"])
-      granted.push(await grantedQos(meter, filter));
-    expect(granted).toEqual([128, 128, 128, 1]);
+    const gateway = await connect(broker.url, { username: "gw-b1", password: SECRETS.gateway });
+    const filters = [
+      "telemetry/#",
+      "#",
+      "+/b1/#",
+      "$SYS/#",
+      "commands/d1",
+      "commands/b1/d1",
+      "commands/b1/#",
+    ];
+    const granted = { meter: [] as number[], gateway: [] as number[] };
+    for (const filter of filters) {
+      granted.meter.push(await grantedQos(meter, filter));
+      granted.gateway.push(await grantedQos(gateway, filter));
+    }
+    expect(granted.meter).toEqual([128, 128, 128, 128, 128, 128, 128]);
+    expect(granted.gateway).toEqual([128, 128, 128, 128, 128, 1, 1]);
   });
 
   it("accepts a hash written by the real mosquitto_passwd", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { hashSecret } from "../model/device-credentials.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
-import { createDeviceAccess, type DeviceAccess } from "./device-access.ts";
+import { createDeviceAccess, type DeviceAccess, filterCovers } from "./device-access.ts";
 import type { Journal } from "./journal.ts";
 import { createIngestMetrics } from "./metrics.ts";
 
@@ -26,6 +26,18 @@ function access(extra: Record<string, unknown> = {}): DeviceAccess {
     logger: pino({ level: "silent" }),
   });
 }
+
+describe("filterCovers", () => {
+  it("covers what a granted filter matches, and nothing wider", () => {
+    expect(filterCovers("commands/b1/#", "commands/b1/d1")).toBe(true);
+    expect(filterCovers("commands/b1/#", "commands/b1/+/x")).toBe(true);
+    expect(filterCovers("commands/+/x", "commands/d1/x")).toBe(true);
+    expect(filterCovers("commands/+/x", "commands/+/x")).toBe(true);
+    expect(filterCovers("commands/d1", "commands/+")).toBe(false);
+    expect(filterCovers("commands/b1/#", "commands/#")).toBe(false);
+    expect(filterCovers("commands/b1", "commands/b1/d1")).toBe(false);
+  });
+});
 
 describe("device access", () => {
   it("logs devices in by their secret and refuses anonymous clients when the site lists devices", async () => {
@@ -51,7 +63,9 @@ describe("device access", () => {
     expect(a.mayPublish(me, "telemetry/b1/d2/t")).toBe(false);
     expect(a.mayPublish(undefined, "telemetry/b1/d1/t")).toBe(false);
     expect(
-      ["telemetry/#", "#", "+/b1/#", "$share/g/telemetry/#", "commands/d1"].map((f) => a.maySubscribe(me, f)),
-    ).toEqual([false, false, false, false, true]);
+      ["telemetry/#", "#", "+/b1/#", "$share/g/telemetry/#", "commands/d1", "$SYS/#"].map((f) =>
+        a.maySubscribe(me, f),
+      ),
+    ).toEqual([false, false, false, false, false, false]);
   });
 });

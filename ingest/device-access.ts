@@ -2,7 +2,7 @@
 // accounts from the site file (hashed secrets), each scoped to its building and space by the
 // same topic filter the Mosquitto ACL carries. A refused publish becomes a dead letter.
 import type { Logger } from "pino";
-import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter } from "../model/dead-letter.ts";
+import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter, topicExcerpt } from "../model/dead-letter.ts";
 import { verifyDecoy, verifySecret } from "../model/device-credentials.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeviceAccount } from "../model/site.ts";
@@ -35,6 +35,19 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/** Whether every topic that `filter` matches is matched by `granted` too. */
+export function filterCovers(granted: string, filter: string): boolean {
+  const g = granted.split("/");
+  const f = filter.split("/");
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] === "#") return true;
+    if (i >= f.length || f[i] === "#") return false;
+    if (g[i] === "+") continue;
+    if (f[i] === "+" || f[i] !== g[i]) return false;
+  }
+  return f.length === g.length;
+}
+
 /** Who a connected client is: a device account, or anonymous (allowed only when the site says so). */
 export type Identity = { kind: "device"; device: DeviceAccount } | { kind: "anonymous" };
 
@@ -62,6 +75,11 @@ export class DeviceAccess {
 
   get allowsAnonymous(): boolean {
     return this.#deps.registry.allowsAnonymous;
+  }
+
+  /** Whether a client id is a device account's (its session is reserved to that device). */
+  isDeviceId(clientId: string): boolean {
+    return this.#deps.registry.device(clientId) !== undefined;
   }
 
   /** Checks a CONNECT's credentials. A user name not in the site costs as much as a wrong secret. */
@@ -95,15 +113,21 @@ export class DeviceAccess {
   }
 
   /**
-   * Whether this identity may subscribe to a filter. Devices only publish: they may not read
-   * telemetry, which would show them other dwellings' readings. Anonymous clients, when allowed,
-   * keep the open behaviour of a demo broker.
+   * Whether this identity may subscribe to a filter. A device only where the site file grants it
+   * (`subscribe`), never telemetry, which would show it other dwellings' readings. Anonymous
+   * clients, when allowed, keep the open behaviour of a demo broker, but for $ topics ($SYS
+   * lists every client's id).
    */
   maySubscribe(identity: Identity | undefined, filter: string): boolean {
+    if (filter.startsWith("$")) return false;
     if (identity === undefined || identity.kind === "anonymous") return this.allowsAnonymous;
-    const first = filter.split("/")[0];
-    const telemetryRoot = this.#prefix.split("/")[0];
-    return !(first === "#" || first === "+" || first === telemetryRoot || filter.startsWith("$share/"));
+    return (identity.device.subscribe ?? []).some((granted) => filterCovers(granted, filter));
+  }
+
+  /** Whether this identity may publish on a topic outside telemetry (relayed to subscribers):
+   * anonymous clients of an open site only; devices publish telemetry. */
+  mayRelay(identity: Identity | undefined): boolean {
+    return (identity === undefined || identity.kind === "anonymous") && this.allowsAnonymous;
   }
 
   /**
@@ -117,7 +141,7 @@ export class DeviceAccess {
         : "this site refuses clients without a user name";
     const letter: DeadLetter = {
       receivedAt,
-      topic,
+      topic: topicExcerpt(topic),
       reason: "not_authorised",
       detail: `${who}; the message was acknowledged and not stored. Fix the device's topic or its account in the site file (devices).`,
       payload: payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8"),

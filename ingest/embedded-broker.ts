@@ -1,14 +1,19 @@
 // The embedded MQTT broker (aedes) with ingest inside it: telemetry is taken in aedes's
 // authorizePublish hook, which runs before aedes sends a QoS 1 PUBACK, so a message is
 // acknowledged only once its readings are in the journal, without a loopback client hop.
-// With a DeviceAccess, logins are checked and each device publishes only within its scope.
-import { createServer, type Server } from "node:net";
+// With a DeviceAccess, logins are checked and each device publishes only within its scope, under
+// a session named after its account. Before any login, a socket may make the broker buffer no
+// more than a CONNECT (mqtt-frame-guard.ts), unauthenticated sockets are bounded in number and
+// in time, and failed logins slow down the next ones from the same address or account.
+import { createServer, type Server, type Socket } from "node:net";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type ClientRateLimiter, createClientRateLimiter } from "./client-rate.ts";
 import type { DeviceAccess, Identity } from "./device-access.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 import type { IngestMetrics } from "./metrics.ts";
+import { type GuardedConnection, guardConnection } from "./mqtt-frame-guard.ts";
 import type { IngestPipeline } from "./pipeline.ts";
 
 export const embeddedBrokerConfigSchema = z
@@ -28,6 +33,32 @@ export const embeddedBrokerConfigSchema = z
       .default({ perSecond: 0, burst: 1000 }),
     /** A client that would wait longer than this for its rate is disconnected unacknowledged. */
     maxRateWaitMs: z.number().int().min(0).max(60_000).default(10_000),
+    /** Largest packet after the login (4 × ingest's payload limit by default, as Mosquitto's). */
+    maxPacketBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    /** Largest packet before it: a CONNECT with its client id, will, user name and password. */
+    maxConnectBytes: z
+      .number()
+      .int()
+      .min(256)
+      .default(64 * 1024),
+    /** Sockets that have not logged in yet, at most; further ones are closed at once. */
+    maxPendingConnections: z.number().int().min(1).default(256),
+    /** Time a socket has to log in. */
+    connectTimeoutMs: z.number().int().min(100).default(10_000),
+    /** How failed logins slow down the next ones (login-throttle.ts); the defaults suit a site. */
+    loginThrottle: z
+      .object({
+        freeFailures: z.number().int().min(0).optional(),
+        windowMs: z.number().int().min(1).optional(),
+        baseDelayMs: z.number().int().min(1).optional(),
+        maxDelayMs: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -64,11 +95,18 @@ export class EmbeddedBroker {
   readonly #rate: ClientRateLimiter;
   /** Who each connected client logged in as (set by the authenticate hook). */
   readonly #identities = new WeakMap<Client, Identity>();
+  /** Each connection's frame guard, by the stream aedes reads. */
+  readonly #guards = new WeakMap<object, GuardedConnection>();
+  #pending = 0;
+  readonly #throttle: LoginThrottle;
 
   constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
     this.#config = embeddedBrokerConfigSchema.parse(config);
     this.#deps = deps;
     this.#rate = createClientRateLimiter(this.#config.clientRate);
+    this.#throttle = new LoginThrottle(
+      Object.fromEntries(Object.entries(this.#config.loginThrottle).filter(([, v]) => v !== undefined)),
+    );
   }
 
   /** The port listened on (the chosen one when configured with 0). */
@@ -91,6 +129,7 @@ export class EmbeddedBroker {
     const { logger } = this.#deps;
     const { access } = this.#deps;
     const aedes = await Aedes.createBroker({
+      connectTimeout: this.#config.connectTimeoutMs,
       authorizePublish: (client, packet, callback) => this.#authorizePublish(client, packet, callback),
       ...(access && {
         authenticate: (
@@ -110,12 +149,12 @@ export class EmbeddedBroker {
           ),
       }),
     });
-    aedes.on("clientDisconnect", (client) => this.#rate.forget(client.id));
+    aedes.on("clientReady", (client) => this.#loggedIn(client));
     aedes.on("clientError", (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
     );
     this.#aedes = aedes;
-    const server = createServer(aedes.handle);
+    const server = createServer((socket) => this.#accept(aedes, socket));
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err) =>
@@ -149,6 +188,41 @@ export class EmbeddedBroker {
     await serverClosed;
   }
 
+  /** Hands a socket to aedes through its frame guard, unless too many are waiting to log in. */
+  #accept(aedes: Aedes, socket: Socket): void {
+    if (this.#pending >= this.#config.maxPendingConnections) {
+      this.#deps.logger.warn(
+        { pending: this.#pending },
+        "too many connections waiting to log in: new ones closed until some do",
+      );
+      socket.destroy();
+      return;
+    }
+    const guard = guardConnection(socket, {
+      beforeLogin: this.#config.maxConnectBytes,
+      afterLogin: this.#config.maxPacketBytes,
+    });
+    this.#pending++;
+    let counted = true;
+    const settle = () => {
+      if (counted) this.#pending--;
+      counted = false;
+    };
+    guard.stream.once("close", settle);
+    this.#guards.set(guard.stream, guard);
+    this.#logins.set(guard.stream, settle);
+    aedes.handle(guard.stream);
+  }
+
+  /** Called once a connection's login succeeded: it no longer counts as waiting. */
+  readonly #logins = new WeakMap<object, () => void>();
+
+  #loggedIn(client: Client): void {
+    const conn = (client as unknown as { conn: object }).conn;
+    this.#guards.get(conn)?.authenticated();
+    this.#logins.get(conn)?.();
+  }
+
   #authenticate(
     access: DeviceAccess,
     client: Client,
@@ -156,12 +230,42 @@ export class EmbeddedBroker {
     password: Buffer | undefined,
     callback: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void {
+    const address = (client as unknown as { conn: { remoteAddress?: string } }).conn.remoteAddress;
+    const delay = this.#throttle.delayFor(address, username, Date.now());
+    const check = () => this.#checkLogin(access, client, address, username, password, callback);
+    if (delay > 0) setTimeout(check, delay);
+    else check();
+  }
+
+  #checkLogin(
+    access: DeviceAccess,
+    client: Client,
+    address: string | undefined,
+    username: string | undefined,
+    password: Buffer | undefined,
+    callback: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void {
+    if (client.closed) return;
     access.login(username, password).then(
       (outcome) => {
         if (outcome.ok) {
-          this.#identities.set(client, outcome.identity);
+          const identity = outcome.identity;
+          if (identity.kind === "device") {
+            // The session is the account's, whatever client id it sent (Mosquitto's
+            // use_username_as_clientid): no client can take over another's session.
+            client.id = identity.device.id;
+          } else if (access.isDeviceId(client.id)) {
+            const error = new Error(
+              `client id "${client.id}" belongs to a device account; log in as that device`,
+            ) as AuthenticateError;
+            error.returnCode = 2; // identifier rejected
+            return callback(error, false);
+          }
+          this.#identities.set(client, identity);
+          this.#loggedIn(client);
           return callback(null, true);
         }
+        this.#throttle.failed(address, username, Date.now());
         // CONNACK 5 "not authorised" for both, as Mosquitto 2.0 answers an MQTT 3.1.1 client.
         const error = new Error(
           outcome.reason === "anonymous_refused"
@@ -186,12 +290,25 @@ export class EmbeddedBroker {
     callback: (error?: Error | null) => void,
   ): void {
     const topic = packet.topic;
+    const identity = client ? this.#identities.get(client) : undefined;
     if (!topic.startsWith(this.#config.telemetryPrefix)) {
-      if (topic.startsWith("$SYS/")) callback(new Error("$SYS topics are reserved"));
-      else callback(null);
+      if (topic.startsWith("$")) callback(new Error("$ topics are reserved"));
+      else if (!this.#deps.access || this.#deps.access.mayRelay(identity)) callback(null);
+      else {
+        // A device publishes telemetry only: anything else would be relayed to whoever listens.
+        // Acknowledged and kept as a dead letter, like a publish outside its scope, never relayed.
+        const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+        if (this.#deps.access.refuse(identity, topic, payload, Date.now())) {
+          sink(packet);
+          callback(null);
+        } else
+          callback(new EmbeddedBrokerError("journal_full", "ingest journal full; message not acknowledged"));
+      }
       return;
     }
-    const wait = client ? this.#rate.reserve(client.id, Date.now()) : 0;
+    const sender =
+      identity?.kind === "device" ? `device:${identity.device.id}` : `address:${remoteAddressOf(client)}`;
+    const wait = client ? this.#rate.reserve(sender, Date.now()) : 0;
     if (wait > 0) {
       if (this.#deps.metrics) this.#deps.metrics.messagesThrottled++;
       if (wait > this.#config.maxRateWaitMs) {
@@ -224,12 +341,16 @@ export class EmbeddedBroker {
     // A publish outside the client's scope is acknowledged and kept as a dead letter rather than
     // refused: refusing would disconnect the client, which would resend it forever (README).
     const identity = client ? this.#identities.get(client) : undefined;
-    const take =
-      access && !access.mayPublish(identity, topic)
-        ? () => access.refuse(identity, topic, payload, receivedAt)
-        : () => pipeline.handle(topic, payload, receivedAt);
-    if (take()) {
+    const refused = access !== undefined && !access.mayPublish(identity, topic);
+    const take = refused
+      ? () => access.refuse(identity, topic, payload, receivedAt)
+      : () => pipeline.handle(topic, payload, receivedAt);
+    const accepted = () => {
+      if (refused) sink(packet);
       callback(null);
+    };
+    if (take()) {
+      accepted();
       return;
     }
     // Journal full: hold this publish (and, through aedes, the client's socket) for a while; if
@@ -240,7 +361,7 @@ export class EmbeddedBroker {
       while (!this.#closing && !client?.closed && Date.now() < deadline) {
         await pipeline.waitForRoom(Math.max(1, deadline - Date.now()));
         if (this.#closing || client?.closed) break;
-        if (take()) return callback(null);
+        if (take()) return accepted();
       }
       const now = Date.now();
       if (now - this.#lastRefusalLog > 10_000) {
@@ -253,6 +374,20 @@ export class EmbeddedBroker {
     };
     void retry();
   }
+}
+
+/** Where a refused but acknowledged publish goes: a topic nobody may subscribe to (no client may
+ * subscribe to $ topics here), not retained, so aedes relays it to no one. */
+const REFUSED_TOPIC = "$charge-guard/refused";
+function sink(packet: PublishPacket): void {
+  packet.topic = REFUSED_TOPIC;
+  packet.retain = false;
+}
+
+function remoteAddressOf(client: Client | null): string {
+  return (
+    (client as unknown as { conn?: { remoteAddress?: string } } | null)?.conn?.remoteAddress ?? "unknown"
+  );
 }
 
 export function createEmbeddedBroker(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps): EmbeddedBroker {

@@ -100,7 +100,12 @@ export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string
     );
   }
   for (const device of site.devices) {
-    acl.push(`user ${device.id}`, `topic write ${deviceTopicFilter(device)}`, "");
+    acl.push(
+      `user ${device.id}`,
+      `topic write ${deviceTopicFilter(device)}`,
+      ...(device.subscribe ?? []).map((filter) => `topic read ${filter}`),
+      "",
+    );
   }
   return { passwd: `${passwd.join("\n")}\n`, acl: `${acl.join("\n")}` };
 }

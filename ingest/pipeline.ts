@@ -2,7 +2,7 @@
 // yielded to the journal, and say whether the broker may be sent its acknowledgement.
 import type { Logger } from "pino";
 import type { DeadLetter } from "../model/dead-letter.ts";
-import { DEAD_LETTER_PAYLOAD_EXCERPT } from "../model/dead-letter.ts";
+import { DEAD_LETTER_PAYLOAD_EXCERPT, topicExcerpt } from "../model/dead-letter.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { acceptMessage } from "./accept.ts";
 import type { Journal } from "./journal.ts";
@@ -119,7 +119,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
 function internalError(topic: string, payload: Buffer, receivedAt: number, err: unknown): DeadLetter {
   return {
     receivedAt,
-    topic,
+    topic: topicExcerpt(topic),
     reason: "malformed_payload",
     detail: `ingest could not process this message (${err instanceof Error ? err.message : String(err)}); please report it`,
     payload: payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8"),

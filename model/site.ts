@@ -91,6 +91,22 @@ export const deviceAccountSchema = z
     space: idSchema.optional(),
     /** Mosquitto 2.0 PBKDF2-SHA512 hash of the device's secret (model/device-credentials.ts). */
     secretHash: secretHashSchema,
+    /** Topic filters the device may subscribe to (e.g. a display reading "display/b01/#");
+     * none by default. Never telemetry, shared subscriptions or the brokers' $ topics. */
+    subscribe: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(256)
+          .refine(
+            (f) => !/^(telemetry(\/|$)|#|\+|\$)/.test(f),
+            "a device may not subscribe to telemetry, to everything (# or +) or to $ topics",
+          )
+          .refine((f) => !/\p{Cc}/u.test(f), "a topic filter has no control characters"),
+      )
+      .max(20)
+      .optional(),
     label: z.string().max(200).optional(),
   })
   .strict();
