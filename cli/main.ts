@@ -124,7 +124,11 @@ const mqttAuthCommand = withConfigFlags(
       "Write Mosquitto's passwd and acl from the site file: each device may publish only under its building and space; ingest's account from MQTT_USERNAME/MQTT_PASSWORD",
     )
     .option("--site <file>", "site file (default: SITE_FILE)")
-    .option("--out <dir>", "folder to write passwd and acl into, e.g. deploy/mosquitto/"),
+    .option("--out <dir>", "folder to write passwd and acl into, e.g. deploy/mosquitto/")
+    .option(
+      "--workers <n>",
+      "ingest workers on the shared subscription: accounts MQTT_USERNAME, MQTT_USERNAME-2, … (Mosquitto names sessions after accounts)",
+    ),
 ).action(async (options) => run((await import("./commands/mqtt-auth.ts")).mqttAuth, options));
 mqttAuthCommand
   .command("hash")

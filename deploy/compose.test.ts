@@ -310,6 +310,8 @@ describe("deploy/mosquitto", () => {
 
   it("refuses anonymous clients, listens on 1883 and reads its accounts from the mounted folder", () => {
     expect(value("allow_anonymous")).toEqual(["false"]);
+    // Sessions belong to accounts: no device can take over ingest's by sending its client id.
+    expect(value("use_username_as_clientid")).toEqual(["true"]);
     expect(value("listener")).toEqual(["1883"]);
     expect(value("password_file")[0]).toMatch(/^\/mosquitto\/config\/\w+$/);
     expect(value("acl_file")[0]).toMatch(/^\/mosquitto\/config\/\w+$/);

@@ -10,7 +10,7 @@ import { writeMosquittoAuthFiles } from "../cli/commands/mqtt-auth.ts";
 import { hashSecret } from "../model/device-credentials.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { type Site, siteSchema } from "../model/site.ts";
-import { startMosquitto } from "../test/services/mosquitto.ts";
+import { shippedSessionSettings, startMosquitto } from "../test/services/mosquitto.ts";
 import { createDeviceAccess } from "./device-access.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker.ts";
 import { ingestLimitsSchema } from "./limits.ts";
@@ -235,6 +235,7 @@ describe("Mosquitto with the files of `cli mqtt-auth`", () => {
         "max_queued_messages 100000",
         // "Denied PUBLISH" lines are debug ones.
         "log_type debug",
+        ...shippedSessionSettings(),
       ],
     });
     cleanups.push(async () => {

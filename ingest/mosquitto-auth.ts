@@ -15,6 +15,9 @@ export interface MosquittoAuthInput {
   site: Site;
   /** Ingest's account: `topic read telemetry/#` and its shared-subscription form. */
   ingest: ServiceAccount;
+  /** Ingest workers on one shared subscription: the broker names sessions after accounts
+   * (use_username_as_clientid), so each has its own: `ingest`, `ingest-2`, … (same password). */
+  ingestWorkers?: number;
   /** A demo simulator's account, `topic write telemetry/#`; leave it out on a real site. */
   simulator?: ServiceAccount | undefined;
   /** Hash rounds for the service accounts (device hashes come from the site as they are). */
@@ -44,8 +47,11 @@ function checkServiceName(role: string, name: string): void {
 /** Renders both files; throws MosquittoAuthError when a name cannot be carried or two accounts collide. */
 export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string; acl: string } {
   const { site, ingest, simulator } = input;
+  const workers = Array.from({ length: Math.max(1, input.ingestWorkers ?? 1) }, (_, i) =>
+    i === 0 ? ingest : { ...ingest, username: `${ingest.username}-${i + 1}` },
+  );
   const services = [
-    { role: "ingest", account: ingest },
+    ...workers.map((account) => ({ role: "ingest", account })),
     ...(simulator ? [{ role: "simulator", account: simulator }] : []),
   ];
   const taken = new Set(site.devices.map((d) => d.id));
@@ -84,13 +90,10 @@ export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string
       "",
     );
   }
-  acl.push(
-    "# Ingest reads every building, directly or through the shared subscription of several workers.",
-    `user ${ingest.username}`,
-    "topic read telemetry/#",
-    "topic read $share/ingest/telemetry/#",
-    "",
-  );
+  acl.push("# Ingest reads every building, directly or through the shared subscription of several workers.");
+  for (const worker of workers) {
+    acl.push(`user ${worker.username}`, "topic read telemetry/#", "topic read $share/ingest/telemetry/#", "");
+  }
   if (simulator) {
     acl.push(
       "# Demo simulator: publishes for every building. Leave it out on a real site.",

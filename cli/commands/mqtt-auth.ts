@@ -16,6 +16,8 @@ import { type Config, ConfigError } from "../config.ts";
 export interface MqttAuthOptions {
   site?: string;
   out?: string;
+  /** How many ingest workers share the subscription, each with its own account. */
+  workers?: string;
 }
 
 // The demo simulator's account, as deploy/.env.example names it; present only when a password is set.
@@ -63,16 +65,19 @@ export async function mqttAuth(config: Config, options: MqttAuthOptions): Promis
   const simulator = env.MQTT_SIMULATOR_PASSWORD
     ? { username: env.MQTT_SIMULATOR_USERNAME, password: env.MQTT_SIMULATOR_PASSWORD }
     : undefined;
+  const workers = Number(options.workers ?? "1");
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new ConfigError("--workers takes a whole number of ingest workers, 1 to 64");
   let files: { passwd: string; acl: string };
   try {
-    files = renderMosquittoAuth({ site, ingest, simulator });
+    files = renderMosquittoAuth({ site, ingest, simulator, ingestWorkers: workers });
   } catch (error) {
     if (error instanceof MosquittoAuthError) throw new ConfigError(error.message);
     throw error;
   }
   const paths = writeMosquittoAuthFiles(resolve(options.out), files);
   const lines = [
-    `Wrote ${paths.passwd} and ${paths.acl}: ${site.devices.length} devices, ingest "${ingest.username}"${simulator ? `, simulator "${simulator.username}"` : ""}.`,
+    `Wrote ${paths.passwd} and ${paths.acl}: ${site.devices.length} devices, ingest "${ingest.username}"${workers > 1 ? ` and ${workers - 1} more worker accounts (${ingest.username}-2…)` : ""}${simulator ? `, simulator "${simulator.username}"` : ""}.`,
   ];
   if (site.devices.length === 0)
     lines.push("The site lists no devices: add them under `devices:` (see examples/site.yaml).");

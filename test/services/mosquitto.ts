@@ -28,13 +28,22 @@ export interface MosquittoOptions {
 /** The lines of deploy/mosquitto/mosquitto.conf that set how the broker behaves; listeners,
  * authentication, paths and logging stay the test's. */
 export function shippedBrokerSettings(): string[] {
-  const file = new URL("../../deploy/mosquitto/mosquitto.conf", import.meta.url);
   const kept =
     /^(persistence|autosave_interval|autosave_on_changes|max_queued_messages|max_queued_bytes|max_inflight_messages|max_packet_size|persistent_client_expiration|queue_qos0_messages|upgrade_outgoing_qos|message_size_limit)\s/;
+  return shippedLines().filter((line) => kept.test(line));
+}
+
+/** The lines of the shipped config that bind sessions to accounts; they need logins, so only
+ * tests with accounts take them. */
+export function shippedSessionSettings(): string[] {
+  return shippedLines().filter((line) => /^use_username_as_clientid\s/.test(line));
+}
+
+function shippedLines(): string[] {
+  const file = new URL("../../deploy/mosquitto/mosquitto.conf", import.meta.url);
   return readFileSync(file, "utf8")
     .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => kept.test(line));
+    .map((line) => line.trim());
 }
 
 export interface Mosquitto {
