@@ -15,7 +15,7 @@ import type { RouteAccess } from "../auth/principal.ts";
 import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
-import { instantParam } from "../time-params.ts";
+import { dayParam, instantParam } from "../time-params.ts";
 import { readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
 
@@ -38,7 +38,7 @@ const id = z.string().min(1).max(64);
 const buildingParams = z.object({ building: id });
 const dwellingParams = z.object({ building: id, dwelling: id });
 
-const dateParam = z.iso.date().meta({ description: "Paris date, YYYY-MM-DD" });
+const dateParam = dayParam;
 const periodQuery = z
   .object({
     from: dateParam.optional(),

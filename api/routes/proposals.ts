@@ -25,6 +25,7 @@ import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { assertBuilding, principalOf } from "../auth/access.ts";
 import { buildingsOf } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
+import { dayParam } from "../time-params.ts";
 
 /** A proposal or verdict is visible when every building it concerns is in the caller's scope. */
 function maySee(request: FastifyRequest, buildings: readonly string[]): boolean {
@@ -67,7 +68,7 @@ const evaluationBody = z
       .date()
       .optional()
       .meta({ description: "First Paris day of evidence (default: a year before installation)" }),
-    to: z.iso.date().optional().meta({ description: "Day after the last one (default: today)" }),
+    to: dayParam.optional().meta({ description: "Day after the last one (default: today)" }),
   })
   .strict();
 
