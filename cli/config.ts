@@ -110,6 +110,11 @@ export const configSchema = z
     INGEST_CLIENT_BURST: positiveInt
       .default(5_000)
       .describe("Embedded broker: messages a quiet client may send at once"),
+    INGEST_MAX_DEAD_LETTERS_PER_HOUR: positiveInt
+      .default(1_000)
+      .describe(
+        "Dead letters kept per source (building and space of the topic) and hour; the rest are counted in one summary letter",
+      ),
     SIMULATE: bool.default(true).describe("`start`: run the live simulator in the same process"),
     SIMULATE_INTERVAL_S: positiveInt.default(10).describe("Live simulator: seconds between readings"),
     GUARD_WATCH_INTERVAL_H: positiveInt

@@ -6,6 +6,7 @@ import type { Registry } from "prom-client";
 import { createJournal, type Journal } from "../ingest/journal.ts";
 import { type IngestLimits, ingestLimitsSchema } from "../ingest/limits.ts";
 import { createIngestMetrics, type IngestMetrics } from "../ingest/metrics.ts";
+import { LetterBudget } from "../ingest/letter-budget.ts";
 import { createIngestPipeline, type IngestPipeline } from "../ingest/pipeline.ts";
 import { createStoreWriteMetrics } from "../ingest/prometheus.ts";
 import { createJournalWriter, type JournalWriter, type WriterConfig } from "../ingest/writer.ts";
@@ -18,6 +19,8 @@ export interface IngestCore {
   writer: JournalWriter;
   pipeline: IngestPipeline;
   metrics: IngestMetrics;
+  /** Shared by the pipeline and the embedded broker's refusals. */
+  letterBudget: LetterBudget;
   /** Histograms of store writes (batch size, latency), for /metrics. */
   storeWriteMetrics: Registry;
   /** Drains what the journal holds into the stores, then closes the journal. */
@@ -69,12 +72,21 @@ export async function openIngestCore(
     observer: storeWrites.observer,
   });
   writer.start();
-  const pipeline = createIngestPipeline({ registry, limits: limitsFrom(config), journal, metrics, logger });
+  const letterBudget = new LetterBudget(config.INGEST_MAX_DEAD_LETTERS_PER_HOUR, registry);
+  const pipeline = createIngestPipeline({
+    registry,
+    limits: limitsFrom(config),
+    journal,
+    metrics,
+    logger,
+    letterBudget,
+  });
   return {
     journal,
     writer,
     pipeline,
     metrics,
+    letterBudget,
     storeWriteMetrics: storeWrites.registry,
     async close() {
       await writer.close();

@@ -7,6 +7,7 @@ import { verifyDecoy, verifySecret } from "../model/device-credentials.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeviceAccount } from "../model/site.ts";
 import type { Journal } from "./journal.ts";
+import type { LetterBudget } from "./letter-budget.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
 
 const TELEMETRY_PREFIX = "telemetry/";
@@ -61,6 +62,8 @@ export interface DeviceAccessDeps {
   journal: Journal;
   metrics: IngestMetrics;
   logger: Logger;
+  /** The same bound on dead letters per source as the pipeline's. */
+  letterBudget?: LetterBudget;
 }
 
 export class DeviceAccess {
@@ -150,10 +153,11 @@ export class DeviceAccess {
       ? topic.slice(this.#prefix.length).split("/")[0]
       : undefined;
     if (building && this.#deps.registry.building(building)) letter.building = building;
-    const { journal, metrics, logger } = this.#deps;
+    const { journal, metrics, logger, letterBudget } = this.#deps;
+    const admitted = letterBudget ? letterBudget.admit([letter], receivedAt) : { kept: [letter], summarised: 0 };
     let appended: "ok" | "full";
     try {
-      appended = journal.append({ receivedAt, readings: [], deadLetters: [letter] });
+      appended = journal.append({ receivedAt, readings: [], deadLetters: admitted.kept });
     } catch {
       metrics.messagesRefused++;
       return false;
@@ -163,6 +167,7 @@ export class DeviceAccess {
       return false;
     }
     countDeadLetter(metrics, "not_authorised");
+    metrics.deadLettersSummarised += admitted.summarised;
     if (receivedAt - this.#lastRefusalLog > 10_000) {
       this.#lastRefusalLog = receivedAt;
       // The device id is an equipment name, not personal data; the topic stays in the dead letter.

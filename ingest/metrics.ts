@@ -31,6 +31,8 @@ export interface IngestMetrics {
   storeRetries: number;
   /** Failed store writes, by whose failure it was (each was retried). */
   storeErrors: Partial<Record<Blame, number>>;
+  /** Dead letters counted in a summary letter instead of kept (over their source's hourly budget). */
+  deadLettersSummarised: number;
   /** Dead letters the dead-letter store confirmed. */
   deadLettersStored: number;
   /** Dead letters kept without their payload excerpt, which the dead-letter store refused. */
@@ -54,6 +56,7 @@ export function createIngestMetrics(): IngestMetrics {
     storeBatches: 0,
     storeRetries: 0,
     storeErrors: {},
+    deadLettersSummarised: 0,
     deadLettersStored: 0,
     deadLettersWithoutPayload: 0,
   };

@@ -8,6 +8,7 @@ import { acceptMessage } from "./accept.ts";
 import type { Journal } from "./journal.ts";
 import type { IngestLimits } from "./limits.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+import type { LetterBudget } from "./letter-budget.ts";
 import { ReceiptClock } from "./receipt-clock.ts";
 
 export interface IngestPipelineDeps {
@@ -16,6 +17,8 @@ export interface IngestPipelineDeps {
   journal: Journal;
   metrics: IngestMetrics;
   logger: Logger;
+  /** Bounds the dead letters one source leaves per hour (letter-budget.ts); none: unbounded. */
+  letterBudget?: LetterBudget;
 }
 
 export interface IngestPipeline {
@@ -36,7 +39,7 @@ export interface IngestPipeline {
 }
 
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
-  const { registry, limits, journal, metrics, logger } = deps;
+  const { registry, limits, journal, metrics, logger, letterBudget } = deps;
   let lastWriteError = 0;
   const receiptClock = new ReceiptClock();
 
@@ -64,7 +67,10 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     const unstamp = () => {
       for (const i of atReceipt) receiptClock.release(outcome.accepted[i]!);
     };
-    const entry = { receivedAt, readings: outcome.accepted, deadLetters: outcome.rejected };
+    let deadLetters = outcome.rejected;
+    let summarised = 0;
+    if (letterBudget) ({ kept: deadLetters, summarised } = letterBudget.admit(outcome.rejected, receivedAt));
+    const entry = { receivedAt, readings: outcome.accepted, deadLetters };
     let appended: "ok" | "full";
     try {
       appended = staged ? journal.stage(entry) : journal.append(entry);
@@ -82,6 +88,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     metrics.readingsAccepted += outcome.accepted.length;
     metrics.readingsTimedAtReceipt += atReceipt.length;
     metrics.readingsReceiptTimeMoved += moved;
+    metrics.deadLettersSummarised += summarised;
     for (const letter of outcome.rejected) countDeadLetter(metrics, letter.reason);
     return true;
   };

@@ -92,6 +92,12 @@ export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGauge
   );
   followingCounter(
     registry,
+    "ingest_dead_letters_summarised_total",
+    "Dead letters counted in an hourly summary letter instead of kept: their source was over INGEST_MAX_DEAD_LETTERS_PER_HOUR",
+    () => metrics.deadLettersSummarised,
+  );
+  followingCounter(
+    registry,
     "ingest_readings_stored_total",
     "Readings the store confirmed",
     () => metrics.readingsStored,

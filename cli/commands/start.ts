@@ -34,7 +34,13 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Emb
   const registry = new SiteRegistry(site);
   const stores = await openStores(config);
   const core = await openIngestCore(config, registry, stores, logger);
-  const access = createDeviceAccess({ registry, journal: core.journal, metrics: core.metrics, logger });
+  const access = createDeviceAccess({
+    registry,
+    journal: core.journal,
+    metrics: core.metrics,
+    logger,
+    letterBudget: core.letterBudget,
+  });
   const broker = createEmbeddedBroker(
     {
       host: config.MQTT_HOST,
