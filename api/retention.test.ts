@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CUTOFF, NOW, retentionContract, START, tenDaysOf } from "../storage/contract/retention.contract.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { createRetentionJob } from "./retention.ts";
@@ -66,6 +67,32 @@ describe("the retention job", () => {
     expect(result.deleted).toBe(2 * (7 * 96 - 1));
     expect(await count()).toBe(before);
     await job.stop();
+  });
+
+  it("deletes the dead letters received before the same cutoff: they carry readings", async () => {
+    const letters = createSqliteDeadLetterStore({
+      path: join(mkdtempSync(join(tmpdir(), "retention-letters-")), "l.db"),
+    });
+    await letters.connect();
+    const letter = (receivedAt: number) => ({
+      receivedAt,
+      topic: "telemetry/b/d-none/cw",
+      reason: "out_of_range" as const,
+      detail: "the value 1e9 m3 is outside the plausible range",
+      payload: '{"v": 1e9}',
+      building: "b",
+    });
+    await letters.record([
+      letter(CUTOFF - 86_400_000),
+      letter(CUTOFF - 1),
+      letter(CUTOFF),
+      letter(NOW - 1000),
+    ]);
+    const job = createRetentionJob({ pruner: consents, deadLetters: letters, fineDays: 3, logger: silent });
+    expect((await job.runOnce(NOW)).deadLetters).toBe(2);
+    expect((await letters.list({ limit: 10 })).map((l) => l.receivedAt)).toEqual([NOW - 1000, CUTOFF]);
+    await job.stop();
+    await letters.close();
   });
 
   it("refuses a retention shorter than a day", () => {

@@ -2,6 +2,7 @@
 // RETENTION_FINE_DAYS (what operations such as leak detection need) unless the occupant
 // consented to longer; past that, raw points go and the daily aggregates stay.
 import type { Logger } from "pino";
+import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import { windowStart } from "../storage/windows.ts";
 
 /** What the job needs from a store; storage/sqlite/consent-store.ts provides it. */
@@ -11,6 +12,8 @@ export interface FineDataPruner {
 
 export interface RetentionOptions {
   pruner: FineDataPruner;
+  /** Dead letters carry readings in their payloads: they go after the same days. */
+  deadLetters?: Pick<DeadLetterStore, "pruneReceivedBefore">;
   /** Days of raw per-dwelling points kept without consent. */
   fineDays: number;
   logger: Logger;
@@ -20,7 +23,7 @@ export interface RetentionOptions {
 
 export interface RetentionJob {
   /** Prunes once; the cutoff is the Paris midnight `fineDays` before `now`, so whole days go. */
-  runOnce(now?: number): Promise<{ before: number; series: number; deleted: number }>;
+  runOnce(now?: number): Promise<{ before: number; series: number; deleted: number; deadLetters: number }>;
   /** Runs now and then every interval; errors are logged, never thrown. */
   start(): void;
   /** Stops the schedule and waits for a run in progress. Safe twice. */
@@ -41,11 +44,12 @@ export function createRetentionJob(options: RetentionOptions): RetentionJob {
     // Whole Paris days, so a day's rollup is never left beside half of its points.
     const before = windowStart(now - options.fineDays * 86_400_000, "1d");
     const result = await options.pruner.pruneFine(before, "fine_history");
+    const deadLetters = (await options.deadLetters?.pruneReceivedBefore(before)) ?? 0;
     options.logger.info(
-      { before: new Date(before).toISOString(), series: result.series, deleted: result.deleted },
-      "retention: fine-grained dwelling data reduced to daily",
+      { before: new Date(before).toISOString(), series: result.series, deleted: result.deleted, deadLetters },
+      "retention: fine-grained dwelling data reduced to daily, older dead letters deleted",
     );
-    return { before, ...result };
+    return { before, ...result, deadLetters };
   };
 
   const tick = () => {

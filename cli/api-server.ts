@@ -60,7 +60,12 @@ export async function buildApiServer(
       }),
     },
   );
-  const retention = createRetentionJob({ pruner, fineDays: config.RETENTION_FINE_DAYS, logger });
+  const retention = createRetentionJob({
+    pruner,
+    deadLetters: stores.deadLetters,
+    fineDays: config.RETENTION_FINE_DAYS,
+    logger,
+  });
   retention.start();
   return {
     app,

@@ -106,7 +106,9 @@ export const configSchema = z
       .number()
       .min(0)
       .default(500)
-      .describe("Embedded broker: messages per second per client before it is slowed down (0: no limit)"),
+      .describe(
+        "Embedded broker: messages per second per account (a device, or an anonymous client's address), across its connections and reconnections, before it is slowed down (0: no limit)",
+      ),
     INGEST_CLIENT_BURST: positiveInt
       .default(5_000)
       .describe("Embedded broker: messages a quiet client may send at once"),

@@ -154,7 +154,9 @@ export class DeviceAccess {
       : undefined;
     if (building && this.#deps.registry.building(building)) letter.building = building;
     const { journal, metrics, logger, letterBudget } = this.#deps;
-    const admitted = letterBudget ? letterBudget.admit([letter], receivedAt) : { kept: [letter], summarised: 0 };
+    const admitted = letterBudget
+      ? letterBudget.admit([letter], receivedAt)
+      : { kept: [letter], summarised: 0 };
     let appended: "ok" | "full";
     try {
       appended = journal.append({ receivedAt, readings: [], deadLetters: admitted.kept });

@@ -6,7 +6,11 @@ import { LetterBudget } from "./letter-budget.ts";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 10, 8);
-const letter = (topic: string, i: number, reason: DeadLetter["reason"] = "malformed_payload"): DeadLetter => ({
+const letter = (
+  topic: string,
+  i: number,
+  reason: DeadLetter["reason"] = "malformed_payload",
+): DeadLetter => ({
   receivedAt: T0 + i,
   topic,
   reason,
@@ -21,7 +25,10 @@ describe("LetterBudget", () => {
     let kept = 0;
     let summarised = 0;
     for (let i = 0; i < 50; i++) {
-      const r = budget.admit([letter("telemetry/b1/d1/t", i, i % 2 ? "out_of_range" : "malformed_payload")], T0 + i);
+      const r = budget.admit(
+        [letter("telemetry/b1/d1/t", i, i % 2 ? "out_of_range" : "malformed_payload")],
+        T0 + i,
+      );
       kept += r.kept.length;
       summarised += r.summarised;
     }
@@ -32,7 +39,10 @@ describe("LetterBudget", () => {
     // The next hour: the summaries come first, then the letter itself.
     const next = budget.admit([letter("telemetry/b1/d1/t", 99)], T0 + HOUR);
     const summaries = next.kept.filter((l) => l.reason === "rate_limited");
-    expect(summaries.map((l) => l.topic).sort()).toEqual(["telemetry/(unknown buildings)", "telemetry/b1/d1"]);
+    expect(summaries.map((l) => l.topic).sort()).toEqual([
+      "telemetry/(unknown buildings)",
+      "telemetry/b1/d1",
+    ]);
     const d1 = summaries.find((l) => l.topic === "telemetry/b1/d1")!;
     expect(d1.detail).toMatch(/^40 more dead letters .* \(10 kept\): 20 malformed_payload, 20 out_of_range/);
     expect(next.kept.at(-1)!.detail).toBe("bad 99");

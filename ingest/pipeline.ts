@@ -6,9 +6,9 @@ import { DEAD_LETTER_PAYLOAD_EXCERPT, topicExcerpt } from "../model/dead-letter.
 import type { SiteRegistry } from "../model/registry.ts";
 import { acceptMessage } from "./accept.ts";
 import type { Journal } from "./journal.ts";
+import type { LetterBudget } from "./letter-budget.ts";
 import type { IngestLimits } from "./limits.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
-import type { LetterBudget } from "./letter-budget.ts";
 import { ReceiptClock } from "./receipt-clock.ts";
 
 export interface IngestPipelineDeps {

@@ -116,6 +116,7 @@ class FaultyLetters {
       close: () => this.inner.close(),
       list: (f) => this.inner.list(f),
       countByReason: (f) => this.inner.countByReason(f),
+      pruneReceivedBefore: (before) => this.inner.pruneReceivedBefore(before),
       record: async (letters) => {
         if (this.failures > 0) {
           this.failures--;

@@ -25,4 +25,7 @@ export interface DeadLetterStore {
   list(filter: DeadLetterFilter): Promise<StoredDeadLetter[]>;
   /** How many letters per reason (reasons with none are absent). */
   countByReason(filter?: { building?: string }): Promise<Partial<Record<RejectionReason, number>>>;
+  /** Deletes the letters received before `before` (ms): they carry readings, so they follow the
+   * readings' retention. Resolves with how many went. */
+  pruneReceivedBefore(before: number): Promise<number>;
 }

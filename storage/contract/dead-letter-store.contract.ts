@@ -150,6 +150,12 @@ export function deadLetterStoreContract(
       expect(listed.map(({ id: _id, ...rest }) => rest)).toEqual([letter(7), letter(7)]);
     });
 
+    it("prunes the letters received before a cutoff, and only those", async () => {
+      await store.record([letter(1), letter(2), letter(3)]);
+      expect(await store.pruneReceivedBefore(t0 + 2000)).toBe(1);
+      expect((await store.list({ limit: 10 })).map((l) => l.receivedAt)).toEqual([t0 + 3000, t0 + 2000]);
+    });
+
     it("closes safely twice", async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();

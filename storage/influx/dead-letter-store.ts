@@ -165,6 +165,26 @@ export function createInfluxDeadLetterStore(options: InfluxOptions): DeadLetterS
       return letters;
     },
 
+    async pruneReceivedBefore(before) {
+      // DELETE in InfluxDB 1.x filters on time and tags, not on fields: find the letters by their
+      // received_at field, then delete them by their time (their id), a few hundred a request.
+      return withDatabase(async () => {
+        const [result] = await query(
+          `SELECT "received_at" FROM ${measurement} WHERE "received_at" < ${Math.trunc(before)}`,
+        );
+        const ids = (result?.series?.[0]?.values ?? []).map((row) => row[0] as number);
+        for (let i = 0; i < ids.length; i += 500) {
+          await query(
+            ids
+              .slice(i, i + 500)
+              .map((id) => `DELETE FROM ${quoteIdent(DEAD_LETTER_MEASUREMENT)} WHERE time = ${id}u`)
+              .join("; "),
+          );
+        }
+        return ids.length;
+      });
+    },
+
     async countByReason(filter = {}) {
       const [result] = await query(
         `SELECT COUNT("topic") FROM ${measurement}${where(buildingCondition(filter.building))} GROUP BY ${quoteIdent("reason")}`,

@@ -74,6 +74,11 @@ export function createSqliteDeadLetterStore(options: { path: string }): DeadLett
       return (c.statements.get(sql).all(params) as Row[]).map(toLetter);
     },
 
+    async pruneReceivedBefore(before) {
+      const c = connected();
+      return c.db.prepare("DELETE FROM dead_letters WHERE received_at < ?").run(Math.trunc(before)).changes;
+    },
+
     async countByReason(filter = {}) {
       const c = connected();
       const { where, params } = conditions(filter);
