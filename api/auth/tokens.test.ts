@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadOrCreateSecret, SECRET_FILE } from "./secret.ts";
-import { createTokenVerifier, issueToken, parseTtl } from "./tokens.ts";
+import { createTokenVerifier, issueToken, MAX_TOKEN_LIFETIME_S, parseTtl } from "./tokens.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "auth-secret-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -49,5 +49,16 @@ describe("embedded secret and tokens", () => {
     expect(parseTtl("3600s")).toBe(3_600);
     expect(() => parseTtl("1y")).toThrow(/TTL/);
     expect(() => parseTtl("0d")).toThrow(/positive/);
+    expect(() => parseTtl("999999d")).toThrow(/at most 366d/);
+    expect(parseTtl("366d")).toBe(MAX_TOKEN_LIFETIME_S);
+  });
+
+  it("refuses a token that lives longer than a year, however it was signed", async () => {
+    const secret = loadOrCreateSecret(join(folder, "data"));
+    const verify = createTokenVerifier({ secret });
+    const forever = await issueToken(secret, { role: "admin", sub: "a" }, 999_999 * 86_400);
+    await expect(verify(forever)).rejects.toMatchObject({ code: "token_invalid" });
+    const year = await issueToken(secret, { role: "admin", sub: "a" }, MAX_TOKEN_LIFETIME_S);
+    expect(await verify(year)).toMatchObject({ role: "admin" });
   });
 });

@@ -8,6 +8,10 @@ import { type Principal, type PrincipalClaims, principalFromClaims } from "./pri
 export const EMBEDDED_ISSUER = "charge-guard";
 export const EMBEDDED_AUDIENCE = "charge-guard-api";
 
+/** The longest a token may live, signed here or by an identity provider: a year (a printed
+ * tenant letter's cycle). A token valid for longer is refused, whoever signed it. */
+export const MAX_TOKEN_LIFETIME_S = 366 * 86_400;
+
 export type AuthErrorCode =
   | "token_missing"
   | "token_invalid"
@@ -113,6 +117,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw refusal(error);
     }
+    const nowS = Math.floor(Date.now() / 1000);
+    const exp = payload.exp ?? 0;
+    const lifetime = exp - (typeof payload.iat === "number" ? payload.iat : nowS);
+    if (lifetime > MAX_TOKEN_LIFETIME_S || exp - nowS > MAX_TOKEN_LIFETIME_S + clockTolerance) {
+      throw new AuthError(
+        "token_invalid",
+        `The token is valid for longer than this API accepts (${MAX_TOKEN_LIFETIME_S / 86_400} days); ask for a new one.`,
+      );
+    }
     const principal = principalFromClaims(payload);
     if (!principal) {
       throw new AuthError(
@@ -132,6 +145,8 @@ export function parseTtl(text: string): number {
   const unit = { s: 1, m: 60, h: 3_600, d: 86_400 }[match[2] as "s" | "m" | "h" | "d"];
   const seconds = Number(match[1]) * unit;
   if (seconds <= 0) throw new AuthError("claims_invalid", "The TTL must be positive.");
+  if (seconds > MAX_TOKEN_LIFETIME_S)
+    throw new AuthError("claims_invalid", `The TTL may be at most ${MAX_TOKEN_LIFETIME_S / 86_400}d.`);
   return seconds;
 }
 
