@@ -34,6 +34,9 @@ export interface ApiDependencies {
   consents?: ConsentStore;
   /** Each dependency /readyz checks, e.g. the store and the MQTT broker. */
   readiness: ReadinessCheck[];
+  /** RETENTION_FINE_DAYS: per-dwelling reads finer than daily start no earlier than its cutoff
+   * unless the occupant consented (api/retention.ts); unset, they are not limited. */
+  fineDays?: number;
 }
 
 export interface ApiOptions {

@@ -30,6 +30,13 @@ export interface RetentionJob {
   stop(): Promise<void>;
 }
 
+/** The first instant of fine dwelling data kept without consent: the Paris midnight `fineDays`
+ * before `now`, so whole days go. The job prunes before it, and reads serve nothing finer than
+ * daily before it, whether or not the job has run yet. */
+export function fineCutoff(now: number, fineDays: number): number {
+  return windowStart(now - fineDays * 86_400_000, "1d");
+}
+
 export function createRetentionJob(options: RetentionOptions): RetentionJob {
   if (!(Number.isInteger(options.fineDays) && options.fineDays >= 1)) {
     throw new Error(
@@ -42,7 +49,7 @@ export function createRetentionJob(options: RetentionOptions): RetentionJob {
 
   const runOnce = async (now = Date.now()) => {
     // Whole Paris days, so a day's rollup is never left beside half of its points.
-    const before = windowStart(now - options.fineDays * 86_400_000, "1d");
+    const before = fineCutoff(now, options.fineDays);
     const result = await options.pruner.pruneFine(before, "fine_history");
     const deadLetters = (await options.deadLetters?.pruneReceivedBefore(before)) ?? 0;
     options.logger.info(

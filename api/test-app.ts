@@ -14,7 +14,7 @@ import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { type ApiOptions, buildApp } from "./app.ts";
+import { type ApiDependencies, type ApiOptions, buildApp } from "./app.ts";
 import type { PrincipalClaims } from "./auth/principal.ts";
 import { createTokenVerifier, issueToken } from "./auth/tokens.ts";
 
@@ -99,7 +99,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: Partial<ApiOptions> = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: Partial<ApiOptions> = {},
+  extraDeps: Partial<ApiDependencies> = {},
+): Promise<TestApp> {
   const folder = mkdtempSync(join(tmpdir(), "api-test-"));
   const path = join(folder, "telemetry.db");
   const store = createSqliteTelemetryStore({ path });
@@ -121,6 +124,7 @@ export async function createTestApp(options: Partial<ApiOptions> = {}): Promise<
       decisions,
       consents,
       readiness: [{ name: "store", check: () => store.ping() }],
+      ...extraDeps,
     },
     { logger, verifyToken: createTokenVerifier({ secret }), ...options },
   );

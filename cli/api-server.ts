@@ -46,6 +46,7 @@ export async function buildApiServer(
       decisions: stores.decisions,
       consents,
       readiness,
+      fineDays: config.RETENTION_FINE_DAYS,
     },
     {
       logger,

@@ -6,10 +6,12 @@ import { COMMON_SPACE } from "../../model/ids.ts";
 import { isCounter, QUANTITIES, quantitySchema } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building } from "../../model/site.ts";
-import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import type { SqliteConsentStore } from "../../storage/sqlite/consent-store.ts";
+import type { Every, TelemetryStore } from "../../storage/telemetry-store.ts";
 import { visibleTo } from "../auth/access.ts";
 import type { RouteAccess } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
+import { fineCutoff } from "../retention.ts";
 import { EVERY_MS, instantParam, MAX_WINDOWS } from "../time-params.ts";
 
 const buildingParams = z.object({ building: z.string().min(1).max(64) });
@@ -108,13 +110,35 @@ type SeriesRequest = { building: string; space?: string; sensor?: string } & z.o
 >;
 
 /** Reads one series as the series routes answer it; the caller has checked the scope. */
+/** Who consented to keeping fine data (storage/sqlite/consent-store.ts). */
+type FineDataConsents = Pick<SqliteConsentStore, "current">;
+
+/** Where a read of one space's data at `every` may start: the retention cutoff for a dwelling's
+ * finer-than-daily data without the occupant's consent, else the beginning of time. */
+export async function fineDataFloor(
+  deps: { consents?: FineDataConsents | undefined; fineDays?: number | undefined },
+  building: string,
+  space: string | undefined,
+  every: Every,
+  now = Date.now(),
+): Promise<number> {
+  if (deps.fineDays === undefined || space === undefined || space === COMMON_SPACE) return 0;
+  if (every === "1d" || every === "1mo") return 0;
+  const current = (await deps.consents?.current(building, space)) ?? [];
+  if (current.some((c) => c.purpose === "fine_history" && c.granted)) return 0;
+  return fineCutoff(now, deps.fineDays);
+}
+
 export async function readSeries(
   store: TelemetryStore,
   q: SeriesRequest,
+  floor = 0,
 ): Promise<z.input<typeof seriesOut>> {
   const to = q.to ?? Date.now();
-  const from = q.from ?? to - 7 * 86_400_000;
-  if (from >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
+  const asked = q.from ?? to - 7 * 86_400_000;
+  if (asked >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
+  // Past the retention cutoff the read is cut, not refused: the answer's `from` says where it starts.
+  const from = Math.min(Math.max(asked, floor), to);
   if ((to - from) / EVERY_MS[q.every] > MAX_WINDOWS) {
     throw new ApiError(
       "BAD_REQUEST",
@@ -156,7 +180,10 @@ export async function readSeries(
 export const buildingRoutes: FastifyPluginAsyncZod<{
   registry: SiteRegistry;
   store: TelemetryStore;
-}> = async (app, { registry, store }) => {
+  consents?: FineDataConsents;
+  fineDays?: number;
+}> = async (app, options) => {
+  const { registry, store } = options;
   app.get(
     "/buildings",
     {
@@ -263,7 +290,11 @@ export const buildingRoutes: FastifyPluginAsyncZod<{
       ) {
         throw new ApiError("NOT_FOUND", "No such sensor in this space.");
       }
-      return readSeries(store, { building: b.id, ...q });
+      return readSeries(
+        store,
+        { building: b.id, ...q },
+        await fineDataFloor(options, b.id, q.space, q.every),
+      );
     },
   );
 };

@@ -16,7 +16,7 @@ import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
 import { dayParam, instantParam } from "../time-params.ts";
-import { readSeries, seriesFields, seriesOut } from "./buildings.ts";
+import { fineDataFloor, readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
 
 export type ConsentStore = Pick<SqliteConsentStore, "record" | "current">;
@@ -29,6 +29,8 @@ export interface ManagerRouteOptions {
   decisions?: DecisionStore;
   /** Without it, the consent routes are not mounted. */
   consents?: ConsentStore;
+  /** RETENTION_FINE_DAYS, for the reads of a dwelling's fine data (fineDataFloor). */
+  fineDays?: number;
 }
 
 const MANAGERS: RouteAccess = { scope: "building", roles: ["admin", "manager"] };
@@ -131,7 +133,11 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       const { building, dwelling } = request.params;
       findBuilding(registry, building);
       assertDwelling(registry, building, dwelling);
-      return readSeries(store, { building, space: dwelling, ...request.query });
+      return readSeries(
+        store,
+        { building, space: dwelling, ...request.query },
+        await fineDataFloor(options, building, dwelling, request.query.every),
+      );
     },
   );
 
