@@ -5,7 +5,7 @@ import { QUANTITIES } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Verdict } from "../../model/verdict.ts";
 import type { BoardProposalView, EvidenceChart, ProposalListItem } from "../views/board-proposals.ts";
-import { MIN_AGGREGATE } from "../views/board-proposals.ts";
+import { identifiesHouseholds, MIN_AGGREGATE, smallestPilotGroup } from "../views/board-proposals.ts";
 import { lineChart } from "./chart.ts";
 import { type FrameContext, frame } from "./frame.ts";
 import { type Html, html } from "./html.ts";
@@ -157,12 +157,16 @@ export function boardProposalPage(
   const r = view.record;
   const v = r?.verdict;
   const decision = v?.decision ?? "not_evaluated";
+  // A pilot too small to aggregate: the explanation and the savings would show a household's use.
+  const figuresWithheld = identifiesHouseholds(p)
+    ? html`<p>${b.figuresWithheld(smallestPilotGroup(p), MIN_AGGREGATE)}</p>`
+    : null;
   const verdictBlock = v
     ? html`<section class="card verdict ${decision}" aria-labelledby="verdict">
 <h2 id="verdict"><span class="badge ${decision}">${b.decision[decision]}</span></h2>
 <p class="muted">${b.decidedOn(formatDate(v.decidedAt, lang))}</p>
 <h3>${b.explanation}</h3>
-<p>${v.explanation[lang]}</p>
+${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <h3>${b.rule}</h3>
 <p>${b.rules[v.rule]}</p>
 </section>`
@@ -194,7 +198,7 @@ ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from,
 <h1>${p.title}</h1>
 <p>${b.device} ${p.device.name[lang]}. ${b.buildings} ${buildingNames(registry, p.buildings)}.</p>
 ${verdictBlock}
-${v ? html`<div class="grid"><section aria-labelledby="savings"><h2 id="savings">${b.savings}</h2>${savings(v, lang)}</section><section aria-labelledby="costs"><h2 id="costs">${b.costs}</h2>${costTable(v, lang)}</section></div>` : ""}
+${v ? html`<div class="grid"><section aria-labelledby="savings"><h2 id="savings">${b.savings}</h2>${figuresWithheld ?? savings(v, lang)}</section><section aria-labelledby="costs"><h2 id="costs">${b.costs}</h2>${costTable(v, lang)}</section></div>` : ""}
 <h2>${b.evidence}</h2>
 ${chartSection(view.chart, lang)}
 <div class="grid facts">${settle ? html`<section>${settle}</section>` : ""}${data ? html`<section>${data}</section>` : ""}</div>

@@ -140,6 +140,8 @@ const fr = {
       `${label} : environ ${est} de moins par logement et par an (entre ${lo} et ${hi}).`,
     notMeasured: (label: string) => `${label} : pas mesuré.`,
     nothingClaimed: "L'appareil ne promet aucune économie.",
+    figuresWithheld: (size: number, min: number) =>
+      `L'essai porte sur ${size} logement${size > 1 ? "s" : ""}, moins de ${min} : ses mesures montreraient la consommation d'un foyer. Le conseil voit la décision et les coûts ; les chiffres mesurés restent chez le gestionnaire.`,
     evidence: "Les preuves",
     chartTitle: (label: string, unit: string) => `${label} par logement et par mois (${unit})`,
     chartDesc: (treated: number, control: number) =>
@@ -324,6 +326,8 @@ const en: Strings = {
       `${label}: about ${est} less per home per year (between ${lo} and ${hi}).`,
     notMeasured: (label) => `${label}: not measured.`,
     nothingClaimed: "The device promises no saving.",
+    figuresWithheld: (size, min) =>
+      `The pilot covers ${size} home${size > 1 ? "s" : ""}, fewer than ${min}: its measurements would show one household's use. The board sees the decision and the costs; the measured figures stay with the manager.`,
     evidence: "The evidence",
     chartTitle: (label, unit) => `${label} per home per month (${unit})`,
     chartDesc: (treated, control) =>

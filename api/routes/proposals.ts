@@ -23,9 +23,10 @@ import {
 } from "../../storage/decision-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { assertBuilding, principalOf } from "../auth/access.ts";
-import { buildingsOf } from "../auth/principal.ts";
+import { buildingsOf, type Principal } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
 import { dayParam } from "../time-params.ts";
+import { identifiesHouseholds, MIN_AGGREGATE, smallestPilotGroup } from "../views/board-proposals.ts";
 
 /** A proposal or verdict is visible when every building it concerns is in the caller's scope. */
 function maySee(request: FastifyRequest, buildings: readonly string[]): boolean {
@@ -51,6 +52,21 @@ const proposalOut = z.object({
   latestVerdict: verdictSummary.nullable(),
 });
 
+/** What a board gets instead of the verdict when its figures would show fewer than
+ * MIN_AGGREGATE households: the decision and why the figures are withheld. */
+const withheldVerdict = z
+  .object({
+    withheld: z.literal(true),
+    reason: z.string(),
+    decision: verdictSchema.shape.decision,
+    rule: verdictSchema.shape.rule,
+    decidedAt: z.iso.datetime(),
+    guardVersion: z.string(),
+    method: verdictSchema.shape.method,
+    costs: verdictSchema.shape.costs,
+  })
+  .strict();
+
 const verdictOut = z.object({
   id: z.number().int(),
   proposalId: z.string(),
@@ -59,7 +75,7 @@ const verdictOut = z.object({
   source: verdictSourceSchema,
   window: evidenceWindowSchema,
   recordedAt: z.iso.datetime(),
-  verdict: verdictSchema,
+  verdict: z.union([verdictSchema, withheldVerdict]),
 });
 
 const evaluationBody = z
@@ -80,10 +96,24 @@ const summary = (r: VerdictRecord) => ({
   decidedAt: r.verdict.decidedAt,
 });
 
-const recordOut = (r: VerdictRecord) => ({
-  ...r,
-  buildings: [...r.verdict.inputs.proposal.buildings].sort(),
-});
+/** A verdict record as the caller may see it: whole, or for a board without the figures that
+ * would show fewer than MIN_AGGREGATE households. */
+const recordFor = (principal: Principal) => (r: VerdictRecord) => {
+  const buildings = [...r.verdict.inputs.proposal.buildings].sort();
+  const v = r.verdict;
+  if (principal.role !== "board" || !identifiesHouseholds(v.inputs.proposal)) return { ...r, buildings };
+  const verdict: z.infer<typeof withheldVerdict> = {
+    withheld: true,
+    reason: `the pilot's smallest group has ${smallestPilotGroup(v.inputs.proposal)} households, fewer than ${MIN_AGGREGATE}: its measured figures would show a household's use, so boards see the decision and the costs only`,
+    decision: v.decision,
+    rule: v.rule,
+    decidedAt: v.decidedAt,
+    guardVersion: v.guardVersion,
+    method: v.method,
+    costs: v.costs,
+  };
+  return { ...r, buildings, verdict };
+};
 
 /** What a caller can fix becomes a 400 with the guard's message; the rest is an internal error. */
 function asProblem(error: unknown): unknown {
@@ -214,7 +244,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       try {
         const { record, created } = await guard.evaluate(request.params.id, { window: request.body ?? {} });
         reply.code(created ? 201 : 200);
-        return recordOut(record);
+        return recordFor(principalOf(request))(record);
       } catch (error) {
         throw asProblem(error);
       }
@@ -234,7 +264,9 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
     },
     async (request) => {
       await findProposal(request.params.id, request);
-      return { verdicts: (await decisions.listVerdicts(request.params.id)).map(recordOut) };
+      return {
+        verdicts: (await decisions.listVerdicts(request.params.id)).map(recordFor(principalOf(request))),
+      };
     },
   );
 
@@ -254,7 +286,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       if (!record || !maySee(request, record.verdict.inputs.proposal.buildings)) {
         throw new ApiError("NOT_FOUND", "No such verdict.");
       }
-      return recordOut(record);
+      return recordFor(principalOf(request))(record);
     },
   );
 };

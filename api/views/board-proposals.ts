@@ -16,6 +16,19 @@ import { MIN_COMPARISON_GROUP } from "./tenant-usage.ts";
 /** The same threshold as tenants' comparisons: no aggregate over fewer dwellings. */
 export const MIN_AGGREGATE = MIN_COMPARISON_GROUP;
 
+/** The households of the pilot's smallest measured group (a common meter counts the building's). */
+export function smallestPilotGroup(proposal: Proposal): number {
+  const pilot = proposal.pilot;
+  if (pilot.design === "controlled") return Math.min(pilot.treated.length, pilot.control.length);
+  return pilot.meters.some((m) => m.space === COMMON_SPACE) ? proposal.households : pilot.meters.length;
+}
+
+/** Whether a verdict's measured figures would show a group of fewer than MIN_AGGREGATE
+ * households: a board then sees the decision and the costs, not the figures (managers do). */
+export function identifiesHouseholds(proposal: Proposal): boolean {
+  return smallestPilotGroup(proposal) < MIN_AGGREGATE;
+}
+
 export interface ProposalListItem {
   stored: StoredProposal;
   latest: VerdictRecord | undefined;
