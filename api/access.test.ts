@@ -257,7 +257,9 @@ describe("access control", () => {
     expectNoData(response);
     // (Other tests record consents as other callers; none may come from this one outside its dwelling.)
     expect(
-      (await t.consents.current("bB", "apt-101")).filter((c) => c.recordedBy === CALLERS.tenantA101.sub),
+      (await t.consents.current("bB", "apt-101")).filter(
+        (c) => c.recordedBy === `tenant:${CALLERS.tenantA101.sub}`,
+      ),
     ).toEqual([]);
     // The path names the dwelling: a tenant cannot record for a neighbour by any field.
     const neighbour = await t.app.inject({
@@ -268,7 +270,9 @@ describe("access control", () => {
     });
     expect(neighbour.statusCode).toBe(404);
     expect(
-      (await t.consents.current("bA", "apt-102")).filter((c) => c.recordedBy === CALLERS.tenantA101.sub),
+      (await t.consents.current("bA", "apt-102")).filter(
+        (c) => c.recordedBy === `tenant:${CALLERS.tenantA101.sub}`,
+      ),
     ).toEqual([]);
   });
 

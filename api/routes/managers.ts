@@ -16,6 +16,7 @@ import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
 import { dayParam, instantParam } from "../time-params.ts";
+import { mayRead } from "../views/board-proposals.ts";
 import { fineDataFloor, readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
 
@@ -58,7 +59,18 @@ const consentOut = z.object({
   purpose: consentPurposeSchema,
   granted: z.boolean(),
   recordedAt: z.iso.datetime(),
+  /** Who recorded it: the occupant, or a manager on the occupant's behalf (role and subject). */
+  recordedBy: z.object({ role: z.string(), subject: z.string() }),
 });
+
+/** Consents are recorded as "role:subject", so that whoever reads them knows who decided. */
+const recorder = (principal: { role: string; subject: string }) => `${principal.role}:${principal.subject}`;
+const recordedByOf = (recordedBy: string) => {
+  const colon = recordedBy.indexOf(":");
+  return colon < 0
+    ? { role: "unknown", subject: recordedBy }
+    : { role: recordedBy.slice(0, colon), subject: recordedBy.slice(colon + 1) };
+};
 
 function findBuilding(registry: SiteRegistry, building: string): Building {
   const b = registry.building(building);
@@ -219,7 +231,11 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       },
       async (request) => {
         const b = findBuilding(registry, request.params.building);
-        const proposals = await decisions.listProposals({ building: b.id });
+        // The same rule as /proposals: a proposal is shown only to who may see all its buildings.
+        const principal = principalOf(request);
+        const proposals = (await decisions.listProposals({ building: b.id })).filter((p) =>
+          mayRead(principal, p.proposal),
+        );
         const devices = await Promise.all(
           proposals.map(async ({ proposal, buildings }) => {
             const [latest, flags] = await Promise.all([
@@ -269,6 +285,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
             purpose: c.purpose,
             granted: c.granted,
             recordedAt: new Date(c.recordedAt).toISOString(),
+            recordedBy: recordedByOf(c.recordedBy),
           })),
         };
       },
@@ -295,13 +312,14 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
           building,
           dwelling,
           ...request.body,
-          recordedBy: principalOf(request).subject,
+          recordedBy: recorder(principalOf(request)),
         });
         reply.code(201);
         return {
           purpose: saved.purpose,
           granted: saved.granted,
           recordedAt: new Date(saved.recordedAt).toISOString(),
+          recordedBy: recordedByOf(saved.recordedBy),
         };
       },
     );

@@ -23,6 +23,7 @@ import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-st
 import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { parisDate } from "../../storage/windows.ts";
 import { buildApp } from "../app.ts";
 import { createTokenVerifier, issueToken } from "../auth/tokens.ts";
 
@@ -175,7 +176,10 @@ describe("proposal routes", () => {
     // No body: the default window runs to today, long after the simulated data stop.
     const noBody = await inject({ method: "POST", url: `/proposals/${gadget.id}/evaluations` });
     expect(noBody.statusCode).toBe(201);
-    expect(noBody.json().window.to).toBe(new Date().toISOString().slice(0, 10));
+    // Today in Paris, the site's calendar (between 23:00 and midnight UTC it is already tomorrow).
+    const { year, month, day } = parisDate(Date.now());
+    const today = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    expect(noBody.json().window.to).toBe(today);
     expect((await inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({
       id: body.id,
       decision: "approve",

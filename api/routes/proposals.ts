@@ -115,16 +115,27 @@ const recordFor = (principal: Principal) => (r: VerdictRecord) => {
   return { ...r, buildings, verdict };
 };
 
+/** The one answer to a proposal id that cannot be saved, whoever's proposal holds it. */
+function idTaken(id: string): ApiError {
+  return new ApiError(
+    "BAD_REQUEST",
+    `the id ${id} cannot be used for this proposal: ids are unique across the site and a saved proposal never changes; give it another id`,
+    { reason: "proposal_conflict" },
+  );
+}
+
 /** What a caller can fix becomes a 400 with the guard's message; the rest is an internal error. */
 function asProblem(error: unknown): unknown {
   if (error instanceof GuardServiceError) {
     if (error.code === "proposal_not_found") return new ApiError("NOT_FOUND", "No such proposal.");
     return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
   }
-  if (
-    error instanceof DecisionStoreError &&
-    (error.code === "proposal_conflict" || error.code === "invalid_record")
-  ) {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DecisionStoreError && error.code === "proposal_conflict") {
+    const id = /id (\S+) is already saved/.exec(error.message)?.[1] ?? "";
+    return idTaken(id);
+  }
+  if (error instanceof DecisionStoreError && error.code === "invalid_record") {
     return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
   }
   if (error instanceof GuardError) return new ApiError("BAD_REQUEST", error.message, { reason: error.code });
@@ -181,7 +192,11 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
       for (const building of proposal.buildings) assertBuilding(request, building);
       try {
         pilotSpaces(proposal, registry);
-        const existed = (await decisions.getProposal(proposal.id)) !== undefined;
+        const existing = await decisions.getProposal(proposal.id);
+        // Another scope's proposal under this id is refused as any conflict is, without a word of
+        // whose it is or whether it is the same: the answer must not tell what exists elsewhere.
+        if (existing && !maySee(request, existing.buildings)) throw idTaken(proposal.id);
+        const existed = existing !== undefined;
         await decisions.saveProposal(proposal);
         reply.code(existed ? 200 : 201);
         return withLatest(await findProposal(proposal.id));
