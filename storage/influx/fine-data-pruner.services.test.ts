@@ -83,7 +83,7 @@ describe("the InfluxDB pruner", () => {
         },
       ]);
       // Days 1 and 2, less the last point before day 3, for each series of the two dwellings
-      // (neither has a consent here).
+      // (neither has a consent here): both have points on the dirtied day, so both stop there.
       expect(await pruner.pruneFine(CUTOFF, "fine_history")).toEqual({
         series: 4,
         deleted: 4 * (2 * 96 - 1),
@@ -106,6 +106,29 @@ describe("the InfluxDB pruner", () => {
       await opened.settle();
       expect(await opened.pruner.pruneFine(CUTOFF, "fine_history")).toEqual({ series: 0, deleted: 0 });
       expect(await rawPoints(opened.store, "d-none")).toBe(5 * 96 + 4 * 96);
+    } finally {
+      await opened.teardown();
+    }
+  });
+
+  it("prunes the other dwellings when one holds old days no rollup covers (a backfill at the edge)", async () => {
+    const opened = await open();
+    try {
+      // d-consent (no consent recorded here) from day 5 on, through the store, rolled.
+      await opened.store.write(tenDaysOf("d-consent").filter((r) => r.t >= START + 5 * DAY));
+      await opened.settle();
+      // d-none's days 0 to 4 written behind the store's back: no rollup covers them.
+      const lines = tenDaysOf("d-none")
+        .filter((r) => r.quantity === "cold_water" && r.t < START + 5 * DAY)
+        .map((r) => `cold_water,building=b,sensor=cw,space=d-none value=${r.v} ${r.t}`);
+      await opened.behindTheBack(lines.join("\n"));
+      // d-consent loses days 5 and 6 (less the last point before the cutoff) of each of its two
+      // series; d-none keeps everything. A single cutoff for all stopped at day 0: nothing pruned.
+      expect(await opened.pruner.pruneFine(CUTOFF, "fine_history")).toEqual({
+        series: 2,
+        deleted: 2 * (2 * 96 - 1),
+      });
+      expect(await rawPoints(opened.store, "d-none")).toBe(5 * 96);
     } finally {
       await opened.teardown();
     }

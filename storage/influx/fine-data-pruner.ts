@@ -2,8 +2,8 @@
 // occupant has no consent in force for the purpose, older than the cutoff, are deleted; the
 // daily rollups (their own database) stay and answer for those days. Each series keeps its
 // last point before the cutoff, as in SQLite, so the first kept point has its predecessor.
-// Only days whose rollup is settled are pruned: the cutoff stops at the first day holding
-// dwelling points that is not. Known limit: a late point written into a day between the check
+// Only days whose rollup is settled are pruned: each dwelling's cutoff stops at the first day
+// holding its points that is not (another dwelling's backfill does not hold it back). Known limit: a late point written into a day between the check
 // and the DELETE is deleted without having been rolled.
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
@@ -23,6 +23,8 @@ export interface ConsentsInForce {
 export interface InfluxFineDataPruner {
   pruneFine(before: number, purpose: string): Promise<{ series: number; deleted: number }>;
 }
+
+const dwellingKey = (building: string, space: string) => `${building}\u0000${space}`;
 
 const notCommon = `${quoteIdent("space")} != ${quoteString(COMMON_SPACE)}`;
 
@@ -68,25 +70,31 @@ export function createInfluxFineDataPruner(
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
 
-  /** The cutoff moved back to the first day that holds dwelling points and whose rollup is not
-   * settled, marked or not (a day written behind the store's back has no mark and no rollup,
-   * and must keep its raw points); and where earlier runs pruned up to. */
-  async function settledCutoff(before: number, measurements: string) {
+  /** Each dwelling's cutoff: `before`, moved back to the first day that holds its points and
+   * whose rollup is not settled, marked or not (a day written behind the store's back has no
+   * mark and no rollup, and must keep its raw points); and where earlier runs pruned up to. */
+  async function settledCutoffs(before: number, measurements: string) {
     const [[hours], { days: states, prunedThrough }] = await Promise.all([
       client.query(
-        `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h) fill(none)`,
+        `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h), "building", "space" fill(none)`,
         { db: config.database },
       ),
       readRollupState(client, rollups, undefined, before),
     ]);
-    let cutoff = before;
+    const cutoffs = new Map<string, number>();
     for (const s of hours?.series ?? []) {
+      const dwelling = dwellingKey(
+        decodeTagValue(s.tags?.building ?? ""),
+        decodeTagValue(s.tags?.space ?? ""),
+      );
+      let cutoff = cutoffs.get(dwelling) ?? before;
       for (const [t] of s.values as [number][]) {
         const day = windowStart(t, "1d");
         if (day < cutoff && !isSettled(day, states.get(day), config.rollupClockMarginMs)) cutoff = day;
       }
+      cutoffs.set(dwelling, cutoff);
     }
-    return { cutoff, prunedThrough };
+    return { cutoffs, prunedThrough };
   }
 
   async function consented(building: string, dwelling: string, purpose: string): Promise<boolean> {
@@ -100,22 +108,29 @@ export function createInfluxFineDataPruner(
         .join(", ");
       // Every run reads all the dwellings' history before the cutoff: a consent withdrawn today
       // opens years of a dwelling's fine data to pruning (see "Missing / limits").
-      const { cutoff, prunedThrough } = await settledCutoff(before, measurements);
-      const range = where([notCommon, ...timeConditions(undefined, cutoff)]);
-      const [counts, lasts] = await client.query(
-        [
-          `SELECT COUNT("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
-          `SELECT LAST("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
-        ].join("; "),
-        { db: config.database },
-      );
+      const { cutoffs, prunedThrough } = await settledCutoffs(before, measurements);
       const verdicts = new Map<string, boolean>();
       const deletes: string[] = [];
       let series = 0;
       let deleted = 0;
-      for (const s of seriesOf(counts?.series, lasts?.series)) {
+      let line = Number.NEGATIVE_INFINITY;
+      // One read of the series per distinct cutoff (most dwellings share `before`).
+      const found: SeriesToPrune[] = [];
+      for (const cutoff of new Set(cutoffs.values())) {
+        const range = where([notCommon, ...timeConditions(undefined, cutoff)]);
+        const [counts, lasts] = await client.query(
+          [
+            `SELECT COUNT("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
+            `SELECT LAST("value") FROM ${measurements}${range} ${GROUP_BY_SERIES}`,
+          ].join("; "),
+          { db: config.database },
+        );
+        for (const s of seriesOf(counts?.series, lasts?.series))
+          if (cutoffs.get(dwellingKey(s.building, s.space)) === cutoff) found.push(s);
+      }
+      for (const s of found) {
         if (s.count <= 1) continue;
-        const dwelling = `${s.building}\u0000${s.space}`;
+        const dwelling = dwellingKey(s.building, s.space);
         let keep = verdicts.get(dwelling);
         if (keep === undefined) {
           keep = await consented(s.building, s.space, purpose);
@@ -128,11 +143,14 @@ export function createInfluxFineDataPruner(
         );
         series++;
         deleted += s.count - 1;
+        line = Math.max(line, cutoffs.get(dwelling)!);
       }
       // Recorded first: from now on, reads keep these days on their rollups even if a late write
       // dirties them, and raw points are about to be incomplete.
-      if (cutoff > (prunedThrough ?? Number.NEGATIVE_INFINITY))
-        await writePrunedThrough(client, rollups, cutoff);
+      // The line is the latest dwelling cutoff: before it some raw points are gone, so reads take
+      // rolled days from their rollups (a dwelling held back on an unsettled day reads that day
+      // from its rollup once rolled, the same figures as the rollup job's).
+      if (line > (prunedThrough ?? Number.NEGATIVE_INFINITY)) await writePrunedThrough(client, rollups, line);
       for (let i = 0; i < deletes.length; i += DELETES_PER_REQUEST) {
         await client.query(deletes.slice(i, i + DELETES_PER_REQUEST).join("; "), {
           db: config.database,
