@@ -8,15 +8,11 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeMosquittoAuthFiles } from "../cli/commands/mqtt-auth.ts";
 import { hashSecret } from "../model/device-credentials.ts";
-import { SiteRegistry } from "../model/registry.ts";
 import { type Site, siteSchema } from "../model/site.ts";
 import { shippedSessionSettings, startMosquitto } from "../test/services/mosquitto.ts";
-import { createDeviceAccess } from "./device-access.ts";
-import { createEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker.ts";
-import { ingestLimitsSchema } from "./limits.ts";
+import type { EmbeddedBroker } from "./embedded-broker.ts";
 import { renderMosquittoAuth } from "./mosquitto-auth.ts";
-import { createIngestPipeline } from "./pipeline.ts";
-import { BUILDING, type IngestStack, openStack, removeDir, testRegistry } from "./test/stack.ts";
+import { BUILDING, type IngestStack, openBrokerStack, removeDir, testRegistry } from "./test/stack.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,25 +94,9 @@ async function grantedQos(client: MqttClient, filter: string): Promise<number> {
 
 describe("embedded broker with device accounts", () => {
   async function start(site: Site): Promise<{ stack: IngestStack; broker: EmbeddedBroker }> {
-    const stack = await openStack();
-    cleanups.push(async () => {
-      await stack.close();
-      removeDir(stack.dir);
-    });
-    const registry = new SiteRegistry(site);
-    const { journal, metrics, logger } = stack;
-    const pipeline = createIngestPipeline({
-      registry,
-      limits: ingestLimitsSchema.parse({}),
-      journal,
-      metrics,
-      logger,
-    });
-    const access = createDeviceAccess({ registry, journal, metrics, logger });
-    const broker = createEmbeddedBroker({ port: 0 }, { pipeline, logger, access });
-    await broker.listen();
-    cleanups.push(() => broker.close());
-    return { stack, broker };
+    const opened = await openBrokerStack(site);
+    cleanups.push(opened.close);
+    return opened;
   }
 
   it("refuses a wrong secret, an unknown device and, when the site lists devices, anonymous clients", async () => {

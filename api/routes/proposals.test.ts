@@ -1,31 +1,10 @@
 // The proposal and verdict routes through app.inject, on real SQLite stores holding a simulated
 // pilot: every route, its problems (404, 400) as application/problem+json, and the OpenAPI.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance, InjectOptions } from "fastify";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  gadgetProposal,
-  pilotGroups,
-  pilotScenario,
-  pilotSite,
-  valvesProposal,
-  writeThreeADay,
-} from "../../guard/test/pilot-site.ts";
-import { SiteRegistry } from "../../model/registry.ts";
-import { SiteSimulation } from "../../simulators/site-simulation.ts";
-import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
-import type { DecisionStore } from "../../storage/decision-store.ts";
-import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
-import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
-import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
-import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { gadgetProposal, pilotGroups, pilotSite, valvesProposal } from "../../guard/test/pilot-site.ts";
 import { parisDate } from "../../storage/windows.ts";
-import { buildApp } from "../app.ts";
-import { createTokenVerifier, issueToken } from "../auth/tokens.ts";
+import { openPilotApp, type PilotApp } from "../test-pilot-app.ts";
 
 const SEED = 7;
 const INSTALL = "2025-10-01";
@@ -34,36 +13,27 @@ const groups = pilotGroups(site);
 const valves = valvesProposal(groups, INSTALL, 30);
 const gadget = gadgetProposal(groups, INSTALL, 30);
 
-const folder = mkdtempSync(join(tmpdir(), "api-proposals-"));
-let telemetry: TelemetryStore;
-let deadLetters: DeadLetterStore;
-let decisions: DecisionStore;
+let pilot: PilotApp;
 let app: FastifyInstance;
-const secret = randomBytes(32);
 let authorization = "";
 /** Requests as an administrator; the access matrix (api/access.test.ts) covers the other roles. */
 const inject = (options: InjectOptions) =>
   app.inject({ ...options, headers: { authorization, ...options.headers } });
 
 beforeAll(async () => {
-  telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
-  deadLetters = createSqliteDeadLetterStore({ path: join(folder, "dead-letters.db") });
-  decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
-  await Promise.all([telemetry.connect(), deadLetters.connect(), decisions.connect()]);
-  const sim = new SiteSimulation({ site, seed: SEED, scenario: pilotScenario(groups, INSTALL) });
-  await writeThreeADay(telemetry, sim, { from: "2024-09-28", to: "2026-04-01" });
-  app = await buildApp(
-    { registry: new SiteRegistry(site), store: telemetry, deadLetters, decisions, readiness: [] },
-    { logger: pino({ level: "silent" }), verifyToken: createTokenVerifier({ secret }) },
-  );
-  authorization = `Bearer ${await issueToken(secret, { role: "admin", sub: "test-admin" }, 3600)}`;
+  pilot = await openPilotApp({
+    site,
+    groups,
+    seed: SEED,
+    install: INSTALL,
+    from: "2024-09-28",
+    to: "2026-04-01",
+  });
+  app = pilot.app;
+  authorization = await pilot.bearer({ role: "admin", sub: "test-admin" });
 }, 60_000);
 
-afterAll(async () => {
-  await app.close();
-  await Promise.all([telemetry.close(), deadLetters.close(), decisions.close()]);
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(async () => pilot?.close());
 
 function expectProblem(
   res: { statusCode: number; headers: Record<string, unknown>; json(): unknown },

@@ -6,11 +6,13 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import pino from "pino";
 import { SiteRegistry } from "../../model/registry.ts";
-import { siteSchema } from "../../model/site.ts";
+import { type Site, siteSchema } from "../../model/site.ts";
 import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
 import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
+import { createDeviceAccess } from "../device-access.ts";
+import { createEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerConfig } from "../embedded-broker.ts";
 import { createJournal, type Journal, type JournalConfig } from "../journal.ts";
 import { ingestLimitsSchema } from "../limits.ts";
 import { createIngestMetrics, type IngestMetrics } from "../metrics.ts";
@@ -109,4 +111,34 @@ export async function openStack(
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The embedded broker with device accounts on a stack's journal, for the site given: its own
+ * registry, pipeline and device access. `close()` stops the broker, then the stack. */
+export async function openBrokerStack(
+  site: Site,
+  config: EmbeddedBrokerConfig = {},
+): Promise<{ stack: IngestStack; broker: EmbeddedBroker; close(): Promise<void> }> {
+  const stack = await openStack();
+  const registry = new SiteRegistry(site);
+  const { journal, metrics, logger } = stack;
+  const pipeline = createIngestPipeline({
+    registry,
+    limits: ingestLimitsSchema.parse({}),
+    journal,
+    metrics,
+    logger,
+  });
+  const access = createDeviceAccess({ registry, journal, metrics, logger });
+  const broker = createEmbeddedBroker({ port: 0, ...config }, { pipeline, logger, access, metrics });
+  await broker.listen();
+  return {
+    stack,
+    broker,
+    async close() {
+      await broker.close();
+      await stack.close();
+      removeDir(stack.dir);
+    },
+  };
 }

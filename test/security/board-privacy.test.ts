@@ -1,29 +1,11 @@
 // A housing board sees aggregates of at least MIN_AGGREGATE households: a proposal measured on
 // one dwelling's meter is evaluated for managers, but the board gets the decision and the costs,
 // never the saving that would be that household's use (JSON and page alike).
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../api/app.ts";
-import { createTokenVerifier, issueToken } from "../../api/auth/tokens.ts";
-import {
-  PILOT_BUILDING,
-  pilotGroups,
-  pilotScenario,
-  pilotSite,
-  valvesProposal,
-  writeThreeADay,
-} from "../../guard/test/pilot-site.ts";
+import { openPilotApp, type PilotApp } from "../../api/test-pilot-app.ts";
+import { PILOT_BUILDING, pilotGroups, pilotSite, valvesProposal } from "../../guard/test/pilot-site.ts";
 import { proposalSchema } from "../../model/proposal.ts";
-import { SiteRegistry } from "../../model/registry.ts";
-import { SiteSimulation } from "../../simulators/site-simulation.ts";
-import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
-import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
-import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 
 const SEED = 7;
 const INSTALL = "2025-10-01";
@@ -39,29 +21,24 @@ const oneMeter = proposalSchema.parse({
   pilot: { design: "before_after", meters: [{ space: groups.valves[0]!, installDate: "2025-03-01" }] },
 });
 
-const folder = mkdtempSync(join(tmpdir(), "board-privacy-"));
+let pilot: PilotApp;
 let app: FastifyInstance;
-const secret = randomBytes(32);
 const auth = { admin: "", board: "" };
 
 beforeAll(async () => {
-  const telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
-  const deadLetters = createSqliteDeadLetterStore({ path: join(folder, "dead-letters.db") });
-  const decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
-  await Promise.all([telemetry.connect(), deadLetters.connect(), decisions.connect()]);
-  const sim = new SiteSimulation({ site, seed: SEED, scenario: pilotScenario(groups, INSTALL) });
-  await writeThreeADay(telemetry, sim, { from: "2024-02-01", to: "2026-04-01" });
-  app = await buildApp(
-    { registry: new SiteRegistry(site), store: telemetry, deadLetters, decisions, readiness: [] },
-    { logger: pino({ level: "silent" }), verifyToken: createTokenVerifier({ secret }) },
-  );
-  auth.admin = `Bearer ${await issueToken(secret, { role: "admin", sub: "admin" }, 3600)}`;
-  auth.board = `Bearer ${await issueToken(secret, { role: "board", sub: "board", buildings: [PILOT_BUILDING] }, 3600)}`;
+  pilot = await openPilotApp({
+    site,
+    groups,
+    seed: SEED,
+    install: INSTALL,
+    from: "2024-02-01",
+    to: "2026-04-01",
+  });
+  app = pilot.app;
+  auth.admin = await pilot.bearer({ role: "admin", sub: "admin" });
+  auth.board = await pilot.bearer({ role: "board", sub: "board", buildings: [PILOT_BUILDING] });
 }, 90_000);
-afterAll(async () => {
-  await app?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(async () => pilot?.close());
 
 describe("board privacy", () => {
   it("gives the board the decision and the costs of a one-dwelling pilot, not its measured saving", async () => {

@@ -4,13 +4,9 @@
 import { type Socket, connect as tcpConnect } from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDeviceAccess } from "../../ingest/device-access.ts";
-import { createEmbeddedBroker, type EmbeddedBrokerConfig } from "../../ingest/embedded-broker.ts";
-import { ingestLimitsSchema } from "../../ingest/limits.ts";
-import { createIngestPipeline } from "../../ingest/pipeline.ts";
-import { BUILDING, type IngestStack, openStack, removeDir, testRegistry } from "../../ingest/test/stack.ts";
+import type { EmbeddedBrokerConfig } from "../../ingest/embedded-broker.ts";
+import { BUILDING, type IngestStack, openBrokerStack, testRegistry } from "../../ingest/test/stack.ts";
 import { hashSecret } from "../../model/device-credentials.ts";
-import { SiteRegistry } from "../../model/registry.ts";
 import { siteSchema } from "../../model/site.ts";
 import { sleep, waitFor } from "../services/wait.ts";
 
@@ -24,40 +20,23 @@ const SECRET = { d1: "meter-d1-secret-0123", d2: "meter-d2-secret-4567", display
 async function start(
   config: EmbeddedBrokerConfig = {},
 ): Promise<{ stack: IngestStack; url: string; port: number }> {
-  const stack = await openStack();
-  cleanups.push(async () => {
-    await stack.close();
-    removeDir(stack.dir);
+  const site = siteSchema.parse({
+    ...testRegistry().site,
+    devices: [
+      { id: "meter-d1", building: BUILDING, space: "d1", secretHash: hashSecret(SECRET.d1) },
+      { id: "meter-d2", building: BUILDING, space: "d2", secretHash: hashSecret(SECRET.d2) },
+      {
+        id: "display-b1",
+        building: BUILDING,
+        space: "common",
+        secretHash: hashSecret(SECRET.display),
+        subscribe: ["display/b1/#"],
+      },
+    ],
   });
-  const registry = new SiteRegistry(
-    siteSchema.parse({
-      ...testRegistry().site,
-      devices: [
-        { id: "meter-d1", building: BUILDING, space: "d1", secretHash: hashSecret(SECRET.d1) },
-        { id: "meter-d2", building: BUILDING, space: "d2", secretHash: hashSecret(SECRET.d2) },
-        {
-          id: "display-b1",
-          building: BUILDING,
-          space: "common",
-          secretHash: hashSecret(SECRET.display),
-          subscribe: ["display/b1/#"],
-        },
-      ],
-    }),
-  );
-  const { journal, metrics, logger } = stack;
-  const pipeline = createIngestPipeline({
-    registry,
-    limits: ingestLimitsSchema.parse({}),
-    journal,
-    metrics,
-    logger,
-  });
-  const access = createDeviceAccess({ registry, journal, metrics, logger });
-  const broker = createEmbeddedBroker({ port: 0, ...config }, { pipeline, logger, access, metrics });
-  await broker.listen();
-  cleanups.push(() => broker.close());
-  return { stack, url: broker.url, port: broker.port };
+  const opened = await openBrokerStack(site, config);
+  cleanups.push(opened.close);
+  return { stack: opened.stack, url: opened.broker.url, port: opened.broker.port };
 }
 
 async function client(url: string, options: IClientOptions): Promise<MqttClient> {
