@@ -47,6 +47,8 @@ export const embeddedBrokerConfigSchema = z
       .default(64 * 1024),
     /** Sockets that have not logged in yet, at most; further ones are closed at once. */
     maxPendingConnections: z.number().int().min(1).default(256),
+    /** The same from one address: one host cannot hold every slot, nor guess in parallel. */
+    maxPendingPerAddress: z.number().int().min(1).default(16),
     /** Time a socket has to log in. */
     connectTimeoutMs: z.number().int().min(100).default(10_000),
     /** How failed logins slow down the next ones (login-throttle.ts); the defaults suit a site. */
@@ -98,6 +100,11 @@ export class EmbeddedBroker {
   /** Each connection's frame guard, by the stream aedes reads. */
   readonly #guards = new WeakMap<object, GuardedConnection>();
   #pending = 0;
+  readonly #pendingByAddress = new Map<string, number>();
+  /** Logins being checked: aedes hands a PUBLISH sent right behind the CONNECT to
+   * authorizePublish before the login is decided; it waits for the decision. */
+  readonly #deciding = new WeakMap<Client, Promise<void>>();
+  readonly #decided = new WeakMap<Client, () => void>();
   readonly #throttle: LoginThrottle;
 
   constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
@@ -132,6 +139,16 @@ export class EmbeddedBroker {
       connectTimeout: this.#config.connectTimeoutMs,
       authorizePublish: (client, packet, callback) => this.#authorizePublish(client, packet, callback),
       ...(access && {
+        // Runs as the CONNECT is read, before any packet behind it: from here until the login is
+        // decided, a PUBLISH of this client waits (#authorizePublish).
+        preConnect: (
+          _client: Client,
+          _packet: unknown,
+          callback: (error: Error | null, ok: boolean) => void,
+        ) => {
+          this.#deciding.set(_client, new Promise<void>((resolve) => this.#decided.set(_client, resolve)));
+          callback(null, true);
+        },
         authenticate: (
           client: Client,
           username: string | undefined,
@@ -149,7 +166,10 @@ export class EmbeddedBroker {
           ),
       }),
     });
-    aedes.on("clientReady", (client) => this.#loggedIn(client));
+    aedes.on("clientReady", (client) => {
+      this.#loggedIn(client);
+      this.#release(client);
+    });
     aedes.on("clientError", (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
     );
@@ -190,11 +210,20 @@ export class EmbeddedBroker {
 
   /** Hands a socket to aedes through its frame guard, unless too many are waiting to log in. */
   #accept(aedes: Aedes, socket: Socket): void {
-    if (this.#pending >= this.#config.maxPendingConnections) {
-      this.#deps.logger.warn(
-        { pending: this.#pending },
-        "too many connections waiting to log in: new ones closed until some do",
-      );
+    const address = socket.remoteAddress ?? "unknown";
+    const fromAddress = this.#pendingByAddress.get(address) ?? 0;
+    if (
+      this.#pending >= this.#config.maxPendingConnections ||
+      fromAddress >= this.#config.maxPendingPerAddress
+    ) {
+      const now = Date.now();
+      if (now - this.#lastRefusalLog > 10_000) {
+        this.#lastRefusalLog = now;
+        this.#deps.logger.warn(
+          { pending: this.#pending, fromAddress },
+          "too many connections waiting to log in: new ones closed until some do",
+        );
+      }
       socket.destroy();
       return;
     }
@@ -203,10 +232,15 @@ export class EmbeddedBroker {
       afterLogin: this.#config.maxPacketBytes,
     });
     this.#pending++;
+    this.#pendingByAddress.set(address, fromAddress + 1);
     let counted = true;
     const settle = () => {
-      if (counted) this.#pending--;
+      if (!counted) return;
       counted = false;
+      this.#pending--;
+      const left = (this.#pendingByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#pendingByAddress.set(address, left);
+      else this.#pendingByAddress.delete(address);
     };
     guard.stream.once("close", settle);
     this.#guards.set(guard.stream, guard);
@@ -216,6 +250,13 @@ export class EmbeddedBroker {
 
   /** Called once a connection's login succeeded: it no longer counts as waiting. */
   readonly #logins = new WeakMap<object, () => void>();
+
+  /** Lets the PUBLISHes a client sent behind its CONNECT be decided. */
+  #release(client: Client): void {
+    this.#deciding.delete(client);
+    this.#decided.get(client)?.();
+    this.#decided.delete(client);
+  }
 
   #loggedIn(client: Client): void {
     const conn = (client as unknown as { conn: object }).conn;
@@ -232,7 +273,13 @@ export class EmbeddedBroker {
   ): void {
     const address = (client as unknown as { conn: { remoteAddress?: string } }).conn.remoteAddress;
     const delay = this.#throttle.delayFor(address, username, Date.now());
-    const check = () => this.#checkLogin(access, client, address, username, password, callback);
+    // A refusal lets a waiting PUBLISH go at once (it finds the client closed); a success once
+    // the CONNACK is out (clientReady), so that its PUBACK follows the CONNACK.
+    const answer = (error: AuthenticateError | null, success: boolean | null) => {
+      callback(error, success);
+      if (error || !success) this.#release(client);
+    };
+    const check = () => this.#checkLogin(access, client, address, username, password, answer);
     if (delay > 0) setTimeout(check, delay);
     else check();
   }
@@ -289,6 +336,11 @@ export class EmbeddedBroker {
     packet: PublishPacket,
     callback: (error?: Error | null) => void,
   ): void {
+    const deciding = client ? this.#deciding.get(client) : undefined;
+    if (deciding) {
+      void deciding.then(() => this.#authorizePublish(client, packet, callback));
+      return;
+    }
     const topic = packet.topic;
     const identity = client ? this.#identities.get(client) : undefined;
     if (!topic.startsWith(this.#config.telemetryPrefix)) {

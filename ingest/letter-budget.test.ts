@@ -47,4 +47,12 @@ describe("LetterBudget", () => {
     expect(d1.detail).toMatch(/^40 more dead letters .* \(10 kept\): 20 malformed_payload, 20 out_of_range/);
     expect(next.kept.at(-1)!.detail).toBe("bad 99");
   });
+
+  it("gives invented spaces of a building one budget, not one each", () => {
+    const budget = new LetterBudget(10, registry);
+    let kept = 0;
+    for (let i = 0; i < 1000; i++)
+      kept += budget.admit([letter(`telemetry/b1/nobody-${i}/t`, i)], T0 + i).kept.length;
+    expect(kept).toBe(10);
+  });
 });

@@ -1,7 +1,8 @@
 // Bounds what one sender can leave in the dead-letter store: at most `perHour` letters per
-// source (the topic's building and space, or one source for every topic naming no known
-// building) per clock hour. Letters past that are counted, not kept, and one summary letter
-// per source and hour says how many and of which reasons, once that hour is over.
+// source per clock hour. A source is a known building and space of the topic; every unknown
+// space of a building is one source, and every topic naming no known building is one more, so
+// inventing names buys no budget. Letters past that are counted, not kept, and one summary
+// letter per source and hour says how many and of which reasons, once that hour is over.
 import { type DeadLetter, type RejectionReason, topicExcerpt } from "../model/dead-letter.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 
@@ -17,7 +18,10 @@ interface Window {
 }
 
 export class LetterBudget {
+  /** In the order they were opened: the oldest first. */
   readonly #windows = new Map<string, Window>();
+  /** The hour of the last sweep for due summaries: one sweep an hour, not one a letter. */
+  #sweptHour = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly perHour: number,
@@ -40,7 +44,9 @@ export class LetterBudget {
       }
       if (window === undefined) {
         window = { hour, kept: 0, over: {}, building: letter.building };
+        this.#windows.delete(source);
         this.#windows.set(source, window);
+        if (this.#windows.size > MAX_SOURCES) kept.push(...this.#evictOldest());
       }
       if (window.kept < this.perHour) {
         window.kept++;
@@ -57,22 +63,34 @@ export class LetterBudget {
     const levels = letter.topic.split("/", 3);
     const building = levels[1];
     if (levels[0] !== "telemetry" || building === undefined || !this.registry.building(building)) return "";
-    return `${building}/${levels[2] ?? ""}`;
+    const space = levels[2];
+    return space !== undefined && this.registry.hasSpace(building, space)
+      ? `${building}/${space}`
+      : `${building}/?`;
   }
 
-  /** Summaries of every source whose hour is over and that went over its budget. */
+  /** Once an hour: the summaries of every source whose hour is over (windows are in the order
+   * they were opened, so the sweep stops at the first of the current hour). */
   #dueSummaries(now: number): DeadLetter[] {
-    const out: DeadLetter[] = [];
     const hour = Math.floor(now / HOUR) * HOUR;
-    const crowded = this.#windows.size > MAX_SOURCES;
+    if (hour === this.#sweptHour) return [];
+    this.#sweptHour = hour;
+    const out: DeadLetter[] = [];
     for (const [source, window] of this.#windows) {
-      if (window.hour === hour && !crowded) continue;
-      if (Object.keys(window.over).length === 0 && window.hour === hour) continue;
+      if (window.hour === hour) break;
       const summary = summaryOf(source, window);
       if (summary) out.push(summary);
       this.#windows.delete(source);
     }
     return out;
+  }
+
+  /** Too many sources at once: the oldest window goes, with its summary. */
+  #evictOldest(): DeadLetter[] {
+    const [source, window] = this.#windows.entries().next().value as [string, Window];
+    this.#windows.delete(source);
+    const summary = summaryOf(source, window);
+    return summary ? [summary] : [];
   }
 }
 

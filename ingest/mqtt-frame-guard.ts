@@ -81,7 +81,14 @@ export interface GuardedConnection {
 
 export function guardConnection(socket: Socket, limits: FrameLimits): GuardedConnection {
   let authenticated = false;
-  const scanner = new MqttFrameScanner(() => (authenticated ? limits.afterLogin : limits.beforeLogin));
+  // The first packet is the CONNECT: it gets the small limit. A client may send its first
+  // PUBLISH right behind it, before the CONNACK (MQTT 3.1.1 allows it): later packets get the
+  // broker's limit, and aedes reads none of them until the login is decided (it pauses the
+  // connection), so what waits is bounded by the streams' buffers, not by the declared length.
+  let packets = 0;
+  const scanner = new MqttFrameScanner(() =>
+    authenticated || packets++ > 0 ? limits.afterLogin : limits.beforeLogin,
+  );
   const checked = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       try {

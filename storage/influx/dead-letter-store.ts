@@ -44,14 +44,21 @@ export function createInfluxDeadLetterStore(options: InfluxOptions): DeadLetterS
   const query = (q: string) => connected().query(q, { db: config.database, epoch: "u" });
   const withDatabase = recreatingDatabase(config, connected);
 
-  /** The keys among `keys` stored since `sinceUs` (a letter is recorded after its receipt). */
+  /** The keys among `keys` stored since `sinceUs` (a letter is recorded after its receipt),
+   * asked for by value, a few hundred at a time: a replay after a long spool must not fetch
+   * every letter since. */
   async function storedKeys(keys: ReadonlySet<string>, sinceUs: number): Promise<Set<string>> {
-    const [result] = await query(
-      `SELECT "letter_key" FROM ${measurement} WHERE time >= ${Math.trunc(sinceUs)}u`,
-    );
     const found = new Set<string>();
-    for (const [, key] of result?.series?.[0]?.values ?? []) {
-      if (typeof key === "string" && keys.has(key)) found.add(key);
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += 200) {
+      const match = all
+        .slice(i, i + 200)
+        .map((key) => `"letter_key" = ${quoteString(key)}`)
+        .join(" OR ");
+      const [result] = await query(
+        `SELECT "letter_key" FROM ${measurement} WHERE time >= ${Math.trunc(sinceUs)}u AND (${match})`,
+      );
+      for (const [, key] of result?.series?.[0]?.values ?? []) if (typeof key === "string") found.add(key);
     }
     return found;
   }

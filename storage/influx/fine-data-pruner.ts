@@ -7,7 +7,7 @@
 // and the DELETE is deleted without having been rolled.
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
-import { windowStart } from "../windows.ts";
+import { nextWindowStart, windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
@@ -72,27 +72,46 @@ export function createInfluxFineDataPruner(
 
   /** Each dwelling's cutoff: `before`, moved back to the first day that holds its points and
    * whose rollup is not settled, marked or not (a day written behind the store's back has no
-   * mark and no rollup, and must keep its raw points); and where earlier runs pruned up to. */
+   * mark and no rollup, and must keep its raw points); and where earlier runs pruned up to.
+   * The unsettled days are found over all dwellings by the hour (as many rows as hours), then
+   * only those days are asked which dwellings they hold: never hours × dwellings rows. */
   async function settledCutoffs(before: number, measurements: string) {
     const [[hours], { days: states, prunedThrough }] = await Promise.all([
       client.query(
-        `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h), "building", "space" fill(none)`,
+        `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(undefined, before)])} GROUP BY time(1h) fill(none)`,
         { db: config.database },
       ),
       readRollupState(client, rollups, undefined, before),
     ]);
-    const cutoffs = new Map<string, number>();
+    const unsettled = new Set<number>();
     for (const s of hours?.series ?? []) {
-      const dwelling = dwellingKey(
-        decodeTagValue(s.tags?.building ?? ""),
-        decodeTagValue(s.tags?.space ?? ""),
-      );
-      let cutoff = cutoffs.get(dwelling) ?? before;
       for (const [t] of s.values as [number][]) {
         const day = windowStart(t, "1d");
-        if (day < cutoff && !isSettled(day, states.get(day), config.rollupClockMarginMs)) cutoff = day;
+        if (day < before && !isSettled(day, states.get(day), config.rollupClockMarginMs)) unsettled.add(day);
       }
-      cutoffs.set(dwelling, cutoff);
+    }
+    const cutoffs = new Map<string, number>();
+    const days = [...unsettled].sort((a, b) => a - b);
+    for (let i = 0; i < days.length; i += DELETES_PER_REQUEST) {
+      const batch = days.slice(i, i + DELETES_PER_REQUEST);
+      const results = await client.query(
+        batch
+          .map(
+            (day) =>
+              `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(day, nextWindowStart(day, "1d"))])} GROUP BY "building", "space"`,
+          )
+          .join("; "),
+        { db: config.database },
+      );
+      results.forEach((result, k) => {
+        for (const s of result.series ?? []) {
+          const dwelling = dwellingKey(
+            decodeTagValue(s.tags?.building ?? ""),
+            decodeTagValue(s.tags?.space ?? ""),
+          );
+          cutoffs.set(dwelling, Math.min(cutoffs.get(dwelling) ?? before, batch[k]!));
+        }
+      });
     }
     return { cutoffs, prunedThrough };
   }
@@ -116,7 +135,7 @@ export function createInfluxFineDataPruner(
       let line = Number.NEGATIVE_INFINITY;
       // One read of the series per distinct cutoff (most dwellings share `before`).
       const found: SeriesToPrune[] = [];
-      for (const cutoff of new Set(cutoffs.values())) {
+      for (const cutoff of new Set([before, ...cutoffs.values()])) {
         const range = where([notCommon, ...timeConditions(undefined, cutoff)]);
         const [counts, lasts] = await client.query(
           [
@@ -126,7 +145,7 @@ export function createInfluxFineDataPruner(
           { db: config.database },
         );
         for (const s of seriesOf(counts?.series, lasts?.series))
-          if (cutoffs.get(dwellingKey(s.building, s.space)) === cutoff) found.push(s);
+          if ((cutoffs.get(dwellingKey(s.building, s.space)) ?? before) === cutoff) found.push(s);
       }
       for (const s of found) {
         if (s.count <= 1) continue;
@@ -143,7 +162,7 @@ export function createInfluxFineDataPruner(
         );
         series++;
         deleted += s.count - 1;
-        line = Math.max(line, cutoffs.get(dwelling)!);
+        line = Math.max(line, cutoffs.get(dwelling) ?? before);
       }
       // Recorded first: from now on, reads keep these days on their rollups even if a late write
       // dirties them, and raw points are about to be incomplete.

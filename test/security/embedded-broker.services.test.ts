@@ -3,6 +3,7 @@
 // before the login, $SYS and relays, password guessing, and one account's message rate.
 import { type Socket, connect as tcpConnect } from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmbeddedBrokerConfig } from "../../ingest/embedded-broker.ts";
 import { BUILDING, type IngestStack, openBrokerStack, testRegistry } from "../../ingest/test/stack.ts";
@@ -120,8 +121,73 @@ describe("embedded broker edge", () => {
     console.log(JSON.stringify({ rssGrowthMiB: Math.round((process.memoryUsage().rss - before) / 2 ** 20) }));
   });
 
+  it("takes a PUBLISH larger than a CONNECT sent right behind the CONNECT, before the CONNACK", async () => {
+    const { stack, port } = await start();
+    const socket = tcpConnect({ port, host: "127.0.0.1" });
+    socket.on("error", () => {});
+    await new Promise((r) => socket.once("connect", r));
+    const replies: Buffer[] = [];
+    socket.on("data", (d: Buffer) => replies.push(d));
+    const connect = mqttPacket.generate({
+      cmd: "connect",
+      protocolId: "MQTT",
+      protocolVersion: 4,
+      clean: true,
+      clientId: "meter-d1",
+      keepalive: 30,
+      username: "meter-d1",
+      password: Buffer.from(SECRET.d1),
+    });
+    const pack = JSON.stringify(
+      Array.from({ length: 900 }, (_, i) => ({
+        bt: Math.floor(Date.now() / 1000) - 3600 + i,
+        v: 20,
+        pad: "x".repeat(100),
+      })),
+    );
+    const publish = mqttPacket.generate({
+      cmd: "publish",
+      topic: `telemetry/${BUILDING}/d1/t`,
+      payload: Buffer.from(pack),
+      qos: 1,
+      messageId: 1,
+      retain: false,
+      dup: false,
+    });
+    expect(publish.length).toBeGreaterThan(64 * 1024);
+    socket.write(Buffer.concat([connect, publish]));
+    await waitFor("the readings", 5000, () => (stack.metrics.readingsAccepted >= 900 ? true : undefined));
+    // CONNACK (0x20) then PUBACK (0x40) of message 1.
+    await waitFor("the PUBACK", 2000, () =>
+      Buffer.concat(replies).includes(Buffer.from([0x40, 0x02, 0x00, 0x01])) ? true : undefined,
+    );
+    expect(Buffer.concat(replies)[0]).toBe(0x20);
+    socket.destroy();
+  });
+
+  it("keeps one address from holding every slot of the sockets waiting to log in", async () => {
+    const { port, url } = await start({ maxPendingConnections: 200, maxPendingPerAddress: 5 });
+    const idle = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const socket = tcpConnect({ port, host: "127.0.0.1" });
+        socket.on("error", () => {});
+        await new Promise((r) => socket.once("connect", r));
+        return socket;
+      }),
+    );
+    const closed = await Promise.all(idle.map((s) => closedWithin(s, 300)));
+    expect(closed.filter(Boolean).length).toBe(7);
+    for (const s of idle) s.destroy();
+    await sleep(100);
+    await client(url, { username: "meter-d1", password: SECRET.d1 });
+  });
+
   it("bounds the sockets waiting to log in, and the time they have", async () => {
-    const { port, url } = await start({ maxPendingConnections: 20, connectTimeoutMs: 500 });
+    const { port, url } = await start({
+      maxPendingConnections: 20,
+      maxPendingPerAddress: 100,
+      connectTimeoutMs: 500,
+    });
     const idle = await Promise.all(
       Array.from({ length: 30 }, async () => {
         const socket = tcpConnect({ port, host: "127.0.0.1" });
