@@ -6,9 +6,12 @@ import { z } from "zod";
 import { daysInMonth, parseRfc3339 } from "../model/rfc3339.ts";
 import { parisMidnight } from "../storage/windows.ts";
 
-/** The instants the API answers for: [1970-01-01, 2200-01-01) UTC. */
-export const EARLIEST_INSTANT = 0;
-export const LATEST_INSTANT = Date.UTC(2200, 0, 1);
+/** The years the API answers for: 1970 to 2199 (instants, days and months alike). */
+const FIRST_YEAR = 1970;
+const END_YEAR = 2200;
+export const isSupportedYear = (year: number): boolean => year >= FIRST_YEAR && year < END_YEAR;
+const EARLIEST_INSTANT = Date.UTC(FIRST_YEAR, 0, 1);
+const LATEST_INSTANT = Date.UTC(END_YEAR, 0, 1);
 
 const LOCAL_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -57,8 +60,5 @@ export const MAX_WINDOWS = 20_000;
 /** A local day of the site, YYYY-MM-DD, between 1970 and 2199. */
 export const dayParam = z.iso
   .date()
-  .refine((d) => {
-    const year = Number(d.slice(0, 4));
-    return year >= 1970 && year < 2200;
-  }, "expected a day between 1970-01-01 and 2199-12-31")
+  .refine((d) => isSupportedYear(Number(d.slice(0, 4))), "expected a day between 1970-01-01 and 2199-12-31")
   .meta({ description: "Paris date, YYYY-MM-DD", example: "2025-01-01" });

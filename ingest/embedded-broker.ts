@@ -97,14 +97,14 @@ export class EmbeddedBroker {
   readonly #rate: ClientRateLimiter;
   /** Who each connected client logged in as (set by the authenticate hook). */
   readonly #identities = new WeakMap<Client, Identity>();
-  /** Each connection's frame guard, by the stream aedes reads. */
-  readonly #guards = new WeakMap<object, GuardedConnection>();
+  /** Each connection's frame guard, and how it stops counting as waiting to log in, by the
+   * stream aedes reads. */
+  readonly #connections = new WeakMap<object, { guard: GuardedConnection; loggedIn: () => void }>();
   #pending = 0;
   readonly #pendingByAddress = new Map<string, number>();
   /** Logins being checked: aedes hands a PUBLISH sent right behind the CONNECT to
-   * authorizePublish before the login is decided; it waits for the decision. */
-  readonly #deciding = new WeakMap<Client, Promise<void>>();
-  readonly #decided = new WeakMap<Client, () => void>();
+   * authorizePublish before the login is decided; it waits for `decided`. */
+  readonly #deciding = new WeakMap<Client, { decided: Promise<void>; release: () => void }>();
   readonly #throttle: LoginThrottle;
 
   constructor(config: EmbeddedBrokerConfig, deps: EmbeddedBrokerDeps) {
@@ -146,7 +146,9 @@ export class EmbeddedBroker {
           _packet: unknown,
           callback: (error: Error | null, ok: boolean) => void,
         ) => {
-          this.#deciding.set(_client, new Promise<void>((resolve) => this.#decided.set(_client, resolve)));
+          let release = () => {};
+          const decided = new Promise<void>((resolve) => (release = resolve));
+          this.#deciding.set(_client, { decided, release });
           callback(null, true);
         },
         authenticate: (
@@ -243,25 +245,22 @@ export class EmbeddedBroker {
       else this.#pendingByAddress.delete(address);
     };
     guard.stream.once("close", settle);
-    this.#guards.set(guard.stream, guard);
-    this.#logins.set(guard.stream, settle);
+    this.#connections.set(guard.stream, { guard, loggedIn: settle });
     aedes.handle(guard.stream);
   }
 
-  /** Called once a connection's login succeeded: it no longer counts as waiting. */
-  readonly #logins = new WeakMap<object, () => void>();
-
   /** Lets the PUBLISHes a client sent behind its CONNECT be decided. */
   #release(client: Client): void {
+    this.#deciding.get(client)?.release();
     this.#deciding.delete(client);
-    this.#decided.get(client)?.();
-    this.#decided.delete(client);
   }
 
+  /** The login succeeded: the connection gets the broker's packet limit and no longer counts as
+   * waiting to log in. */
   #loggedIn(client: Client): void {
-    const conn = (client as unknown as { conn: object }).conn;
-    this.#guards.get(conn)?.authenticated();
-    this.#logins.get(conn)?.();
+    const connection = this.#connections.get((client as unknown as { conn: object }).conn);
+    connection?.guard.authenticated();
+    connection?.loggedIn();
   }
 
   #authenticate(
@@ -338,7 +337,7 @@ export class EmbeddedBroker {
   ): void {
     const deciding = client ? this.#deciding.get(client) : undefined;
     if (deciding) {
-      void deciding.then(() => this.#authorizePublish(client, packet, callback));
+      void deciding.decided.then(() => this.#authorizePublish(client, packet, callback));
       return;
     }
     const topic = packet.topic;

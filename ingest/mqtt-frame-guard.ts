@@ -76,7 +76,6 @@ export interface GuardedConnection {
   stream: Duplex;
   /** Raises the limit to `afterLogin` (the login succeeded). */
   authenticated(): void;
-  readonly isAuthenticated: boolean;
 }
 
 export function guardConnection(socket: Socket, limits: FrameLimits): GuardedConnection {
@@ -111,9 +110,6 @@ export function guardConnection(socket: Socket, limits: FrameLimits): GuardedCon
     stream,
     authenticated() {
       authenticated = true;
-    },
-    get isAuthenticated() {
-      return authenticated;
     },
   };
 }

@@ -3,14 +3,12 @@
 import { z } from "zod";
 import { parisDate, parisMidnight } from "../../storage/windows.ts";
 import { ApiError } from "../problem.ts";
+import { isSupportedYear } from "../time-params.ts";
 
 export const monthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month such as 2025-01")
-  .refine((m) => {
-    const year = Number(m.slice(0, 4));
-    return year >= 1970 && year < 2200;
-  }, "a month between 1970-01 and 2199-12")
+  .refine((m) => isSupportedYear(Number(m.slice(0, 4))), "a month between 1970-01 and 2199-12")
   .meta({ description: "A calendar month, YYYY-MM (Europe/Paris)", example: "2025-01" });
 
 export interface Period {
