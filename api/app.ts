@@ -13,6 +13,7 @@ import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { installAccessControl } from "./auth/access.ts";
+import type { SignInCodeStore } from "./auth/sign-in-code.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { createApiRegistry, installMetrics } from "./metrics.ts";
 import { sessionRoutes } from "./pages/session.ts";
@@ -32,6 +33,8 @@ export interface ApiDependencies {
   decisions?: DecisionStore;
   /** Occupants' consents; without it the consent routes are not mounted. */
   consents?: ConsentStore;
+  /** One-time sign-in codes (`token --link`); without it /login takes tokens only. */
+  signInCodes?: SignInCodeStore;
   /** Each dependency /readyz checks, e.g. the store and the MQTT broker. */
   readiness: ReadinessCheck[];
   /** RETENTION_FINE_DAYS: per-dwelling reads finer than daily start no earlier than its cutoff
@@ -126,6 +129,6 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
   await app.register(proposalRoutes, deps);
   await app.register(tenantRoutes, deps);
   await app.register(boardRoutes, deps);
-  await app.register(sessionRoutes, { verifyToken: options.verifyToken });
+  await app.register(sessionRoutes, { verifyToken: options.verifyToken, signInCodes: deps.signInCodes });
   return app;
 }

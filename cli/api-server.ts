@@ -13,6 +13,7 @@ import type { ReadinessCheck } from "../api/routes/ops.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import { createSqliteSignInCodeStore, SIGN_IN_CODES_FILE } from "../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "./config.ts";
 import { influxOptionsFrom, type Stores } from "./wiring.ts";
 
@@ -36,6 +37,8 @@ export async function buildApiServer(
     path: config.STORE === "sqlite" ? config.SQLITE_PATH : join(config.DATA_DIR, "consents.db"),
   });
   await consents.connect();
+  const signInCodes = createSqliteSignInCodeStore({ path: join(config.DATA_DIR, SIGN_IN_CODES_FILE) });
+  await signInCodes.connect();
   const pruner =
     config.STORE === "sqlite" ? consents : createInfluxFineDataPruner(influxOptionsFrom(config), consents);
   const app = await buildApp(
@@ -45,6 +48,7 @@ export async function buildApiServer(
       deadLetters: stores.deadLetters,
       decisions: stores.decisions,
       consents,
+      signInCodes,
       readiness,
       fineDays: config.RETENTION_FINE_DAYS,
     },
@@ -74,6 +78,7 @@ export async function buildApiServer(
       await retention.stop();
       await app.close();
       await consents.close();
+      await signInCodes.close();
     },
   };
 }

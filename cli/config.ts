@@ -52,6 +52,12 @@ export const configSchema = z
       .describe("Subscription; `$share/ingest/telemetry/#` to split among workers"),
     API_HOST: z.string().default("127.0.0.1").describe("API: address to listen on"),
     API_PORT: port.default(3000).describe("API: port to listen on"),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        "Address people open the pages at (`https://charges.example.org`); `token --link` writes its links with it. Unset: `http://API_HOST:API_PORT`",
+      ),
     INGEST_HTTP_HOST: z
       .string()
       .default("127.0.0.1")

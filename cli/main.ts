@@ -114,7 +114,12 @@ withConfigFlags(
     .option("--building <id>", "tenant: their building")
     .option("--dwelling <id>", "tenant: their dwelling")
     .option("--subject <name>", "who the token is for (the `sub` claim)")
-    .option("--ttl <duration>", "validity: 30d, 12h, 15m or 3600s", "30d"),
+    .option("--ttl <duration>", "validity: 30d, 12h, 15m or 3600s", "30d")
+    .option(
+      "--link",
+      "print a sign-in link with a one-time code instead of the token (for a browser, a letter or a QR code)",
+    )
+    .option("--link-ttl <duration>", "--link: how long the code may wait to be used (at most --ttl)", "30d"),
 ).action(async (options) => run((await import("./commands/token.ts")).token, options));
 
 const mqttAuthCommand = withConfigFlags(

@@ -1,23 +1,26 @@
 // Signing in from a browser. Browsers navigating pages send no Authorization header, so a
-// page accepts the same bearer token from an HttpOnly, SameSite=Strict cookie: GET
-// /login?token=… (a link a landlord sends or prints as a QR code) or the form at /login
-// verifies the token, sets the cookie and moves on with a same-site meta refresh (a redirect
-// chain begun on another site would not carry a Strict cookie). Page plugins install
-// `cookieBridge`, which hands the cookie to the normal bearer check; api/auth is unchanged.
+// page accepts the same bearer token from an HttpOnly, SameSite=Strict cookie, set by POST
+// /login from a one-time code (api/auth/sign-in-code.ts) or a pasted token. A sign-in link or
+// letter carries only the code: GET /login?code=… shows the form filled in and uses nothing,
+// because link previewers and mail scanners fetch links too; the button posts it, and the code
+// is spent. A token is never taken from a URL, where history and logs would keep it. Signed
+// in, the page moves on with a same-site meta refresh (a redirect chain begun on another site
+// would not carry a Strict cookie). Page plugins install `cookieBridge`, which hands the cookie
+// to the normal bearer check; api/auth is unchanged.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { parisDate } from "../../storage/windows.ts";
 import type { Principal } from "../auth/principal.ts";
-import type { TokenVerifier } from "../auth/tokens.ts";
+import { normaliseSignInCode, redeemSignInCode, type SignInCodeStore } from "../auth/sign-in-code.ts";
+import { MAX_TOKEN_LIFETIME_S, type TokenVerifier } from "../auth/tokens.ts";
 import { type FrameContext, frame } from "./frame.ts";
 import { html } from "./html.ts";
-import { type Lang, pickLang } from "./i18n.ts";
+import { formatDate, type Lang, pickLang } from "./i18n.ts";
 import { sendPage } from "./layout.ts";
 import { STRINGS } from "./strings.ts";
 
 export const SESSION_COOKIE = "cg_session";
-/** A cookie never outlives this, whatever the token's own expiry. */
-const MAX_COOKIE_S = 30 * 86_400;
 
 const cookieSessions = new WeakSet<FastifyRequest>();
 
@@ -56,18 +59,18 @@ function cookieHeader(request: FastifyRequest, value: string, maxAgeS: number): 
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
 }
 
-/** Seconds until the token expires (its exp claim, already verified), capped. */
+/** Seconds until the token expires (its exp claim, already verified), at most a token's longest life. */
 function secondsLeft(token: string, now: number): number {
   try {
     const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
       exp?: unknown;
     };
     if (typeof payload.exp === "number")
-      return Math.max(0, Math.min(MAX_COOKIE_S, Math.floor(payload.exp - now / 1000)));
+      return Math.max(0, Math.min(MAX_TOKEN_LIFETIME_S, Math.floor(payload.exp - now / 1000)));
   } catch {
     // verified tokens always parse; fall through to the cap
   }
-  return MAX_COOKIE_S;
+  return MAX_TOKEN_LIFETIME_S;
 }
 
 /** A local path to go on to; anything else (another site, //host) falls back to the role's home. */
@@ -76,14 +79,14 @@ export function safeNext(next: string | undefined, principal: Principal): string
   return principal.role === "tenant" ? "/tenant" : "/board";
 }
 
-function loginForm(lang: Lang, next: string | undefined, message?: string) {
+function loginForm(lang: Lang, next: string | undefined, message?: string, code?: string) {
   const l = STRINGS[lang].login;
   return html`<h1>${l.title}</h1>
 ${message ? html`<p role="alert"><strong>${message}</strong></p>` : ""}
 <form method="post" action="/login">
-<p>${l.intro}</p>
-<label for="token">${l.code}</label>
-<input type="password" id="token" name="token" autocomplete="off" required>
+<p>${code ? l.fromLink : l.intro}</p>
+<label for="code">${l.code}</label>
+<input type="text" id="code" name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required${code ? html` value="${code}"` : ""}>
 ${next ? html`<input type="hidden" name="next" value="${next}">` : ""}
 <input type="hidden" name="lang" value="${lang}">
 <p><button type="submit">${l.submit}</button></p>
@@ -97,31 +100,59 @@ export function sendLoginPage(
   status: number,
   next: string | undefined,
   message?: string,
+  code?: string,
 ): FastifyReply {
   const ctx = { ...pageContext(request), cookieSession: false };
-  const body = loginForm(ctx.lang, next, message);
+  const body = loginForm(ctx.lang, next, message, code);
+  // The URL may hold a code: no link on the page may pass it on.
+  reply.header("referrer-policy", "no-referrer");
   return sendPage(reply, frame(ctx, "none", [], STRINGS[ctx.lang].login.title, body), status);
 }
 
 const loginFields = z.object({
+  /** A one-time code, or a bearer token pasted into the same field. */
+  code: z.string().max(8_192).optional(),
+  /** The field's former name. */
   token: z.string().max(8_192).optional(),
   next: z.string().max(2_000).optional(),
   lang: z.enum(["fr", "en"]).optional(),
 });
 
-/** Registers /login and /logout. Without a verifier no token can be accepted (401). */
-export const sessionRoutes: FastifyPluginAsyncZod<{ verifyToken?: TokenVerifier }> = async (app, options) => {
+/** Registers /login and /logout. Without a verifier no token can be accepted (401); without a
+ * code store no code can be. */
+export const sessionRoutes: FastifyPluginAsyncZod<{
+  verifyToken?: TokenVerifier;
+  signInCodes?: SignInCodeStore;
+}> = async (app, options) => {
   addFormParser(app);
   const access = { scope: "public", roles: [] } as const;
+
+  /** The token a code or a pasted token stands for, or why there is none. */
+  const tokenOf = async (text: string, lang: Lang): Promise<{ token: string } | { refused: string }> => {
+    const l = STRINGS[lang].login;
+    if (!normaliseSignInCode(text)) return { token: text };
+    if (!options.signInCodes) return { refused: l.invalid };
+    const redeemed = await redeemSignInCode(options.signInCodes, text);
+    if (redeemed.state === "token") return { token: redeemed.token };
+    if (redeemed.state === "used") {
+      const d = parisDate(redeemed.usedAt);
+      const day = `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+      return { refused: l.used(formatDate(day, lang)) };
+    }
+    return { refused: l.invalid };
+  };
 
   const signIn = async (
     request: FastifyRequest,
     reply: FastifyReply,
     fields: z.infer<typeof loginFields>,
   ) => {
-    const token = fields.token?.trim();
+    const text = (fields.code ?? fields.token)?.trim();
     const lang = pickLang(fields.lang, request.headers["accept-language"]);
-    if (!token) return sendLoginPage(request, reply, 200, fields.next);
+    if (!text) return sendLoginPage(request, reply, 200, fields.next);
+    const found = await tokenOf(text, lang);
+    if ("refused" in found) return sendLoginPage(request, reply, 401, fields.next, found.refused);
+    const token = found.token;
     let principal: Principal;
     try {
       if (!options.verifyToken) throw new Error("no verifier");
@@ -144,14 +175,21 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ verifyToken?: TokenVerifier 
     {
       schema: {
         tags: ["pages"],
-        summary: "Sign in from a browser: a link carrying a token sets the session cookie",
+        summary: "The sign-in form; from a link with ?code=, filled in with that code",
         description:
-          "With ?token=<bearer token>, the token is verified and kept in an HttpOnly, SameSite=Strict cookie; the page then moves on to `next` (a local path) or the role's home. Without a token, a form.",
+          "Uses nothing: a one-time code in the link is shown in the form, and spent only when the form is posted (link previewers and mail scanners fetch links too). A token in the URL (?token=) is refused with 400 and not looked at: URLs stay in browser history and logs.",
         querystring: loginFields,
       },
       config: { access },
     },
-    async (request, reply) => signIn(request, reply, request.query),
+    async (request, reply) => {
+      const { code, token, next } = request.query;
+      const l = STRINGS[pageContext(request).lang].login;
+      if (token !== undefined) return sendLoginPage(request, reply, 400, next, l.tokenInLink);
+      const shown = code === undefined ? undefined : normaliseSignInCode(code);
+      if (code !== undefined && !shown) return sendLoginPage(request, reply, 400, next, l.invalid);
+      return sendLoginPage(request, reply, 200, next, undefined, shown);
+    },
   );
 
   app.post(
@@ -159,7 +197,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ verifyToken?: TokenVerifier 
     {
       schema: {
         tags: ["pages"],
-        summary: "Sign in from the form (application/x-www-form-urlencoded)",
+        summary: "Sign in from the form (application/x-www-form-urlencoded): a one-time code or a token",
+        description:
+          "`code` holds a one-time code (16 characters, dashes and case do not matter) or a bearer token. A code is spent by its first use; used again it answers 401 saying when it was used. Signed in, an HttpOnly, SameSite=Strict cookie keeps the token until it expires.",
         body: loginFields,
       },
       config: { access },

@@ -176,12 +176,17 @@ const fr = {
   },
   login: {
     title: "Se connecter",
-    intro: "Collez le code d'accès que votre bailleur vous a donné.",
+    intro:
+      "Tapez le code d'accès que votre bailleur vous a donné : 16 lettres et chiffres, sur votre courrier.",
+    fromLink: "Votre code d'accès est déjà écrit ci-dessous. Appuyez sur « Entrer ». Il ne sert qu'une fois.",
     code: "Code d'accès",
     submit: "Entrer",
     continue: "Continuer",
     done: "Vous êtes connecté.",
     invalid: "Ce code n'est pas valable ou il a expiré. Demandez-en un nouveau à votre bailleur.",
+    used: (day: string) =>
+      `Ce code a déjà servi, le ${day}. Chaque code ne sert qu'une fois. Si ce n'était pas vous, prévenez votre bailleur ; il vous en donnera un nouveau.`,
+    tokenInLink: "Ce lien de connexion n'est plus accepté. Demandez à votre bailleur un code d'accès.",
     loggedOut: "Vous êtes déconnecté.",
   },
   error: {
@@ -362,12 +367,16 @@ const en: Strings = {
   },
   login: {
     title: "Sign in",
-    intro: "Paste the access code your landlord gave you.",
+    intro: "Type the access code your landlord gave you: 16 letters and digits, on your letter.",
+    fromLink: "Your access code is already filled in below. Press “Enter”. It works only once.",
     code: "Access code",
     submit: "Enter",
     continue: "Continue",
     done: "You are signed in.",
     invalid: "This code is not valid or has expired. Ask your landlord for a new one.",
+    used: (day) =>
+      `This code has already been used, on ${day}. Each code works only once. If it was not you, tell your landlord; they will give you a new one.`,
+    tokenInLink: "This sign-in link is no longer accepted. Ask your landlord for an access code.",
     loggedOut: "You are signed out.",
   },
   error: {

@@ -168,18 +168,66 @@ describe("pages", () => {
     expect(page.body).toMatch(/<svg[^>]+role="img"/);
   });
 
-  it("sign-in by link verifies the token, sets an HttpOnly SameSite=Strict cookie and moves on to a local page", async () => {
-    const token = await fx.token(pilotTenant());
-    const res = await fx.app.inject({
-      url: `/login?token=${token}&next=${encodeURIComponent("//evil.example")}`,
-    });
+  it("signs in with a one-time code: the link only fills the form, the post spends the code and sets an HttpOnly SameSite=Strict cookie", async () => {
+    const code = await fx.signInCode(pilotTenant());
+    const next = encodeURIComponent("//evil.example");
+    const shown = await fx.app.inject({ url: `/login?code=${code}&next=${next}` });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers["set-cookie"]).toBeUndefined();
+    expect(shown.headers["referrer-policy"]).toBe("no-referrer");
+    expect(shown.body).toContain(`value="${code}"`);
+    // Fetched again (a link previewer, a reload), the link still only shows the form.
+    expect((await fx.app.inject({ url: `/login?code=${code}` })).statusCode).toBe(200);
+
+    const post = (body: string) =>
+      fx.app.inject({
+        method: "POST",
+        url: "/login",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    // Typed from paper: lower case, spaces instead of dashes, O for 0 and l for 1.
+    const typed = code.toLowerCase().replace(/-/g, " ").replace(/0/g, "O").replace(/1/g, "l");
+    const res = await post(`code=${encodeURIComponent(typed)}&next=${next}`);
     expect(res.statusCode).toBe(200);
-    expect(res.headers["set-cookie"]).toMatch(
-      /^cg_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
-    );
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(/^cg_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    // The cookie lives as long as the token (one hour here), not longer.
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
+    expect(maxAge).toBeGreaterThan(3_500);
+    expect(maxAge).toBeLessThanOrEqual(3_600);
     expect(res.body).toContain('<meta http-equiv="refresh" content="0; url=/tenant?lang=fr">');
-    const bad = await fx.app.inject({ url: "/login?token=nope" });
-    expect(bad.statusCode).toBe(401);
-    expect(bad.headers["set-cookie"]).toBeUndefined();
+    const session = /^cg_session=([^;]+)/.exec(cookie)?.[1];
+    expect(
+      (await fx.app.inject({ url: "/tenant", headers: { cookie: `cg_session=${session}` } })).statusCode,
+    ).toBe(200);
+
+    const again = await post(`code=${code}`);
+    expect(again.statusCode).toBe(401);
+    expect(again.headers["set-cookie"]).toBeUndefined();
+    expect(again.body).toMatch(/Ce code a déjà servi, le \d{1,2}(er)? \p{L}+ \d{4}\./u);
+  });
+
+  it("takes no token from a URL, and answers a wrong code as one that is not valid", async () => {
+    const token = await fx.token(pilotTenant());
+    const inUrl = await fx.app.inject({ url: `/login?token=${token}` });
+    expect(inUrl.statusCode).toBe(400);
+    expect(inUrl.headers["set-cookie"]).toBeUndefined();
+    expect(inUrl.body).toContain("Ce lien de connexion n&#39;est plus accepté");
+    const post = (body: string) =>
+      fx.app.inject({
+        method: "POST",
+        url: "/login",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    const wrong = await post("code=AAAA-BBBB-CCCC-DDDD");
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain("Ce code n&#39;est pas valable");
+    expect((await post("code=nope")).statusCode).toBe(401);
+    expect((await fx.app.inject({ url: "/login?code=nope" })).statusCode).toBe(400);
+    // A token pasted into the form still signs in (the field's former name too).
+    expect((await post(`code=${token}`)).headers["set-cookie"]).toMatch(/^cg_session=/);
+    expect((await post(`token=${token}`)).headers["set-cookie"]).toMatch(/^cg_session=/);
   });
 });

@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { buildApp } from "../../api/app.ts";
 import type { PrincipalClaims } from "../../api/auth/principal.ts";
+import { issueSignInCode } from "../../api/auth/sign-in-code.ts";
 import { createTokenVerifier, issueToken } from "../../api/auth/tokens.ts";
 import { createGuardService } from "../../guard/service.ts";
 import { gadgetProposal, pilotGroups, pilotScenario, valvesProposal } from "../../guard/test/pilot-site.ts";
@@ -23,6 +24,10 @@ import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../../storage/decision-store.ts";
 import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
+import {
+  createSqliteSignInCodeStore,
+  type SqliteSignInCodeStore,
+} from "../../storage/sqlite/sign-in-code-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 
@@ -68,6 +73,9 @@ export interface PageFixture {
   /** A valves dwelling of b01, and a dwelling of the small building b02. */
   dwellings: { pilot: string; small: string };
   token(claims: PrincipalClaims): Promise<string>;
+  /** A one-time sign-in code for a token of `claims`, as `token --link` issues. */
+  signInCode(claims: PrincipalClaims): Promise<string>;
+  signInCodes: SqliteSignInCodeStore;
   close(): Promise<void>;
 }
 
@@ -78,7 +86,8 @@ export async function createPageFixture(options: { stepMs?: number } = {}): Prom
   const telemetry = createSqliteTelemetryStore({ path: join(folder, "telemetry.db") });
   const deadLetters: DeadLetterStore = createSqliteDeadLetterStore({ path: join(folder, "dead-letters.db") });
   const decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
-  await Promise.all([telemetry.connect(), deadLetters.connect(), decisions.connect()]);
+  const signInCodes = createSqliteSignInCodeStore({ path: join(folder, "sign-in-codes.db") });
+  await Promise.all([telemetry.connect(), deadLetters.connect(), decisions.connect(), signInCodes.connect()]);
 
   const groups = pilotGroups(site);
   const simulation = new SiteSimulation({ site, seed: SEED, scenario: pilotScenario(groups, INSTALL) });
@@ -113,7 +122,7 @@ export async function createPageFixture(options: { stepMs?: number } = {}): Prom
 
   const secret = new Uint8Array(randomBytes(32));
   const app = await buildApp(
-    { registry, store: telemetry, deadLetters, decisions, readiness: [] },
+    { registry, store: telemetry, deadLetters, decisions, signInCodes, readiness: [] },
     {
       logger: pino({ level: "silent" }),
       verifyToken: createTokenVerifier({ secret }),
@@ -129,9 +138,17 @@ export async function createPageFixture(options: { stepMs?: number } = {}): Prom
     proposals: { valves: valves.id, gadget: gadget.id },
     dwellings: { pilot: groups.valves[0]!, small: site.buildings[1]!.dwellings[0]!.id },
     token: (claims) => issueToken(secret, claims, 3_600),
+    signInCodes,
+    signInCode: async (claims) =>
+      issueSignInCode(
+        signInCodes,
+        await issueToken(secret, claims, 3_600),
+        { role: claims.role, subject: claims.sub },
+        Date.now() + 3_600_000,
+      ),
     async close() {
       await app.close();
-      await Promise.all([telemetry.close(), deadLetters.close(), decisions.close()]);
+      await Promise.all([telemetry.close(), deadLetters.close(), decisions.close(), signInCodes.close()]);
       rmSync(folder, { recursive: true, force: true });
     },
   };

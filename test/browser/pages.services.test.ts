@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrincipalClaims } from "../../api/auth/principal.ts";
 import { createPageFixture, MONTH, type PageFixture } from "./fixture.ts";
@@ -136,16 +136,31 @@ const CASES: PageCase[] = [
 
 type ContextOptions = NonNullable<Parameters<Browser["newContext"]>[0]>;
 
-/** Opens `path` as a browser does from a sign-in link: /login sets the cookie and moves on. */
+/** Opens `path` as a person does from a sign-in link: the link fills in the code, "Entrer"
+ * spends it, /login sets the cookie and moves on. */
 async function openSignedIn(options: ContextOptions, who: PrincipalClaims, path: string) {
   const context: BrowserContext = await browser.newContext({ locale: "fr-FR", ...options });
   const page = await context.newPage();
-  const link = `${base}/login?token=${await fx.token(who)}&next=${encodeURIComponent(path)}`;
+  const link = `${base}/login?code=${await fx.signInCode(who)}&next=${encodeURIComponent(path)}`;
+  await page.goto(link);
   const [res] = await Promise.all([
     page.waitForNavigation({ url: (u) => !u.pathname.startsWith("/login") }),
-    page.goto(link),
+    page.click("button[type=submit]"),
   ]);
   return { context, page, res };
+}
+
+/** What axe-core finds against WCAG 2.2 A/AA on the page, one line per violation. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async (tags) => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe and the DOM live in the page, not in Node's types
+    const g = globalThis as any;
+    return g.axe.run(g.document, { runOnly: { type: "tag", values: tags } });
+  }, WCAG);
+  const violations = (result as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] })
+    .violations;
+  return violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 function pdfPages(pdf: Buffer): number {
@@ -163,18 +178,7 @@ describe.each(CASES)("page $name", (c) => {
       expect(res?.status()).toBe(200);
       expect(res?.headers()["content-security-policy"]).toContain("default-src 'none'");
       await page.screenshot({ path: join(ARTIFACTS, `${c.name}.png`), fullPage: true });
-      await page.addScriptTag({ path: AXE });
-      const result = await page.evaluate(async (tags) => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe and the DOM live in the page, not in Node's types
-        const g = globalThis as any;
-        return g.axe.run(g.document, { runOnly: { type: "tag", values: tags } });
-      }, WCAG);
-      const violations = (
-        result as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] }
-      ).violations;
-      expect(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-      ).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await page.emulateMedia({ media: "print" });
       await page.screenshot({ path: join(ARTIFACTS, `${c.name}-print.png`), fullPage: true });
       const pdf = await page.pdf({ format: "A4", printBackground: true });
@@ -209,17 +213,33 @@ describe.each(CASES)("page $name", (c) => {
 });
 
 describe("sign-in", () => {
-  it("a page without a session offers the sign-in form (401), a bad link says so", async () => {
-    const context = await browser.newContext({ locale: "fr-FR" });
+  it("a page without a session offers the sign-in form (401), a bad or spent link says so", async () => {
+    const context = await browser.newContext({ locale: "fr-FR", bypassCSP: true });
     try {
       const page = await context.newPage();
       const res = await page.goto(`${base}/tenant`);
       expect(res?.status()).toBe(401);
       await expect(page.locator("h1").textContent()).resolves.toMatch(/Se connecter/);
       await page.screenshot({ path: join(ARTIFACTS, "login-401.png"), fullPage: true });
-      const bad = await page.goto(`${base}/login?token=not.a.token`);
-      expect(bad?.status()).toBe(401);
-      await expect(page.locator("main").textContent()).resolves.toMatch(/pas valable/);
+      const old = await page.goto(`${base}/login?token=${await fx.token(tenant())}`);
+      expect(old?.status()).toBe(400);
+      await expect(page.locator("main").textContent()).resolves.toMatch(/n'est plus accepté/);
+      const code = await fx.signInCode(tenant());
+      await page.goto(`${base}/login?code=${code}`);
+      await expect(page.locator("#code").inputValue()).resolves.toBe(code);
+      await page.screenshot({ path: join(ARTIFACTS, "login-link.png"), fullPage: true });
+      expect(await axeViolations(page)).toEqual([]);
+      await page.click("button[type=submit]");
+      await page.waitForURL(/\/tenant/);
+      // The link used again, from the history or the paper: the code is spent.
+      await context.clearCookies();
+      await page.goto(`${base}/login?code=${code}`);
+      const [spent] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+      expect(spent?.status()).toBe(401);
+      await expect(page.locator("[role=alert]").textContent()).resolves.toMatch(/déjà servi/);
+      await page.screenshot({ path: join(ARTIFACTS, "login-spent.png"), fullPage: true });
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await context.cookies()).toEqual([]);
     } finally {
       await context.close();
     }
@@ -230,7 +250,7 @@ describe("sign-in", () => {
     try {
       const page = await context.newPage();
       await page.goto(`${base}/login?next=${encodeURIComponent(`/tenant?month=${MONTH}`)}`);
-      await page.fill("#token", await fx.token(tenant()));
+      await page.fill("#code", await fx.signInCode(tenant()));
       await page.click("button[type=submit]");
       await page.waitForURL(/\/tenant\?month=2025-12/);
       await expect(page.locator("h1").textContent()).resolves.toMatch(/décembre 2025/);

@@ -125,6 +125,33 @@ describe("npm start", () => {
     expect(found.points).toHaveLength(1);
   });
 
+  it("signs a tenant in from a `token --link` link, once", async () => {
+    const link = execFileSync(
+      join(ROOT, "node_modules/.bin/tsx"),
+      ["cli/main.ts", "token", "--role", "tenant", "--building", "b01", "--dwelling", "001", "--link"],
+      { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+    )
+      .toString()
+      .trim();
+    const code = new URL(link).searchParams.get("code") ?? "";
+    expect(link.startsWith(`${api}/login?code=`)).toBe(true);
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const shown = await fetch(link);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get("set-cookie")).toBeNull();
+    const post = () =>
+      fetch(`${api}/login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `code=${code}`,
+      });
+    const signedIn = await post();
+    const cookie = signedIn.headers.get("set-cookie")?.split(";")[0] ?? "";
+    expect(cookie).toMatch(/^cg_session=.+/);
+    expect((await fetch(`${api}/tenant`, { headers: { cookie } })).status).toBe(200);
+    expect((await post()).status).toBe(401);
+  });
+
   it("shuts down cleanly on SIGTERM", async () => {
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
