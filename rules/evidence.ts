@@ -8,7 +8,21 @@ import { idSchema } from "../model/ids.ts";
 export const evidenceSchema = z
   .object({
     days: z.array(z.iso.date()),
-    outdoor: z.array(z.object({ date: z.iso.date(), tmin: z.number(), tmax: z.number() }).strict()),
+    outdoor: z.array(
+      z
+        .object({
+          date: z.iso.date(),
+          tmin: z.number(),
+          tmax: z.number(),
+          /**
+           * The mean of the day's hourly outdoor temperatures (CalTRACK 2.0 §3.1.4.2, §3.3.4), or
+           * null when fewer than half of its hours have a reading (§2.2.2.3, §3.5.1.2). Absent when
+           * the site has no sub-daily outdoor readings (a daily Tmin/Tmax import).
+           */
+          tmean: z.number().nullable().optional(),
+        })
+        .strict(),
+    ),
     series: z.array(
       z
         .object({
