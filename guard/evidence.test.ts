@@ -37,7 +37,11 @@ const registry = new SiteRegistry(
   }),
 );
 
-function proposal(pilot: Proposal["pilot"], buildings = ["A", "B"]): Proposal {
+function proposal(
+  pilot: Proposal["pilot"],
+  buildings = ["A", "B"],
+  quantity: "heating_energy" | "electricity" = "heating_energy",
+): Proposal {
   return proposalSchema.parse({
     id: "p",
     title: "Test",
@@ -45,7 +49,13 @@ function proposal(pilot: Proposal["pilot"], buildings = ["A", "B"]): Proposal {
       id: "d",
       name: { fr: "d", en: "d" },
       category: "other",
-      claims: [{ quantity: "heating_energy" }],
+      claims: [
+        {
+          quantity,
+          meter:
+            pilot.design === "before_after" && pilot.meters[0]?.space === "common" ? "common" : "dwelling",
+        },
+      ],
       lifetimeYears: 10,
     },
     buildings,
@@ -98,12 +108,46 @@ describe("gatherEvidence", () => {
       { from: "2026-01-02", to: "2026-01-07" },
     );
     expect(evidence.days).toEqual(["2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05", "2026-01-06"]);
+    // Two readings a day: daily data, so no hourly mean (tmean absent), Tmin/Tmax only.
     expect(evidence.outdoor[0]).toEqual({ date: "2026-01-02", tmin: 2, tmax: 8 });
+    // Only what is claimed is read: the dwelling's electricity meter plays no part.
     expect(evidence.series).toEqual([
       { space: "a1", quantity: "heating_energy", daily: [10, 10, null, null, 10] },
-      { space: "a1", quantity: "electricity", daily: [5, 5, 5, 5, 5] },
     ]);
-    expect(missingShare(evidence)).toBeCloseTo(2 / 10);
+    expect(missingShare(evidence)).toBeCloseTo(2 / 5);
+  });
+
+  it("gives the mean of the hourly temperatures for days with at least 12 hours (CalTRACK 2.0 §2.2.2.3)", async () => {
+    const readings: Reading[] = [];
+    const midnight = (day: number) => parisMidnight(2026, 1, day);
+    // Jan 2: 24 hours, two readings an hour: 0 °C for 18 hours, 20 °C for 6. Each hour's mean
+    // counts once, however many readings it has.
+    for (let h = 0; h < 24; h++) {
+      const v = h < 18 ? 0 : 20;
+      readings.push(r("A", "common", "outdoor", "outdoor_temperature", 2, v));
+      readings.at(-1)!.t = midnight(2) + h * 3_600_000;
+      readings.push({ ...readings.at(-1)!, t: midnight(2) + h * 3_600_000 + 1_800_000 });
+    }
+    // Jan 3: 12 hours → a mean; Jan 4: 11 hours → none.
+    for (let h = 0; h < 12; h++)
+      readings.push({
+        ...r("A", "common", "outdoor", "outdoor_temperature", 3, h),
+        t: midnight(3) + h * 3_600_000,
+      });
+    for (let h = 0; h < 11; h++)
+      readings.push({
+        ...r("A", "common", "outdoor", "outdoor_temperature", 4, h),
+        t: midnight(4) + h * 3_600_000,
+      });
+    await store.write(readings);
+    const p = proposal({ design: "before_after", meters: [{ space: "a1", installDate: "2026-01-03" }] }, [
+      "A",
+    ]);
+    const evidence = await gatherEvidence(store, registry, p, { from: "2026-01-02", to: "2026-01-05" });
+    // 18 hours at 0 and 6 at 20: mean 5, while (Tmin + Tmax)/2 would say 10.
+    expect(evidence.outdoor[0]).toEqual({ date: "2026-01-02", tmin: 0, tmax: 20, tmean: 5 });
+    expect(evidence.outdoor[1]!.tmean).toBeCloseTo(5.5, 12);
+    expect(evidence.outdoor[2]!.tmean).toBeNull();
   });
 
   it("sums a common meter over the proposal's buildings and averages their weather", async () => {
@@ -115,15 +159,14 @@ describe("gatherEvidence", () => {
       if (day !== 3) readings.push(r("B", "common", "outdoor", "outdoor_temperature", day, 4));
     }
     await store.write(readings);
-    const p = proposal({ design: "before_after", meters: [{ space: "common", installDate: "2026-01-03" }] });
+    const p = proposal(
+      { design: "before_after", meters: [{ space: "common", installDate: "2026-01-03" }] },
+      ["A", "B"],
+      "electricity",
+    );
     const evidence = await gatherEvidence(store, registry, p, { from: "2026-01-02", to: "2026-01-05" });
     expect(evidence.outdoor.map((o) => o.tmin)).toEqual([3, 2, 3]);
     expect(evidence.series).toContainEqual({ space: "common", quantity: "electricity", daily: [7, 7, 7] });
-    expect(evidence.series).toContainEqual({
-      space: "common",
-      quantity: "heating_energy",
-      daily: [null, null, null],
-    });
   });
 
   it("leaves every series null on a day without any outdoor reading", async () => {

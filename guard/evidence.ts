@@ -1,5 +1,6 @@
 // Reads what the guard weighs from the telemetry store: daily consumption per pilot space of
-// each claimed quantity and of electricity, and the daily outdoor Tmin/Tmax, over Paris days.
+// each claimed quantity, and the daily outdoor Tmin/Tmax and mean of the
+// hourly temperatures (CalTRACK's daily feature), over Paris days.
 // The one place where stored telemetry becomes the plain Evidence of rules/evidence.ts.
 import { type ClaimedQuantity, claimedQuantitySchema } from "../model/device.ts";
 import { COMMON_SPACE } from "../model/ids.ts";
@@ -115,10 +116,12 @@ export function pilotSpaces(proposal: Proposal, registry: SiteRegistry): Map<str
   return out;
 }
 
-/** The quantities read: every claimed one, and electricity (a device's own draw lands there). */
+/**
+ * The quantities read: the claimed ones only. A gas-only or water-only dwelling is judged on
+ * what it meters; a device's own draw is priced from its cost line, not read from a meter.
+ */
 export function evidenceQuantities(proposal: Proposal): ClaimedQuantity[] {
   const wanted = new Set<ClaimedQuantity>(proposal.device.claims.map((c) => c.quantity));
-  wanted.add("electricity");
   return claimedQuantitySchema.options.filter((q) => wanted.has(q));
 }
 
@@ -135,26 +138,30 @@ function dropGapCarriers(daily: (number | null)[]): (number | null)[] {
   return daily.map((v, i) => (i > 0 && daily[i - 1] === null ? null : v));
 }
 
-async function outdoorOf(
-  store: TelemetryStore,
-  buildings: readonly string[],
-  days: Days,
-): Promise<{ tmin: (number | null)[]; tmax: (number | null)[] }> {
+/** CalTRACK 2.0 §2.2.2.3: a day's mean temperature needs at least half of its hours. */
+const MIN_HOURS_FOR_DAILY_MEAN = 12;
+
+interface Outdoor {
+  tmin: (number | null)[];
+  tmax: (number | null)[];
+  /** Mean of the day's hourly means, null below MIN_HOURS_FOR_DAILY_MEAN hours; undefined when
+   * no day of the window has that many (the site's outdoor data is daily: Tmin/Tmax only). */
+  tmean: (number | null)[] | undefined;
+}
+
+async function outdoorOf(store: TelemetryStore, buildings: readonly string[], days: Days): Promise<Outdoor> {
   const index = dayIndexer(days);
   const n = days.dates.length;
   const sums = { lo: new Array<number>(n).fill(0), hi: new Array<number>(n).fill(0) };
   const counts = { lo: new Array<number>(n).fill(0), hi: new Array<number>(n).fill(0) };
+  const hourly = new Map<number, { sum: number; count: number }>();
   const range = { from: days.starts[0]!, to: days.starts[n]! };
   for (const building of buildings) {
-    const query = {
-      building,
-      quantity: "outdoor_temperature" as const,
-      space: COMMON_SPACE,
-      every: "1d" as const,
-    };
-    const [lows, highs] = await Promise.all([
-      store.aggregate({ ...query, ...range, fn: "min" }),
-      store.aggregate({ ...query, ...range, fn: "max" }),
+    const query = { building, quantity: "outdoor_temperature" as const, space: COMMON_SPACE, ...range };
+    const [lows, highs, hours] = await Promise.all([
+      store.aggregate({ ...query, every: "1d", fn: "min" }),
+      store.aggregate({ ...query, every: "1d", fn: "max" }),
+      store.aggregate({ ...query, every: "1h", fn: "mean" }),
     ]);
     for (const [rows, key] of [
       [lows, "lo"],
@@ -167,11 +174,31 @@ async function outdoorOf(
         counts[key][i]! += 1;
       }
     }
+    for (const row of hours) {
+      const h = hourly.get(row.start) ?? { sum: 0, count: 0 };
+      h.sum += row.value;
+      h.count += 1;
+      hourly.set(row.start, h);
+    }
   }
   // Several buildings of one proposal share a climate: their mean is the site's weather.
   const mean = (key: "lo" | "hi") =>
     sums[key].map((s, i) => (counts[key][i]! > 0 ? s / counts[key][i]! : null));
-  return { tmin: mean("lo"), tmax: mean("hi") };
+  const daySum = new Array<number>(n).fill(0);
+  const dayHours = new Array<number>(n).fill(0);
+  let day = 0;
+  for (const start of [...hourly.keys()].sort((a, b) => a - b)) {
+    while (day < n && start >= days.starts[day + 1]!) day++;
+    if (day >= n || start < days.starts[day]!) continue;
+    const h = hourly.get(start)!;
+    daySum[day]! += h.sum / h.count;
+    dayHours[day]! += 1;
+  }
+  const subDaily = dayHours.some((h) => h >= MIN_HOURS_FOR_DAILY_MEAN);
+  const tmean = subDaily
+    ? dayHours.map((h, i) => (h >= MIN_HOURS_FOR_DAILY_MEAN ? daySum[i]! / h : null))
+    : undefined;
+  return { tmin: mean("lo"), tmax: mean("hi"), tmean };
 }
 
 /**
@@ -241,7 +268,7 @@ export async function gatherEvidence(
       const tmax = outdoor.tmax[i];
       return tmin === null || tmin === undefined || tmax === null || tmax === undefined
         ? { date, ...NEUTRAL_OUTDOOR }
-        : { date, tmin, tmax };
+        : { date, tmin, tmax, ...(outdoor.tmean ? { tmean: outdoor.tmean[i] ?? null } : {}) };
     }),
     series,
   };

@@ -30,6 +30,23 @@ export const ruleSchema = z.enum([
 
 const intervalSchema = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }).strict();
 
+export const baselineSummarySchema = z
+  .object({
+    space: z.string(),
+    model: z.enum(["intercept", "hdd", "cdd", "hdd_cdd"]),
+    /** °C; null when the model has no heating term. */
+    hddBalancePointC: z.number().nullable(),
+    /** °C; null when the model has no cooling term. */
+    cddBalancePointC: z.number().nullable(),
+    adjustedRSquared: z.number(),
+    cvRmse: z.number(),
+    /** Lag-1 autocorrelation of the residuals, as measured (a negative one counts as 0). */
+    residualAutocorrelation: z.number(),
+    /** Its share of the meters' summed uncertainty, same unit as the saving, per year. */
+    savingsUncertaintyPerYear: z.number(),
+  })
+  .strict();
+
 export const claimResultSchema = z
   .object({
     quantity: z.string(),
@@ -41,6 +58,10 @@ export const claimResultSchema = z
     /** Price per unit the tenant pays for this quantity, as the tariff states it. */
     pricePerUnit: z.string().nullable(),
     fit: z.record(z.string(), z.number()),
+    /** Before/after: the daily temperature the baselines were fitted on (rules/temperature-feature.ts). */
+    temperatureFeature: z.enum(["hourly_mean", "tmin_tmax_midpoint"]).optional(),
+    /** Before/after: each meter's chosen baseline model (CalTRACK 2.0 §3.4.3). */
+    baselines: z.array(baselineSummarySchema).optional(),
     problems: z.array(z.string()),
   })
   .strict();
@@ -99,6 +120,11 @@ export const verdictSchema = z
       .object({
         moreDwellingsPerArm: z.number().int().nullable(),
         moreMonths: z.number().int().nullable(),
+        /** Before/after on dwelling meters: how many more equipped meters would settle it. */
+        moreMeters: z.number().int().nullable().default(null),
+        /** Before/after on one common meter: only a comparison with similar buildings without
+         * the device could settle it. */
+        controlGroup: z.boolean().default(false),
       })
       .strict()
       .nullable(),
@@ -109,5 +135,6 @@ export const verdictSchema = z
 export type Decision = z.infer<typeof decisionSchema>;
 export type DecisionRule = z.infer<typeof ruleSchema>;
 export type ClaimResult = z.infer<typeof claimResultSchema>;
+export type BaselineSummary = z.infer<typeof baselineSummarySchema>;
 export type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;

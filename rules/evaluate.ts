@@ -12,7 +12,7 @@ import { estimateControlledPilot } from "./estimators/controlled-pilot.ts";
 import type { ClaimEstimate } from "./estimators/estimate.ts";
 import type { Evidence } from "./evidence.ts";
 import { explain } from "./explain.ts";
-import { daysNeeded, daysToMonths, dwellingsPerArm } from "./sample-size.ts";
+import { dwellingsPerArm, metersNeeded } from "./sample-size.ts";
 import { tariffAt } from "./tariffs.ts";
 import { decide } from "./verdict.ts";
 import { GUARD_VERSION } from "./version.ts";
@@ -39,29 +39,43 @@ function combine(parts: Interval[]): Interval {
   };
 }
 
+type ToSettle = NonNullable<Verdict["toSettle"]>;
+
+const NOTHING_TO_ADD: ToSettle = {
+  moreDwellingsPerArm: null,
+  moreMonths: null,
+  moreMeters: null,
+  controlGroup: false,
+};
+
 function settleUndecided(
   e: ClaimEstimate,
   priceMicros: number,
   benefit: Interval,
   cost: Cents,
   policy: Policy,
-): { moreDwellingsPerArm: number | null; moreMonths: number | null } {
+): ToSettle {
   const gap = Math.abs(benefit.estimate - cost);
-  if (!e.settle || gap === 0) return { moreDwellingsPerArm: null, moreMonths: null };
-  if (e.settle.kind === "dwellings") {
-    const sigmaCents = (e.settle.sigmaPerYear * priceMicros) / 10_000;
-    const n = dwellingsPerArm(sigmaCents, gap, policy.confidence, policy.power);
-    return {
-      moreDwellingsPerArm: Number.isFinite(n) ? Math.max(1, n - e.settle.dwellingsPerArm) : null,
-      moreMonths: null,
-    };
+  if (!e.settle || gap === 0) return NOTHING_TO_ADD;
+  switch (e.settle.kind) {
+    case "dwellings": {
+      const sigmaCents = (e.settle.sigmaPerYear * priceMicros) / 10_000;
+      const n = dwellingsPerArm(sigmaCents, gap, policy.confidence, policy.power);
+      return {
+        ...NOTHING_TO_ADD,
+        moreDwellingsPerArm: Number.isFinite(n) ? Math.max(1, n - e.settle.dwellingsPerArm) : null,
+      };
+    }
+    case "meters": {
+      const needed = metersNeeded(e.settle.meters, (benefit.upper - benefit.lower) / 2, gap);
+      return {
+        ...NOTHING_TO_ADD,
+        moreMeters: Number.isFinite(needed) ? Math.max(1, needed - e.settle.meters) : null,
+      };
+    }
+    case "control_group":
+      return { ...NOTHING_TO_ADD, controlGroup: true };
   }
-  const half = (benefit.upper - benefit.lower) / 2;
-  const days = daysNeeded(e.settle.days, half, gap);
-  return {
-    moreDwellingsPerArm: null,
-    moreMonths: Number.isFinite(days) ? Math.max(1, daysToMonths(days - e.settle.days)) : null,
-  };
 }
 
 /**
@@ -164,6 +178,7 @@ export function evaluateProposal(
       const max = (xs: (number | null)[]) =>
         xs.reduce<number | null>((a, b) => (b === null ? a : Math.max(a ?? 0, b)), null);
       toSettle = {
+        ...NOTHING_TO_ADD,
         moreDwellingsPerArm: max(estimates.map((e) => e.moreDwellingsPerArm)),
         moreMonths: max(estimates.map((e) => e.moreMonths)),
       };

@@ -22,7 +22,7 @@ const base: ExplainInput = {
   treatedHomes: 12,
   controlHomes: 12,
   problems: [],
-  toSettle: { moreDwellingsPerArm: 30, moreMonths: null },
+  toSettle: { moreDwellingsPerArm: 30, moreMonths: null, moreMeters: null, controlGroup: false },
 };
 
 const JARGON =
@@ -52,9 +52,28 @@ describe("plain-language explanation", () => {
       method: "caltrack_daily",
       benefit: null,
       problems: ["reporting_year_incomplete"],
-      toSettle: { moreDwellingsPerArm: null, moreMonths: 5 },
+      toSettle: { moreDwellingsPerArm: null, moreMonths: 5, moreMeters: null, controlGroup: false },
     });
     expect(e.fr).toContain("Il faut une année entière de relevés après la pose.");
     expect(e.en).toContain("about 5 more months of readings");
+  });
+
+  it("settles a before/after with more equipped homes, or for a common meter a comparison group", () => {
+    const homes = explain({
+      ...base,
+      method: "caltrack_daily",
+      toSettle: { moreDwellingsPerArm: null, moreMonths: null, moreMeters: 9, controlGroup: false },
+    });
+    expect(homes.fr).toContain("environ 9 logements équipés de plus, mesurés de la même façon");
+    expect(homes.en).toContain("about 9 more equipped homes");
+    expect(homes.fr).not.toContain("mois");
+    const common = explain({
+      ...base,
+      method: "caltrack_daily",
+      toSettle: { moreDwellingsPerArm: null, moreMonths: null, moreMeters: null, controlGroup: true },
+    });
+    expect(common.fr).toContain("une comparaison avec des immeubles semblables sans l'appareil");
+    expect(common.en).toContain("a comparison with similar buildings without the device");
+    for (const text of [homes.fr, homes.en, common.fr, common.en]) expect(text).not.toMatch(JARGON);
   });
 });

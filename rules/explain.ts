@@ -23,7 +23,12 @@ export interface ExplainInput {
   treatedHomes: number | null;
   controlHomes: number | null;
   problems: string[];
-  toSettle: { moreDwellingsPerArm: number | null; moreMonths: number | null } | null;
+  toSettle: {
+    moreDwellingsPerArm: number | null;
+    moreMonths: number | null;
+    moreMeters: number | null;
+    controlGroup: boolean;
+  } | null;
 }
 
 type Lang = "fr" | "en";
@@ -206,6 +211,18 @@ function paragraph(i: ExplainInput, l: Lang): string {
         fr
           ? `environ ${i.toSettle.moreDwellingsPerArm} logements de plus dans chaque groupe`
           : `about ${i.toSettle.moreDwellingsPerArm} more homes in each group`,
+      );
+    if (i.toSettle?.moreMeters)
+      settle.push(
+        fr
+          ? `environ ${i.toSettle.moreMeters} logements équipés de plus, mesurés de la même façon`
+          : `about ${i.toSettle.moreMeters} more equipped homes, measured the same way`,
+      );
+    if (i.toSettle?.controlGroup)
+      settle.push(
+        fr
+          ? "une comparaison avec des immeubles semblables sans l'appareil, sur la même période"
+          : "a comparison with similar buildings without the device, over the same period",
       );
     if (i.toSettle?.moreMonths)
       settle.push(

@@ -7,9 +7,13 @@ describe("stats", () => {
     expect(variance([-10, -12, -8, -14, -6])).toBe(10);
   });
 
-  it("lag-1 autocorrelation worked by hand: [1,2,3,4] → 1.25 / 5", () => {
-    expect(lag1Autocorrelation([1, 2, 3, 4])).toBeCloseTo(0.25, 12);
-    expect(lag1Autocorrelation([1, -1, 1, -1, 1, -1])).toBeLessThan(-0.8);
+  it("lag-1 autocorrelation of consecutive days, worked by hand (pandas' Series.autocorr)", () => {
+    // pairs (1,3) (3,2) (2,5) (5,4): Σdadb = 0.5, Σda² = 8.75, Σdb² = 5 → 0.5/√43.75
+    expect(lag1Autocorrelation([1, 3, 2, 5, 4])).toBeCloseTo(0.5 / Math.sqrt(43.75), 12);
+    // a gap breaks the pairs around it: (1,3) (5,4) (4,2) → 1/√(8⅔ · 2)
+    expect(lag1Autocorrelation([1, 3, null, 5, 4, 2])).toBeCloseTo(1 / Math.sqrt((26 / 3) * 2), 12);
+    expect(lag1Autocorrelation([1, -1, 1, -1, 1, -1])).toBeCloseTo(-1, 12);
+    expect(lag1Autocorrelation([1, 2, null, 3])).toBe(0);
   });
 
   it("quantiles match the tables", () => {

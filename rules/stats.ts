@@ -24,19 +24,36 @@ export function sd(xs: readonly number[]): number {
   return Math.sqrt(variance(xs));
 }
 
-/** Lag-1 autocorrelation of a series (e.g. regression residuals), as ASHRAE 14 uses it. */
-export function lag1Autocorrelation(xs: readonly number[]): number {
-  const n = xs.length;
-  if (n < 3) return 0;
-  const m = mean(xs);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    const d = xs[i]! - m;
-    den += d * d;
-    if (i > 0) num += d * (xs[i - 1]! - m);
+/**
+ * Lag-1 autocorrelation of a daily series with gaps (e.g. regression residuals by day, null on
+ * days without a value): the correlation of each day's value with the next day's, over the
+ * pairs of consecutive days that both have one (pandas' Series.autocorr, which eemeter uses).
+ * 0 with fewer than 3 pairs or no variation.
+ */
+export function lag1Autocorrelation(xs: readonly (number | null)[]): number {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 1; i < xs.length; i++) {
+    const prev = xs[i - 1];
+    const cur = xs[i];
+    if (prev === null || prev === undefined || cur === null || cur === undefined) continue;
+    a.push(prev);
+    b.push(cur);
   }
-  return den === 0 ? 0 : num / den;
+  if (a.length < 3) return 0;
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
 }
 
 /** Quantile p of Student's t with df degrees of freedom (df may be fractional: Welch). */

@@ -1,32 +1,80 @@
 import { describe, expect, it } from "vitest";
-import { effectivePoints, fractionalSavingsUncertainty, portfolioUncertainty } from "./uncertainty.ts";
+import {
+  correctedAutocorrelation,
+  effectivePoints,
+  fractionalSavingsUncertainty,
+  portfolioUncertainty,
+  smallSampleCorrection,
+} from "./uncertainty.ts";
 
-describe("ASHRAE 14 fractional savings uncertainty", () => {
-  it("matches a small case worked by hand", () => {
-    // n = 12, ρ = 0.2 → n′ = 12·0.8/1.2 = 8; SSE = 6 → RMSE = √(6/(8−2)) = 1; CV = 1/10;
-    // t(0.95, 6) = 1.943180; m = 4, adjusted baseline 40, savings 8 → F = 0.2.
-    // FSU = 1.26 · 1.943180 · 0.1 · √(1.5 · 1.25 · 0.25) / 0.2 = 0.838155
-    const r = fractionalSavingsUncertainty({
-      n: 12,
-      p: 2,
-      rho: 0.2,
-      sse: 6,
-      meanBaseline: 10,
-      m: 4,
-      adjustedBaseline: 40,
-      savings: 8,
-      confidence: 0.9,
-    });
-    expect(r.nPrime).toBeCloseTo(8, 12);
-    expect(r.rmse).toBeCloseTo(1, 12);
-    expect(r.cv).toBeCloseTo(0.1, 12);
-    expect(r.t).toBeCloseTo(1.94318, 5);
-    expect(r.fsu).toBeCloseTo(0.838155, 5);
-    expect(r.savingsUncertainty).toBeCloseTo(0.838155 * 8, 4);
+describe("savings uncertainty (ASHRAE 14 annex B, Sun & Baltazar correction)", () => {
+  it("K(M) = −0.00024·M² + 0.03535·M + 1.00286 with M = days/30, worked by hand", () => {
+    // 360 days: M = 12 → −0.03456 + 0.4242 + 1.00286 = 1.3925
+    expect(smallSampleCorrection(360)).toBeCloseTo(1.3925, 10);
+    // a year: M = 12.1667 → 1.397425, 11 % above annex B's constant 1.26
+    expect(smallSampleCorrection(365)).toBeCloseTo(1.397425, 6);
+    expect(smallSampleCorrection(30)).toBeCloseTo(1.03797, 6);
   });
 
-  it("ignores negative autocorrelation rather than reward it", () => {
+  it("applies the autocorrelation correction once: n′ in the (n/n′)(1 + 2/n′) factor only", () => {
+    // n = 365, p = 2, SSE = 363·4 → RMSE = 2 whatever ρ (n − p degrees of freedom);
+    // ρ = 0.5 → n′ = 121.667; t(0.95, 363) = 1.64905; m = 365 → K = 1.397425;
+    // ΔS = 1.64905 · 1.397425 · 2 · √(365 · 3 · (1 + 2/121.667)) = 1.64905 · 1.397425 · 2 · 33.36165 = 153.76
+    const r = fractionalSavingsUncertainty({
+      n: 365,
+      p: 2,
+      rho: 0.5,
+      sse: 363 * 4,
+      meanBaseline: 20,
+      m: 365,
+      savings: 500,
+      confidence: 0.9,
+    });
+    expect(r.nPrime).toBeCloseTo(121.6667, 4);
+    expect(r.rmse).toBe(2);
+    expect(r.cv).toBe(0.1);
+    expect(r.t).toBeCloseTo(1.64905, 4);
+    expect(r.correction).toBeCloseTo(1.397425, 6);
+    expect(r.savingsUncertainty).toBeCloseTo(153.76, 1);
+    expect(r.fsu).toBeCloseTo(153.76 / 500, 3);
+  });
+
+  it("equals eemeter 3.2's metered-savings FSU band for a year against a year", () => {
+    // eemeter: band = t·K·(rmse_adj/ȳ)·√((n/n′)(1 + 2/n′)/m) · (ȳ·n), t at n − c, rmse_adj at n − c.
+    const n = 365;
+    const m = 365;
+    const rho = 0.31;
+    const sse = 5_000;
+    const meanBaseline = 12;
+    const ours = fractionalSavingsUncertainty({
+      n,
+      p: 2,
+      rho,
+      sse,
+      meanBaseline,
+      m,
+      savings: 1,
+      confidence: 0.9,
+    });
+    const nPrime = (n * (1 - rho)) / (1 + rho);
+    const rmse = Math.sqrt(sse / (n - 2));
+    const band =
+      ours.t *
+      smallSampleCorrection(m) *
+      (rmse / meanBaseline) *
+      Math.sqrt((n / nPrime) * (1 + 2 / nPrime) * (1 / m)) *
+      (meanBaseline * n);
+    expect(ours.savingsUncertainty).toBeCloseTo(band, 9);
+  });
+
+  it("counts a negative autocorrelation as none, so it never narrows the interval", () => {
+    expect(correctedAutocorrelation(-0.3)).toBe(0);
     expect(effectivePoints(100, -0.3)).toBe(100);
+    const base = { n: 365, p: 1, sse: 364, meanBaseline: 10, m: 365, savings: 10, confidence: 0.9 };
+    const negative = fractionalSavingsUncertainty({ ...base, rho: -0.4 });
+    const none = fractionalSavingsUncertainty({ ...base, rho: 0 });
+    expect(negative.rhoUsed).toBe(0);
+    expect(negative.savingsUncertainty).toBe(none.savingsUncertainty);
   });
 
   it("combines a portfolio in quadrature", () => {

@@ -102,6 +102,27 @@ function savings(v: Verdict, lang: Lang): Html {
   }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${b.vendorClaim(formatNumber(vendor * 100, lang))}</p>` : ""}`;
 }
 
+/** How the before/after baselines were built, as ranges: one meter's figures are a household's. */
+function baselineLines(v: Verdict, lang: Lang): Html {
+  const b = STRINGS[lang].board;
+  const claim = v.claims.find((c) => c.temperatureFeature !== undefined);
+  if (!claim?.temperatureFeature) return html``;
+  const baselines = claim.baselines ?? [];
+  const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
+  const range = (xs: number[]) => {
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    return lo === hi ? celsius(lo) : `${celsius(lo)} – ${celsius(hi)}`;
+  };
+  const heating = baselines.flatMap((x) => (x.hddBalancePointC === null ? [] : [x.hddBalancePointC]));
+  const cooling = baselines.flatMap((x) => (x.cddBalancePointC === null ? [] : [x.cddBalancePointC]));
+  const flat = baselines.filter((x) => x.model === "intercept").length;
+  return html`<p>${b.temperatureFeature[claim.temperatureFeature] ?? ""}</p>
+${heating.length ? html`<p>${b.balancePoints("heating", range(heating), heating.length)}</p>` : ""}
+${cooling.length ? html`<p>${b.balancePoints("cooling", range(cooling), cooling.length)}</p>` : ""}
+${flat ? html`<p>${b.noWeatherTerm(flat)}</p>` : ""}`;
+}
+
 function chartSection(chart: EvidenceChart | null, lang: Lang): Html {
   const b = STRINGS[lang].board;
   if (!chart) return html`<p>${b.noChart}</p>`;
@@ -171,16 +192,22 @@ ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <p>${b.rules[v.rule]}</p>
 </section>`
     : html`<p>${b.noVerdict}</p>`;
-  const settle =
-    v?.toSettle && (v.toSettle.moreDwellingsPerArm !== null || v.toSettle.moreMonths !== null)
-      ? html`<h2>${b.toSettle}</h2><ul>
-${v.toSettle.moreDwellingsPerArm !== null ? html`<li>${b.moreDwellings(v.toSettle.moreDwellingsPerArm)}</li>` : ""}
-${v.toSettle.moreMonths !== null ? html`<li>${b.moreMonths(v.toSettle.moreMonths)}</li>` : ""}
-</ul>`
-      : "";
+  const t = v?.toSettle;
+  const settleItems = t
+    ? [
+        t.moreDwellingsPerArm !== null ? b.moreDwellings(t.moreDwellingsPerArm) : null,
+        t.moreMeters !== null ? b.moreMeters(t.moreMeters) : null,
+        t.controlGroup ? b.controlGroup : null,
+        t.moreMonths !== null ? b.moreMonths(t.moreMonths) : null,
+      ].filter((x): x is string => x !== null)
+    : [];
+  const settle = settleItems.length
+    ? html`<h2>${b.toSettle}</h2><ul>${settleItems.map((x) => html`<li>${x}</li>`)}</ul>`
+    : "";
   const data = v
     ? html`<h2>${b.data}</h2>
 <p>${b.method[v.method] ?? v.method}</p>
+${figuresWithheld ? "" : baselineLines(v, lang)}
 ${v.window.baseline ? html`<p>${b.baseline(formatDate(v.window.baseline.from, lang), formatDate(v.window.baseline.to, lang))}</p>` : ""}
 ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from, lang), formatDate(v.window.reporting.to, lang))}</p>` : ""}
 <p class="small muted">${b.hash(v.inputHash.slice(0, 12), v.guardVersion)}</p>`

@@ -160,7 +160,19 @@ const fr = {
     toSettle: "Ce qui permettrait de trancher",
     moreDwellings: (n: number) => `${n} logements de plus dans chaque groupe.`,
     moreMonths: (n: number) => `${n} mois de relevés de plus.`,
+    moreMeters: (n: number) => `Environ ${n} logements équipés de plus, mesurés de la même façon.`,
+    controlGroup:
+      "Une comparaison avec des immeubles semblables sans l'appareil, sur la même période : d'autres mois de relevés n'y changeraient rien.",
     data: "Les données",
+    temperatureFeature: {
+      hourly_mean: "Température extérieure de chaque jour : la moyenne de ses relevés heure par heure (méthode CalTRACK).",
+      tmin_tmax_midpoint:
+        "Température extérieure de chaque jour : le milieu entre son minimum et son maximum, faute de relevés heure par heure ; la méthode CalTRACK préfère la moyenne des heures.",
+    } as Record<string, string>,
+    balancePoints: (kind: "heating" | "cooling", range: string, meters: number) =>
+      `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${range} selon les compteurs (${meters} compteur${meters > 1 ? "s" : ""}).`,
+    noWeatherTerm: (meters: number) =>
+      `Consommation sans lien mesurable avec la météo sur ${meters} compteur${meters > 1 ? "s" : ""} : la référence est la moyenne d'avant la pose.`,
     baseline: (from: string, to: string) => `Avant la pose : du ${from} au ${to}.`,
     reporting: (from: string, to: string) => `Après la pose : du ${from} au ${to}.`,
     method: {
@@ -351,7 +363,19 @@ const en: Strings = {
     toSettle: "What would settle it",
     moreDwellings: (n) => `${n} more homes in each group.`,
     moreMonths: (n) => `${n} more months of readings.`,
+    moreMeters: (n) => `About ${n} more equipped homes, measured the same way.`,
+    controlGroup:
+      "A comparison with similar buildings without the device, over the same period: more months of readings would not change it.",
     data: "The data",
+    temperatureFeature: {
+      hourly_mean: "Outdoor temperature of each day: the mean of its hourly readings (CalTRACK method).",
+      tmin_tmax_midpoint:
+        "Outdoor temperature of each day: halfway between its minimum and maximum, for lack of hourly readings; the CalTRACK method prefers the mean of the hours.",
+    },
+    balancePoints: (kind, range, meters) =>
+      `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${range} depending on the meter (${meters} meter${meters > 1 ? "s" : ""}).`,
+    noWeatherTerm: (meters) =>
+      `Use with no measurable link to the weather on ${meters} meter${meters > 1 ? "s" : ""}: the reference is the mean before installation.`,
     baseline: (from, to) => `Before installation: ${from} to ${to}.`,
     reporting: (from, to) => `After installation: ${from} to ${to}.`,
     method: {

@@ -7,16 +7,23 @@ import { COMMON_SPACE } from "../../model/ids.ts";
 import type { Policy } from "../../model/policy.ts";
 import type { Pilot } from "../../model/proposal.ts";
 import { QUANTITIES } from "../../model/quantities.ts";
+import type { BaselineSummary } from "../../model/verdict.ts";
 import { dayIndex, type Evidence, findSeries } from "../evidence.ts";
-import { RegressionError } from "../regression.ts";
 import { daysToMonths } from "../sample-size.ts";
+import { dailyTemperature } from "../temperature-feature.ts";
 import { portfolioUncertainty } from "../uncertainty.ts";
-import { avoidedUse, type DayPoint, fitBaseline } from "./caltrack-baseline.ts";
+import { avoidedUse, BaselineError, type DayPoint, fitBaseline } from "./caltrack-baseline.ts";
 import type { ClaimEstimate, Window } from "./estimate.ts";
 
 type BeforeAfter = Extract<Pilot, { design: "before_after" }>;
 
 const YEAR = 365;
+
+/** CalTRACK 2.0 §3.2.1.1: no cooling degree-day models for gas; heat and hot water likewise. */
+const FOLLOWS_COOLING = new Set(["electricity", "cold_water"]);
+
+/** CalTRACK 2.0 §2.2.1.4, §3.5.2.1: a 0 reading is missing for electricity, not for gas. */
+const ZERO_IS_MISSING = new Set(["electricity"]);
 
 export function estimateBeforeAfter(
   claim: Claim,
@@ -28,11 +35,13 @@ export function estimateBeforeAfter(
   const unit = QUANTITIES[claim.quantity].unit;
   const base = { quantity: claim.quantity, meter: claim.meter, unit, method: "caltrack_daily" as const };
   const min = policy.minimum;
-  const tmean = evidence.outdoor.map((o) => (o.tmin + o.tmax) / 2);
+  const temperature = dailyTemperature(evidence.outdoor);
+  const zeroIsMissing = ZERO_IS_MISSING.has(claim.quantity);
   const meters = pilot.meters.filter((m) => (claim.meter === "common") === (m.space === COMMON_SPACE));
   const problems = new Set<string>();
   const parts: { savings: number; uncertainty: number; days: number }[] = [];
   const fits: Record<string, number>[] = [];
+  const baselines: BaselineSummary[] = [];
   let moreMonths: number | null = null;
   let baselineWindow: Window | null = null;
   let reportingWindow: Window | null = null;
@@ -45,8 +54,13 @@ export function estimateBeforeAfter(
     }
     const cut = dayIndex(evidence, meter.installDate);
     const points = (from: number, to: number): DayPoint[] =>
-      daily.slice(from, to).map((use, i) => ({ use, tmean: tmean[from + i]! }));
-    const missing = (p: DayPoint[]) => p.filter((d) => d.use === null).length / Math.max(1, p.length);
+      daily.slice(from, to).map((use, i) => ({
+        use: zeroIsMissing && use === 0 ? null : use,
+        temperature: temperature.values[from + i] ?? null,
+      }));
+    // §2.2.1.2: days missing a use or a temperature count alike.
+    const missing = (p: DayPoint[]) =>
+      p.filter((d) => d.use === null || d.temperature === null).length / Math.max(1, p.length);
     if (cut < min.baselineDays) {
       problems.add("baseline_too_short");
       continue;
@@ -70,9 +84,9 @@ export function estimateBeforeAfter(
     }
     let model: ReturnType<typeof fitBaseline>;
     try {
-      model = fitBaseline(baseline, { cooling: claim.quantity === "electricity" });
+      model = fitBaseline(baseline, { cooling: FOLLOWS_COOLING.has(claim.quantity) });
     } catch (e) {
-      if (!(e instanceof RegressionError)) throw e;
+      if (!(e instanceof BaselineError)) throw e;
       problems.add("baseline_model_failed");
       continue;
     }
@@ -88,15 +102,32 @@ export function estimateBeforeAfter(
       uncertainty: avoided.uncertainty.savingsUncertainty * scale,
       days: avoided.m,
     });
+    const u = avoided.uncertainty;
     fits.push({
       rSquared: model.rSquared,
       adjustedRSquared: model.adjustedRSquared,
       cvRmse: model.cvRmse,
       nmbe: model.nmbe,
       hddBalancePointC: model.hddBalance ?? Number.NaN,
+      cddBalancePointC: model.cddBalance ?? Number.NaN,
+      baselineDays: model.n,
+      reportingDays: avoided.m,
       residualAutocorrelation: model.rho,
-      effectivePoints: avoided.uncertainty.nPrime,
-      fsu: avoided.uncertainty.fsu,
+      autocorrelationUsed: u.rhoUsed,
+      effectivePoints: u.nPrime,
+      tStatistic: u.t,
+      smallSampleCorrection: u.correction,
+      fsu: u.fsu,
+    });
+    baselines.push({
+      space: meter.space,
+      model: model.kind,
+      hddBalancePointC: model.hddBalance,
+      cddBalancePointC: model.cddBalance,
+      adjustedRSquared: model.adjustedRSquared,
+      cvRmse: model.cvRmse,
+      residualAutocorrelation: model.rho,
+      savingsUncertaintyPerYear: u.savingsUncertainty * scale,
     });
     baselineWindow = { from: evidence.days[cut - min.baselineDays]!, to: evidence.days[cut - 1]! };
     reportingWindow = {
@@ -106,11 +137,12 @@ export function estimateBeforeAfter(
   }
 
   const window = { baseline: baselineWindow, reporting: reportingWindow };
+  const described = { temperatureFeature: temperature.feature, baselines };
   // Every meter of the design must count, or the portfolio would be a selection.
   if (parts.length === 0 || parts.length < meters.length) {
     if (meters.length === 0) problems.add("no_meter_for_claim");
     return {
-      result: { ...base, savingPerDwellingPerYear: null, fit: {}, problems: [...problems] },
+      result: { ...base, ...described, savingPerDwellingPerYear: null, fit: {}, problems: [...problems] },
       window,
       settle: null,
       moreMonths,
@@ -134,12 +166,14 @@ export function estimateBeforeAfter(
   return {
     result: {
       ...base,
+      ...described,
       savingPerDwellingPerYear: { estimate: per, lower: per - half, upper: per + half },
       fit: { ...fit, sharedAmongHouseholds: dwellings },
       problems: [...problems],
     },
     window,
-    settle: { kind: "days", days: YEAR },
+    // The estimator always weighs one year: more months cannot narrow it; more meters can.
+    settle: claim.meter === "common" ? { kind: "control_group" } : { kind: "meters", meters: meters.length },
     moreMonths: null,
     moreDwellingsPerArm: null,
   };

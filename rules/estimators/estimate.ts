@@ -12,7 +12,10 @@ export interface ClaimEstimate {
   /** How the uncertainty would shrink with more data, for the "what would settle it" line. */
   settle:
     | { kind: "dwellings"; sigmaPerYear: number; dwellingsPerArm: number }
-    | { kind: "days"; days: number }
+    /** Before/after: the per-dwelling half-width falls as 1/√meters (a portfolio, ASHRAE 14). */
+    | { kind: "meters"; meters: number }
+    /** Before/after on a common meter: no more meters to add. */
+    | { kind: "control_group" }
     | null;
   /** Set when the data fall short for lack of time: months until they would not. */
   moreMonths: number | null;
