@@ -45,6 +45,45 @@ function table(rows: string[][]): string[] {
   );
 }
 
+const FEATURE = {
+  hourly_mean: "mean of the day's hourly temperatures (CalTRACK 2.0)",
+  tmin_tmax_midpoint: "(Tmin + Tmax)/2: no hourly outdoor readings (fallback)",
+} as const;
+
+const celsius = (x: number | null) => (x === null ? "-" : `${x.toFixed(1)} °C`);
+
+/** A before/after claim's baselines: the temperature feature and each meter's model. */
+function baselineLines(claim: Verdict["claims"][number]): string[] {
+  if (!claim.temperatureFeature) return [];
+  const out = [`  ${claim.quantity} baselines on ${FEATURE[claim.temperatureFeature]}:`];
+  const rows = [["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`]];
+  for (const b of claim.baselines ?? []) {
+    rows.push([
+      `    ${b.space}`,
+      b.model,
+      celsius(b.hddBalancePointC),
+      celsius(b.cddBalancePointC),
+      b.adjustedRSquared.toFixed(2),
+      `${Math.round(b.cvRmse * 100)}%`,
+      b.residualAutocorrelation.toFixed(2),
+      num(b.savingsUncertaintyPerYear),
+    ]);
+  }
+  if (rows.length > 1) out.push(...table(rows));
+  const s = claim.savingPerDwellingPerYear;
+  const shared = claim.fit.sharedAmongHouseholds;
+  if (s && shared && claim.baselines?.length) {
+    const sum = Math.sqrt(claim.baselines.reduce((a, b) => a + b.savingsUncertaintyPerYear ** 2, 0));
+    out.push(
+      `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${claim.unit} a year`,
+    );
+    out.push(
+      "    each ± = t(n − p) · K(m) · RMSE · √(m · (n/n′) · (1 + 2/n′)), n′ = n(1 − ρ)/(1 + ρ), ρ < 0 counted as 0 (rules/README.md)",
+    );
+  }
+  return out;
+}
+
 export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   const p = verdict.inputs.proposal;
   const out: string[] = [];
@@ -89,8 +128,14 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
           : `${what}: not measurable (${claim.problems.join(", ") || "no data"})`,
       );
     }
-    const b = verdict.benefitCentsPerYear;
-    out.push(`  worth to each tenant: ${eur(b.estimate)} [${eur(b.lower)} to ${eur(b.upper)}] a year`);
+    // A verdict without a measurement has no interval to print.
+    if (verdict.claims.every((c) => c.savingPerDwellingPerYear !== null)) {
+      const b = verdict.benefitCentsPerYear;
+      out.push(`  worth to each tenant: ${eur(b.estimate)} [${eur(b.lower)} to ${eur(b.upper)}] a year`);
+    } else {
+      out.push("  worth to each tenant: not measured");
+    }
+    for (const claim of verdict.claims) out.push(...baselineLines(claim));
     const fit = verdict.claims[0]?.fit ?? {};
     const figures = Object.entries(fit).map(([k, v]) => `${k} ${num(v)}`);
     if (figures.length) out.push(`  fit: ${figures.join(", ")}`);
@@ -99,6 +144,8 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     const t = verdict.toSettle;
     const parts = [
       t.moreDwellingsPerArm !== null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
+      t.moreMeters !== null ? `about ${t.moreMeters} more equipped meters` : null,
+      t.controlGroup ? "a comparison group of similar buildings without the device" : null,
       t.moreMonths !== null ? `${t.moreMonths} more months of readings` : null,
     ].filter(Boolean);
     if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);

@@ -207,6 +207,75 @@ describe("evaluateProposal: gadgets and before/after", () => {
   });
 });
 
+describe("evaluateProposal: before/after on dwelling meters", () => {
+  /** Valves measured before and after on `n` dwelling meters (no controls), maintenance as given. */
+  function metered(n: number, maintenance: string, withHourlyMean: boolean) {
+    const base = example("thermostatic-valves.yaml");
+    const meters = Array.from({ length: n }, (_, i) => ({ space: `m${i}`, installDate: "2025-03-01" }));
+    const proposal = proposalSchema.parse({
+      ...base,
+      households: n,
+      pilot: { design: "before_after", meters },
+      costLines: base.costLines.map((l) =>
+        l.kind === "maintenance" ? { ...l, eurosPerDwellingPerYear: maintenance } : l,
+      ),
+    });
+    const evidence = syntheticEvidence({
+      seed: 21,
+      from: "2024-01-01",
+      days: 425 + 366,
+      quantity: "heating_energy",
+      effect: 0.1,
+      dailyNoise: 0.25,
+      habitShift: 0,
+      spaces: meters.map((m, i) => ({ space: m.space, scale: 110 + 9 * i, installDate: m.installDate })),
+    });
+    const outdoor = withHourlyMean
+      ? evidence.outdoor.map((o) => ({ ...o, tmean: (o.tmin + o.tmax) / 2 - 0.5 }))
+      : evidence.outdoor;
+    return { proposal, evidence: { ...evidence, outdoor } };
+  }
+
+  it("asks for more equipped homes, never for months the estimator cannot use", () => {
+    const first = metered(3, "1", true);
+    const probe = evaluateProposal(first.proposal, first.evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    const benefit = probe.benefitCentsPerYear;
+    expect(benefit.upper).toBeGreaterThan(benefit.lower);
+    // Priced at the measured benefit: the cost sits inside the interval.
+    const cost = (benefit.estimate + benefit.upper) / 2 / 100;
+    const { proposal, evidence } = metered(3, cost.toFixed(2), true);
+    const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.decision).toBe("insufficient_evidence");
+    expect(v.rule).toBe("interval_includes_cost");
+    expect(v.toSettle?.moreMonths).toBeNull();
+    expect(v.toSettle?.moreMeters).toBeGreaterThan(0);
+    // Half-width falls as 1/√meters: (3 + more) meters bring it under the gap.
+    const half = (v.benefitCentsPerYear.upper - v.benefitCentsPerYear.lower) / 2;
+    const gap = Math.abs(v.benefitCentsPerYear.estimate - v.costs.tenantCentsPerYear);
+    const needed = 3 + v.toSettle!.moreMeters!;
+    expect(half * Math.sqrt(3 / needed)).toBeLessThanOrEqual(gap * 1.01);
+    expect(half * Math.sqrt(3 / (needed - 1))).toBeGreaterThan(gap * 0.99);
+    expect(v.explanation.fr).toContain("logements équipés de plus");
+    expect(v.explanation.fr).not.toContain("mois de relevés");
+  });
+
+  it("says which temperature the baselines used and every meter's balance point", () => {
+    const hourly = metered(3, "1", true);
+    const v = evaluateProposal(hourly.proposal, hourly.evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.claims[0]!.temperatureFeature).toBe("hourly_mean");
+    expect(v.claims[0]!.baselines).toHaveLength(3);
+    for (const b of v.claims[0]!.baselines!) {
+      expect(b.model).toBe("hdd");
+      expect(b.hddBalancePointC).not.toBeNull();
+    }
+    const daily = metered(3, "1", false);
+    expect(
+      evaluateProposal(daily.proposal, daily.evidence, DEFAULT_POLICY, TARIFFS, NOW).claims[0]!
+        .temperatureFeature,
+    ).toBe("tmin_tmax_midpoint");
+  });
+});
+
 describe("keeping watch", () => {
   it("flags an approved device whose benefit fell below its cost on newer data", () => {
     const { proposal, evidence } = heatingPilot(0.15, 20, 8);

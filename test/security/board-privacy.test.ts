@@ -21,6 +21,18 @@ const oneMeter = proposalSchema.parse({
   pilot: { design: "before_after", meters: [{ space: groups.valves[0]!, installDate: "2025-03-01" }] },
 });
 
+// Ten meters before and after: an aggregate, but each meter's baseline is still a household's.
+const tenMeters = proposalSchema.parse({
+  ...oneMeter,
+  id: "valves-ten-flats",
+  title: "Robinets sur dix logements",
+  households: 10,
+  pilot: {
+    design: "before_after",
+    meters: groups.valves.slice(0, 10).map((space) => ({ space, installDate: "2025-03-01" })),
+  },
+});
+
 let pilot: PilotApp;
 let app: FastifyInstance;
 const auth = { admin: "", board: "" };
@@ -42,7 +54,7 @@ afterAll(async () => pilot?.close());
 
 describe("board privacy", () => {
   it("gives the board the decision and the costs of a one-dwelling pilot, not its measured saving", async () => {
-    for (const p of [oneMeter, valves]) {
+    for (const p of [oneMeter, valves, tenMeters]) {
       const saved = await app.inject({
         method: "POST",
         url: "/proposals",
@@ -83,5 +95,13 @@ describe("board privacy", () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("fewer than 10");
     expect(page.body).not.toContain(forManager.verdict.explanation.en.slice(0, 40));
+    // Ten meters: the board sees the claim's figures and the temperature feature, not each
+    // meter's balance points; the manager sees all ten.
+    const [ten] = await verdicts(tenMeters.id, "board");
+    expect(ten.verdict.claims[0].temperatureFeature).toBeDefined();
+    expect(ten.verdict.claims[0]).not.toHaveProperty("baselines");
+    expect(JSON.stringify(ten)).not.toMatch(/"baselines"|BalancePointC/);
+    const [tenForManager] = await verdicts(tenMeters.id, "admin");
+    expect(tenForManager.verdict.claims[0].baselines).toHaveLength(10);
   });
 });
