@@ -52,6 +52,9 @@ export interface ApiOptions {
   verifyToken?: TokenVerifier;
   /** Requests per client address per window before 429; default 600 a minute. */
   rateLimit?: { max: number; windowMs: number };
+  /** PUBLIC_URL: where people open the pages (a Secure cookie behind a TLS proxy, the Origin
+   * sign-in accepts). */
+  publicUrl?: string;
   /** Other registries served at /metrics too (ingest's, in the embedded mode). */
   extraMetrics?: Registry[];
 }
@@ -129,6 +132,10 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
   await app.register(proposalRoutes, deps);
   await app.register(tenantRoutes, deps);
   await app.register(boardRoutes, deps);
-  await app.register(sessionRoutes, { verifyToken: options.verifyToken, signInCodes: deps.signInCodes });
+  await app.register(sessionRoutes, {
+    verifyToken: options.verifyToken,
+    signInCodes: deps.signInCodes,
+    publicUrl: options.publicUrl,
+  });
   return app;
 }

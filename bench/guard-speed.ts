@@ -17,8 +17,11 @@ import {
   writeSteps,
 } from "../guard/test/pilot-site.ts";
 import { DEFAULT_POLICY } from "../model/policy.ts";
+import { proposalSchema } from "../model/proposal.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { evaluateProposal } from "../rules/evaluate.ts";
+import type { Evidence } from "../rules/evidence.ts";
+import { syntheticEvidence } from "../rules/test-support.ts";
 import { SiteSimulation } from "../simulators/site-simulation.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
@@ -56,6 +59,46 @@ async function timed<T>(runs: number, f: () => Promise<T> | T): Promise<{ result
   return { result: result as T, times };
 }
 
+/**
+ * The before/after path's worst case: electricity meters, whose baselines search heating,
+ * cooling and both together, over a year before and a year after, from hand-made evidence.
+ */
+function timedBeforeAfter(meters: number): { evidence: Evidence; times: number[] } {
+  const spaces = Array.from({ length: meters }, (_, i) => ({
+    space: `m${i}`,
+    scale: 8 + (i % 7),
+    installDate: "2025-03-01",
+  }));
+  const evidence = syntheticEvidence({
+    seed: 5,
+    from: "2024-01-01",
+    days: 790,
+    quantity: "electricity",
+    effect: 0.05,
+    dailyNoise: 0.15,
+    habitShift: 0,
+    flatPerDay: 1,
+    spaces,
+  });
+  const p = proposalSchema.parse({
+    ...proposal,
+    id: "bench-before-after",
+    device: { ...proposal.device, claims: [{ quantity: "electricity", meter: "dwelling" }] },
+    households: meters,
+    pilot: {
+      design: "before_after",
+      meters: spaces.map((x) => ({ space: x.space, installDate: x.installDate })),
+    },
+  });
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    evaluateProposal(p, evidence, DEFAULT_POLICY, site.tariffs, NOW);
+    times.push(ms(start));
+  }
+  return { evidence, times };
+}
+
 try {
   await telemetry.connect();
   await decisions.connect();
@@ -87,6 +130,7 @@ try {
   await decisions.saveProposal(proposal);
   const service = await timed(1, () => guard.evaluate(proposal.id, { window: WINDOW }));
 
+  const beforeAfter = timedBeforeAfter(dwellings);
   const s = verdict.claims[0]?.savingPerDwellingPerYear;
   const lines = [
     `guard speed: ${dwellings} dwellings (${groups.valves.length} treated, ${groups.control.length} control), ${WINDOW.from} to ${WINDOW.to}, ${stepMinutes}-minute steps`,
@@ -94,6 +138,7 @@ try {
     `  evidence   gatherEvidence: ${evidence.days.length} days × ${evidence.series.length} series; ${gather.times.map((t) => `${t.toFixed(0)} ms`).join(", ")} (median ${median(gather.times).toFixed(0)} ms)`,
     `  rules      evaluateProposal: ${rules.times.map((t) => `${t.toFixed(1)} ms`).join(", ")} (median ${median(rules.times).toFixed(1)} ms)`,
     `  service    evaluate (read proposal, evidence, rules, append verdict): ${service.times[0]!.toFixed(0)} ms`,
+    `  before/after rules, ${dwellings} electricity meters × ${beforeAfter.evidence.days.length} days (HDD, CDD and HDD+CDD grids): ${beforeAfter.times.map((t) => `${t.toFixed(0)} ms`).join(", ")} (median ${median(beforeAfter.times).toFixed(0)} ms)`,
     `  verdict    ${verdict.decision} (${verdict.rule}); saving ${s ? `${fmt(s.estimate)} kWh [${fmt(s.lower)}, ${fmt(s.upper)}]` : "none"} per dwelling-year; benefit €${(verdict.benefitCentsPerYear.estimate / 100).toFixed(0)} vs cost €${(verdict.costs.tenantCentsPerYear / 100).toFixed(0)}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -57,6 +57,7 @@ export async function buildApiServer(
       bodyLimit: config.API_BODY_LIMIT_BYTES,
       rateLimit: { max: config.API_RATE_LIMIT, windowMs: 60_000 },
       extraMetrics,
+      publicUrl: config.PUBLIC_URL,
       verifyToken: createVerifierFromSettings({
         dataDir: config.DATA_DIR,
         jwksUrl: config.AUTH_JWKS_URL,

@@ -54,6 +54,10 @@ export const configSchema = z
     API_PORT: port.default(3000).describe("API: port to listen on"),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/ })
+      .refine((u) => {
+        const url = new URL(u);
+        return url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+      }, "an address without query, fragment or credentials, e.g. https://charges.example.org")
       .optional()
       .describe(
         "Address people open the pages at (`https://charges.example.org`); `token --link` writes its links with it. Unset: `http://API_HOST:API_PORT`",

@@ -49,7 +49,8 @@ export function sealToken(token: string, code: string): Buffer {
 export function unsealToken(sealed: Buffer, code: string): string {
   const iv = sealed.subarray(0, IV_BYTES);
   const tag = sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-  const decipher = createDecipheriv("aes-256-gcm", keyOf(code), iv);
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error("sealed token too short");
+  const decipher = createDecipheriv("aes-256-gcm", keyOf(code), iv, { authTagLength: TAG_BYTES });
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
     "utf8",
@@ -74,7 +75,11 @@ export interface SignInCodeStore {
   take(
     id: string,
     now: number,
-  ): Promise<{ state: "taken"; sealed: Buffer } | { state: "used"; usedAt: number } | { state: "unknown" }>;
+  ): Promise<
+    | { state: "taken"; sealed: Buffer }
+    | { state: "used"; usedAt: number; subject: string }
+    | { state: "unknown" }
+  >;
 }
 
 /** Issues a code that opens `token` once, until `expiresAt` (ms). */
@@ -98,7 +103,7 @@ export async function issueSignInCode(
 
 export type Redemption =
   | { state: "token"; token: string }
-  | { state: "used"; usedAt: number }
+  | { state: "used"; usedAt: number; subject: string }
   | { state: "invalid" };
 
 /** What a typed or linked code opens: its token the first time, "used" after. */
@@ -112,5 +117,10 @@ export async function redeemSignInCode(
   const taken = await store.take(signInCodeId(code), now);
   if (taken.state === "used") return taken;
   if (taken.state === "unknown") return { state: "invalid" };
-  return { state: "token", token: unsealToken(taken.sealed, code) };
+  try {
+    return { state: "token", token: unsealToken(taken.sealed, code) };
+  } catch {
+    // A damaged row opens nothing; it is spent like any other.
+    return { state: "invalid" };
+  }
 }

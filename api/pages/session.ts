@@ -6,7 +6,9 @@
 // is spent. A token is never taken from a URL, where history and logs would keep it. Signed
 // in, the page moves on with a same-site meta refresh (a redirect chain begun on another site
 // would not carry a Strict cookie). Page plugins install `cookieBridge`, which hands the cookie
-// to the normal bearer check; api/auth is unchanged.
+// to the normal bearer check; api/auth is unchanged. POST /login and /logout answer only
+// requests from this site's own pages (Sec-Fetch-Site, else Origin): another site can neither
+// sign a tenant into someone else's account nor sign them out of theirs.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -54,9 +56,31 @@ export function pageContext(request: FastifyRequest): FrameContext {
   };
 }
 
-function cookieHeader(request: FastifyRequest, value: string, maxAgeS: number): string {
-  const secure = request.protocol === "https" ? "; Secure" : "";
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
+/** Secure when the request came over https or the pages are published on https (PUBLIC_URL),
+ * as behind a TLS reverse proxy. */
+function cookieHeader(request: FastifyRequest, value: string, maxAgeS: number, publicUrl?: string): string {
+  const https = request.protocol === "https" || publicUrl?.startsWith("https:") === true;
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${https ? "; Secure" : ""}`;
+}
+
+/**
+ * Whether a form post comes from this site's own pages: Sec-Fetch-Site says so in browsers that
+ * send it; otherwise an Origin header, when there is one, must be this host (or PUBLIC_URL's).
+ * Clients without either (curl, scripts) are not browsers another site could drive.
+ */
+export function sameSitePost(request: FastifyRequest, publicUrl?: string): boolean {
+  const site = request.headers["sec-fetch-site"];
+  if (typeof site === "string") return site === "same-origin";
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false; // "null" and anything unparsable
+  }
+  const allowed = [request.headers.host, publicUrl ? new URL(publicUrl).host : undefined];
+  return allowed.includes(host);
 }
 
 /** Seconds until the token expires (its exp claim, already verified), at most a token's longest life. */
@@ -102,20 +126,30 @@ export function sendLoginPage(
   message?: string,
   code?: string,
 ): FastifyReply {
-  const ctx = { ...pageContext(request), cookieSession: false };
+  // The language switch repeats only what the form keeps: never a token from the URL.
+  const kept = new URLSearchParams();
+  if (code) kept.set("code", code);
+  if (next) kept.set("next", next);
+  const url = kept.size ? `/login?${kept}` : "/login";
+  const ctx = { ...pageContext(request), url, cookieSession: false };
   const body = loginForm(ctx.lang, next, message, code);
   // The URL may hold a code: no link on the page may pass it on.
   reply.header("referrer-policy", "no-referrer");
   return sendPage(reply, frame(ctx, "none", [], STRINGS[ctx.lang].login.title, body), status);
 }
 
+/** A field given twice (a link edited by hand) counts once, its last value. */
+const field = (max: number) =>
+  z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.string().max(max).optional());
+
 const loginFields = z.object({
   /** A one-time code, or a bearer token pasted into the same field. */
-  code: z.string().max(8_192).optional(),
+  code: field(8_192),
   /** The field's former name. */
-  token: z.string().max(8_192).optional(),
-  next: z.string().max(2_000).optional(),
-  lang: z.enum(["fr", "en"]).optional(),
+  token: field(8_192),
+  next: field(2_000),
+  /** fr or en; anything else falls back to the browser's language. */
+  lang: field(16),
 });
 
 /** Registers /login and /logout. Without a verifier no token can be accepted (401); without a
@@ -123,18 +157,37 @@ const loginFields = z.object({
 export const sessionRoutes: FastifyPluginAsyncZod<{
   verifyToken?: TokenVerifier;
   signInCodes?: SignInCodeStore;
+  /** PUBLIC_URL: where the pages are published (Secure cookie, accepted Origin). */
+  publicUrl?: string;
 }> = async (app, options) => {
   addFormParser(app);
   const access = { scope: "public", roles: [] } as const;
 
+  const verified = async (token: string): Promise<Principal | undefined> => {
+    if (!options.verifyToken) return undefined;
+    try {
+      return await options.verifyToken(token);
+    } catch {
+      return undefined;
+    }
+  };
+
   /** The token a code or a pasted token stands for, or why there is none. */
-  const tokenOf = async (text: string, lang: Lang): Promise<{ token: string } | { refused: string }> => {
+  const tokenOf = async (
+    request: FastifyRequest,
+    text: string,
+    lang: Lang,
+  ): Promise<{ token: string; fresh: boolean } | { refused: string }> => {
     const l = STRINGS[lang].login;
-    if (!normaliseSignInCode(text)) return { token: text };
+    if (!normaliseSignInCode(text)) return { token: text, fresh: true };
     if (!options.signInCodes) return { refused: l.invalid };
     const redeemed = await redeemSignInCode(options.signInCodes, text);
-    if (redeemed.state === "token") return { token: redeemed.token };
+    if (redeemed.state === "token") return { token: redeemed.token, fresh: true };
     if (redeemed.state === "used") {
+      // Pressed twice, or the answer lost on the way: this browser already holds the session.
+      const held = readCookie(request.headers.cookie, SESSION_COOKIE);
+      const holder = held ? await verified(held) : undefined;
+      if (held && holder?.subject === redeemed.subject) return { token: held, fresh: false };
       const d = parisDate(redeemed.usedAt);
       const day = `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
       return { refused: l.used(formatDate(day, lang)) };
@@ -150,24 +203,30 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     const text = (fields.code ?? fields.token)?.trim();
     const lang = pickLang(fields.lang, request.headers["accept-language"]);
     if (!text) return sendLoginPage(request, reply, 200, fields.next);
-    const found = await tokenOf(text, lang);
+    const found = await tokenOf(request, text, lang);
     if ("refused" in found) return sendLoginPage(request, reply, 401, fields.next, found.refused);
     const token = found.token;
-    let principal: Principal;
-    try {
-      if (!options.verifyToken) throw new Error("no verifier");
-      principal = await options.verifyToken(token);
-    } catch {
-      return sendLoginPage(request, reply, 401, fields.next, STRINGS[lang].login.invalid);
-    }
+    const principal = await verified(token);
+    if (!principal) return sendLoginPage(request, reply, 401, fields.next, STRINGS[lang].login.invalid);
     const next = safeNext(fields.next, principal);
     const target = /[?&]lang=/.test(next) ? next : `${next}${next.includes("?") ? "&" : "?"}lang=${lang}`;
     const l = STRINGS[lang].login;
-    const ctx = { lang, url: request.url.split("?")[0] ?? "/login", cookieSession: false };
-    const body = html`<h1>${l.done}</h1><p><a href="${target}">${l.continue}</a></p>`;
-    reply.header("set-cookie", cookieHeader(request, token, secondsLeft(token, Date.now())));
+    const ctx = { lang, url: "/login", cookieSession: false };
+    const body = html`<h1>${l.done}</h1><p>${l.signedInAs(principal)}</p><p><a href="${target}">${l.continue}</a></p>`;
+    if (found.fresh)
+      reply.header(
+        "set-cookie",
+        cookieHeader(request, token, secondsLeft(token, Date.now()), options.publicUrl),
+      );
     reply.header("referrer-policy", "no-referrer");
     return sendPage(reply, frame(ctx, "none", [], l.done, body, target));
+  };
+
+  /** Refuses a form post another site sent. */
+  const fromThisSite = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (sameSitePost(request, options.publicUrl)) return true;
+    sendLoginPage(request, reply, 403, undefined, STRINGS[pageContext(request).lang].login.otherSite);
+    return false;
   };
 
   app.get(
@@ -204,7 +263,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
       },
       config: { access },
     },
-    async (request, reply) => signIn(request, reply, request.body),
+    async (request, reply) => (fromThisSite(request, reply) ? signIn(request, reply, request.body) : reply),
   );
 
   app.post(
@@ -214,7 +273,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
       config: { access },
     },
     async (request, reply) => {
-      reply.header("set-cookie", cookieHeader(request, "", 0));
+      if (!fromThisSite(request, reply)) return reply;
+      reply.header("set-cookie", cookieHeader(request, "", 0, options.publicUrl));
       const ctx = { ...pageContext(request), cookieSession: false };
       const l = STRINGS[ctx.lang].login;
       return sendPage(

@@ -1,6 +1,7 @@
 // Every word the pages show, in French (the default) and English. Plain words, short sentences,
 // no jargon: tenants read these, often on paper.
 import type { DecisionRule } from "../../model/verdict.ts";
+import type { Principal } from "../auth/principal.ts";
 
 type Decision = "approve" | "reject" | "insufficient_evidence" | "not_evaluated";
 type Payer = "tenant_charges" | "tenant_bill" | "tenant_contribution" | "landlord";
@@ -165,7 +166,8 @@ const fr = {
       "Une comparaison avec des immeubles semblables sans l'appareil, sur la même période : d'autres mois de relevés n'y changeraient rien.",
     data: "Les données",
     temperatureFeature: {
-      hourly_mean: "Température extérieure de chaque jour : la moyenne de ses relevés heure par heure (méthode CalTRACK).",
+      hourly_mean:
+        "Température extérieure de chaque jour : la moyenne de ses relevés heure par heure (méthode CalTRACK).",
       tmin_tmax_midpoint:
         "Température extérieure de chaque jour : le milieu entre son minimum et son maximum, faute de relevés heure par heure ; la méthode CalTRACK préfère la moyenne des heures.",
     } as Record<string, string>,
@@ -200,6 +202,14 @@ const fr = {
       `Ce code a déjà servi, le ${day}. Chaque code ne sert qu'une fois. Si ce n'était pas vous, prévenez votre bailleur ; il vous en donnera un nouveau.`,
     tokenInLink: "Ce lien de connexion n'est plus accepté. Demandez à votre bailleur un code d'accès.",
     loggedOut: "Vous êtes déconnecté.",
+    signedInAs: (p: Principal) =>
+      p.role === "tenant"
+        ? `Compte du logement ${p.dwelling}, immeuble ${p.building}. Si ce n'est pas le vôtre, déconnectez-vous et prévenez votre bailleur.`
+        : p.role === "admin"
+          ? "Compte d'administration."
+          : `Compte ${p.role === "manager" ? "de gestion" : "du conseil"} pour : ${p.buildings.join(", ")}.`,
+    otherSite:
+      "Cette demande ne vient pas de ce site : rien n'a changé. Ouvrez la page de connexion vous-même.",
   },
   error: {
     title: "Page indisponible",
@@ -402,6 +412,13 @@ const en: Strings = {
       `This code has already been used, on ${day}. Each code works only once. If it was not you, tell your landlord; they will give you a new one.`,
     tokenInLink: "This sign-in link is no longer accepted. Ask your landlord for an access code.",
     loggedOut: "You are signed out.",
+    signedInAs: (p) =>
+      p.role === "tenant"
+        ? `Account of home ${p.dwelling}, building ${p.building}. If it is not yours, sign out and tell your landlord.`
+        : p.role === "admin"
+          ? "Administration account."
+          : `${p.role === "manager" ? "Management" : "Board"} account for: ${p.buildings.join(", ")}.`,
+    otherSite: "This request did not come from this site: nothing changed. Open the sign-in page yourself.",
   },
   error: {
     title: "Page unavailable",

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { principalClaimsSchema } from "../../api/auth/principal.ts";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueSignInCode } from "../../api/auth/sign-in-code.ts";
-import { issueToken, parseTtl } from "../../api/auth/tokens.ts";
+import { issueToken, MAX_TOKEN_LIFETIME_S, parseTtl } from "../../api/auth/tokens.ts";
 import { createSqliteSignInCodeStore, SIGN_IN_CODES_FILE } from "../../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "../config.ts";
 import { loadRegistry } from "../wiring.ts";
@@ -21,15 +21,30 @@ export interface TokenOptions {
   linkTtl?: string;
 }
 
-/** Where people open the pages: PUBLIC_URL, else the API's own address. */
-function publicBase(config: Config): string {
-  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, "");
-  const host = ["0.0.0.0", "::", ""].includes(config.API_HOST) ? "127.0.0.1" : config.API_HOST;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${config.API_PORT}`;
-}
-
 class TokenRequestError extends Error {
   readonly code = "SITE_INVALID"; // main.ts prints the message and exits 2 for this code
+}
+
+/** Where people open the pages: PUBLIC_URL, else the API's own address (said on stderr when
+ * that is a wildcard bind, whose links only work on this machine). */
+function publicBase(config: Config): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL;
+  let host = config.API_HOST;
+  if (["0.0.0.0", "::", "[::]", ""].includes(host)) {
+    process.stderr.write(
+      `API_HOST is ${host || "empty"}: the link uses 127.0.0.1, which works on this machine only; set PUBLIC_URL to the address people open.\n`,
+    );
+    host = "127.0.0.1";
+  }
+  const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return new URL(`http://${bracketed}:${config.API_PORT}`).href;
+}
+
+/** The sign-in link of a code: /login under the base, the code as its only parameter. */
+export function signInLink(base: string, code: string): string {
+  const url = new URL("login", base.endsWith("/") ? base : `${base}/`);
+  url.searchParams.set("code", code);
+  return url.href;
 }
 
 export async function token(config: Config, options: Record<string, unknown>): Promise<void> {
@@ -69,13 +84,18 @@ export async function token(config: Config, options: Record<string, unknown>): P
     throw new TokenRequestError(`No dwelling "${claims.dwelling}" in building "${claims.building}".`);
   }
   const ttlS = ttlOption(o.ttl ?? "30d");
-  const token = await issueToken(loadOrCreateSecret(config.DATA_DIR), claims, ttlS);
+  const secret = loadOrCreateSecret(config.DATA_DIR);
   if (!o.link) {
-    process.stdout.write(`${token}\n`);
+    process.stdout.write(`${await issueToken(secret, claims, ttlS)}\n`);
     return;
   }
   const now = Date.now();
-  const codeExpiresAt = now + Math.min(ttlOption(o.linkTtl ?? "30d"), ttlS) * 1000;
+  const waitS = ttlOption(o.linkTtl ?? "30d");
+  // The session lasts --ttl from the code's use, however long the code waited, within a
+  // token's longest life.
+  const sessionS = Math.min(ttlS + waitS, MAX_TOKEN_LIFETIME_S);
+  const token = await issueToken(secret, claims, sessionS);
+  const codeExpiresAt = now + Math.min(waitS, sessionS) * 1000;
   const store = createSqliteSignInCodeStore({ path: join(config.DATA_DIR, SIGN_IN_CODES_FILE) });
   await store.connect();
   try {
@@ -86,10 +106,10 @@ export async function token(config: Config, options: Record<string, unknown>): P
       codeExpiresAt,
       now,
     );
-    process.stdout.write(`${publicBase(config)}/login?code=${code}\n`);
+    process.stdout.write(`${signInLink(publicBase(config), code)}\n`);
     process.stderr.write(
       `One-time code ${code}: it signs in once, until ${new Date(codeExpiresAt).toISOString()}; ` +
-        `the session it opens lasts until ${new Date(now + ttlS * 1000).toISOString()}.\n`,
+        `the session it opens lasts until ${new Date(now + sessionS * 1000).toISOString()} at the latest.\n`,
     );
   } finally {
     await store.close();

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { issueSignInCode, redeemSignInCode } from "../../api/auth/sign-in-code.ts";
 import { createSqliteSignInCodeStore, type SqliteSignInCodeStore } from "./sign-in-code-store.ts";
@@ -35,7 +36,34 @@ describe("SQLite sign-in code store", () => {
     const store = await open();
     const code = await issueSignInCode(store, "tok.en.1", who, T + 3_600_000, T);
     expect(await redeemSignInCode(store, code, T + 1_000)).toEqual({ state: "token", token: "tok.en.1" });
-    expect(await redeemSignInCode(store, code, T + 2_000)).toEqual({ state: "used", usedAt: T + 1_000 });
+    expect(await redeemSignInCode(store, code, T + 2_000)).toEqual({
+      state: "used",
+      usedAt: T + 1_000,
+      subject: "t-1",
+    });
+  });
+
+  it("keeps nothing of a spent code's token, and lets only its owner read the file", async () => {
+    const store = await open();
+    const code = await issueSignInCode(store, "tok.en.2", who, T + 3_600_000, T);
+    await redeemSignInCode(store, code, T + 1);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare("SELECT length(sealed) AS n, used_at FROM sign_in_codes").all();
+    db.close();
+    expect(rows).toEqual([{ n: 0, used_at: T + 1 }]);
+    for (const file of [path, `${path}-wal`])
+      if (existsSync(file)) expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("answers a damaged row as a code that is not valid, and spends it", async () => {
+    const store = await open();
+    const code = await issueSignInCode(store, "tok.en.3", who, T + 3_600_000, T);
+    const db = new Database(path);
+    db.prepare("UPDATE sign_in_codes SET sealed = x'00112233'").run();
+    db.close();
+    expect(await redeemSignInCode(store, code, T + 1)).toEqual({ state: "invalid" });
+    expect(await redeemSignInCode(store, code, T + 2)).toMatchObject({ state: "used" });
   });
 
   it("refuses a code after it expires, used or not", async () => {

@@ -1,10 +1,12 @@
 // One-time sign-in codes waiting to be used, in DATA_DIR/sign-in-codes.db: the `token --link`
 // command writes them, the API takes each once. Rows hold a hash of the code and the token
-// sealed under it (api/auth/sign-in-code.ts), never either in clear.
-import type Database from "better-sqlite3";
+// sealed under it (api/auth/sign-in-code.ts), never either in clear; a used row keeps only
+// when it was used and for whom, so a spent code and a copy of the file open nothing.
+import { chmodSync, existsSync } from "node:fs";
+import Database from "better-sqlite3";
 import type { SignInCodeStore } from "../../api/auth/sign-in-code.ts";
 import { connectionLifecycle } from "./connection.ts";
-import { openDatabase, parseSqliteOptions } from "./database.ts";
+import { parseSqliteOptions } from "./database.ts";
 
 /** The file in DATA_DIR both the command and the API open. */
 export const SIGN_IN_CODES_FILE = "sign-in-codes.db";
@@ -28,23 +30,58 @@ export interface SqliteSignInCodeStore extends SignInCodeStore {
   close(): Promise<void>;
 }
 
+/** Only the owner may read the file and its journals: they hold sealed tokens. */
+function ownerOnly(path: string): void {
+  if (path === ":memory:") return;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
+function open(path: string): Database.Database {
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    // Deleted and overwritten rows are zeroed on disk, not left in free pages.
+    db.pragma("secure_delete = ON");
+    db.exec(DDL);
+    ownerOnly(path);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 export function createSqliteSignInCodeStore(options: { path: string }): SqliteSignInCodeStore {
   const config = parseSqliteOptions(options);
   const { connect, close, connected } = connectionLifecycle("sign-in code store", () => {
-    const db: Database.Database = openDatabase(config);
-    db.exec(DDL);
+    const db = open(config.path);
     const forget = db.prepare("DELETE FROM sign_in_codes WHERE expires_at <= ?");
     const insert = db.prepare(
       "INSERT INTO sign_in_codes (id, sealed, role, subject, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    // One statement marks and returns, so two concurrent takes cannot both see it unused.
-    const mark = db.prepare<[number, string, number], { sealed: Buffer }>(
-      "UPDATE sign_in_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ? RETURNING sealed",
+    const unused = db.prepare<[string, number], { sealed: Buffer }>(
+      "SELECT sealed FROM sign_in_codes WHERE id = ? AND used_at IS NULL AND expires_at > ?",
     );
-    const usedAt = db.prepare<[string, number], { used_at: number }>(
-      "SELECT used_at FROM sign_in_codes WHERE id = ? AND used_at IS NOT NULL AND expires_at > ?",
+    const spend = db.prepare("UPDATE sign_in_codes SET used_at = ?, sealed = zeroblob(0) WHERE id = ?");
+    const used = db.prepare<[string, number], { used_at: number; subject: string }>(
+      "SELECT used_at, subject FROM sign_in_codes WHERE id = ? AND used_at IS NOT NULL AND expires_at > ?",
     );
-    return { db, forget, insert, mark, usedAt };
+    // One write transaction reads and spends, so two takes of a code cannot both see it unused.
+    const take = db.transaction((id: string, now: number) => {
+      forget.run(now);
+      const row = unused.get(id, now);
+      if (row) {
+        spend.run(now, id);
+        return { state: "taken" as const, sealed: row.sealed };
+      }
+      const spent = used.get(id, now);
+      return spent
+        ? { state: "used" as const, usedAt: spent.used_at, subject: spent.subject }
+        : { state: "unknown" as const };
+    });
+    return { db, forget, insert, take };
   });
   return {
     async connect() {
@@ -57,13 +94,10 @@ export function createSqliteSignInCodeStore(options: { path: string }): SqliteSi
       const c = connected();
       c.forget.run(entry.issuedAt);
       c.insert.run(entry.id, entry.sealed, entry.role, entry.subject, entry.issuedAt, entry.expiresAt);
+      ownerOnly(config.path);
     },
     async take(id, now) {
-      const c = connected();
-      const marked = c.mark.get(now, id, now);
-      if (marked) return { state: "taken", sealed: marked.sealed };
-      const used = c.usedAt.get(id, now);
-      return used ? { state: "used", usedAt: used.used_at } : { state: "unknown" };
+      return connected().take.immediate(id, now);
     },
   };
 }

@@ -38,13 +38,15 @@ async function codeFor(caller: CallerName, tokenTtlS = 3_600, codeTtlMs = 3_600_
   return issueSignInCode(codes, token, { role: c.role, subject: c.sub }, Date.now() + codeTtlMs);
 }
 
-const postCode = (code: string) =>
+const postCode = (code: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/login`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
     body: new URLSearchParams({ code }).toString(),
     redirect: "manual",
   });
+
+const cookieOf = (res: Response) => res.headers.get("set-cookie")?.split(";")[0] ?? "";
 
 describe("sign-in links", () => {
   it("no URL signs anyone in with a token, under any parameter name", async () => {
@@ -128,5 +130,86 @@ describe("sign-in links", () => {
     );
     for (const secret of [token, token.split(".")[1]!, token.split(".")[2]!, code, code.replace(/-/g, "")])
       expect(bytes.includes(Buffer.from(secret))).toBe(false);
+  });
+
+  it("takes a sign-in or a sign-out only from this site's own pages (no login CSRF)", async () => {
+    const token = await t.token("tenantA101");
+    const foreign = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "http://evil.example" },
+      { origin: "null" },
+    ];
+    for (const headers of foreign) {
+      const signIn = await postCode(token, headers);
+      expect(signIn.status, JSON.stringify(headers)).toBe(403);
+      expect(signIn.headers.get("set-cookie")).toBeNull();
+      const signOut = await fetch(`${base}/logout`, { method: "POST", headers, redirect: "manual" });
+      expect(signOut.status, JSON.stringify(headers)).toBe(403);
+      expect(signOut.headers.get("set-cookie")).toBeNull();
+    }
+    // The site's own form: Sec-Fetch-Site same-origin, or an Origin naming this host.
+    expect((await postCode(token, { "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await postCode(token, { origin: base })).status).toBe(200);
+  });
+
+  it("a code posted twice by the browser that already holds its session signs in, not 'already used'", async () => {
+    const code = await codeFor("tenantA101");
+    const first = await postCode(code);
+    const cookie = cookieOf(first);
+    expect(cookie).toMatch(/^cg_session=/);
+    const again = await postCode(code, { cookie });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("set-cookie")).toBeNull();
+    // Another person's session does not make the spent code theirs.
+    const other = cookieOf(await postCode(await codeFor("tenantA102")));
+    const stolen = await postCode(code, { cookie: other });
+    expect(stolen.status).toBe(401);
+    expect(await stolen.text()).toContain("déjà servi");
+  });
+
+  it("the signed-in page says whose account it opened", async () => {
+    const res = await postCode(await codeFor("tenantA101"));
+    expect(await res.text()).toContain("Compte du logement apt-101, immeuble bA");
+  });
+
+  it("never repeats a token from the URL in the page it answers", async () => {
+    const token = await t.token("tenantA101");
+    const res = await fetch(`${base}/login?token=${token}&lang=en`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain(token.split(".")[2]!);
+    // A doubled or unknown parameter in a link still gets the page, not raw JSON.
+    const odd = await fetch(`${base}/login?lang=de&next=/a&next=/b`);
+    expect(odd.status).toBe(200);
+    expect(odd.headers.get("content-type")).toMatch(/^text\/html/);
+  });
+});
+
+describe("sign-in behind a TLS proxy (PUBLIC_URL https)", () => {
+  it("sets a Secure cookie", async () => {
+    const folder2 = mkdtempSync(join(tmpdir(), "sign-in-"));
+    const store = createSqliteSignInCodeStore({ path: join(folder2, "codes.db") });
+    await store.connect();
+    const app = await createTestApp(
+      { rateLimit: { max: 1_000_000, windowMs: 60_000 }, publicUrl: "https://charges.example.org" },
+      { signInCodes: store },
+    );
+    try {
+      const res = await app.app.inject({
+        method: "POST",
+        url: "/login",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "https://charges.example.org",
+        },
+        payload: `code=${await app.token("tenantA101")}`,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["set-cookie"]).toMatch(/; Secure$/);
+    } finally {
+      await app.close();
+      await store.close();
+      rmSync(folder2, { recursive: true, force: true });
+    }
   });
 });
