@@ -134,7 +134,7 @@ describe("sign-in links", () => {
 
   it("takes a sign-in or a sign-out only from this site's own pages (no login CSRF)", async () => {
     const token = await t.token("tenantA101");
-    const foreign = [
+    const foreign: Record<string, string>[] = [
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "http://evil.example" },
