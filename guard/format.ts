@@ -56,7 +56,9 @@ const celsius = (x: number | null) => (x === null ? "-" : `${x.toFixed(1)} °C`)
 function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (!claim.temperatureFeature) return [];
   const out = [`  ${claim.quantity} baselines on ${FEATURE[claim.temperatureFeature]}:`];
-  const rows = [["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`]];
+  const rows = [
+    ["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`],
+  ];
   for (const b of claim.baselines ?? []) {
     rows.push([
       `    ${b.space}`,
