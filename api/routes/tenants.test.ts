@@ -118,6 +118,14 @@ describe("tenant JSON twins", () => {
   });
 });
 
+const post = (body: string) =>
+  fx.app.inject({
+    method: "POST",
+    url: "/login",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
+
 describe("pages", () => {
   it("serve HTML with the session cookie, a strict CSP and no caching", async () => {
     const res = await get(`/tenant?month=${MONTH}`, pilotTenant(), "cookie");
@@ -179,13 +187,6 @@ describe("pages", () => {
     // Fetched again (a link previewer, a reload), the link still only shows the form.
     expect((await fx.app.inject({ url: `/login?code=${code}` })).statusCode).toBe(200);
 
-    const post = (body: string) =>
-      fx.app.inject({
-        method: "POST",
-        url: "/login",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body,
-      });
     // Typed from paper: lower case, spaces instead of dashes, O for 0 and l for 1.
     const typed = code.toLowerCase().replace(/-/g, " ").replace(/0/g, "O").replace(/1/g, "l");
     const res = await post(`code=${encodeURIComponent(typed)}&next=${next}`);
@@ -214,13 +215,6 @@ describe("pages", () => {
     expect(inUrl.statusCode).toBe(400);
     expect(inUrl.headers["set-cookie"]).toBeUndefined();
     expect(inUrl.body).toContain("Ce lien de connexion n&#39;est plus accepté");
-    const post = (body: string) =>
-      fx.app.inject({
-        method: "POST",
-        url: "/login",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body,
-      });
     const wrong = await post("code=AAAA-BBBB-CCCC-DDDD");
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain("Ce code n&#39;est pas valable");

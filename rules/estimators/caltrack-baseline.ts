@@ -166,37 +166,26 @@ export function fitBaseline(days: readonly DayPoint[], options: { cooling: boole
     if (fit.adjustedRSquared > best.adjustedRSquared + TIE || candidates === 1) best = fit;
   };
 
-  const heating = columns(temps, y, meanY, hdd);
-  for (const h of heating) {
-    const slope = h.sxy / h.sxx;
-    const sse = syy - slope * h.sxy;
-    consider({
-      kind: "hdd",
-      intercept: meanY - (slope * h.sum) / n,
-      hddSlope: slope,
-      cddSlope: 0,
-      hddBalance: h.bp,
-      cddBalance: null,
+  /** HDD-only or CDD-only (§3.4.3.1.2–3): one regressor, closed form. */
+  const oneTerm = (kind: "hdd" | "cdd", col: Column): Fit => {
+    const slope = col.sxy / col.sxx;
+    const sse = syy - slope * col.sxy;
+    return {
+      kind,
+      intercept: meanY - (slope * col.sum) / n,
+      hddSlope: kind === "hdd" ? slope : 0,
+      cddSlope: kind === "cdd" ? slope : 0,
+      hddBalance: kind === "hdd" ? col.bp : null,
+      cddBalance: kind === "cdd" ? col.bp : null,
       sse,
       adjustedRSquared: adjusted(sse, 1),
-    });
-  }
+    };
+  };
+  const heating = columns(temps, y, meanY, hdd);
+  for (const h of heating) consider(oneTerm("hdd", h));
   if (options.cooling) {
     const cooling = columns(temps, y, meanY, cdd);
-    for (const c of cooling) {
-      const slope = c.sxy / c.sxx;
-      const sse = syy - slope * c.sxy;
-      consider({
-        kind: "cdd",
-        intercept: meanY - (slope * c.sum) / n,
-        hddSlope: 0,
-        cddSlope: slope,
-        hddBalance: null,
-        cddBalance: c.bp,
-        sse,
-        adjustedRSquared: adjusted(sse, 1),
-      });
-    }
+    for (const c of cooling) consider(oneTerm("cdd", c));
     // §3.2.2.1: cooling balance point ≥ heating balance point. Then a day has heating or
     // cooling degree-days, never both: Σ h·c = 0 and the centred cross sum is −Σh·Σc/n.
     for (const h of heating) {
