@@ -3,7 +3,7 @@
 // and the default tariffs. Sensor ids are short and stable (see SENSOR_IDS).
 import { COMMON_SPACE } from "../model/ids.ts";
 import { type Site, type SiteInput, siteSchema } from "../model/site.ts";
-import { createRng } from "./random.ts";
+import { createRng, type Rng } from "./random.ts";
 
 /** Sensor ids the generator gives every dwelling and the common areas of every building. */
 export const SENSOR_IDS = {
@@ -103,6 +103,20 @@ const TYPES = [
   { label: "T5", rooms: 5, min: 90, max: 110, weight: 0.8 },
 ] as const;
 
+const TOTAL_WEIGHT = TYPES.reduce((s, t) => s + t.weight, 0);
+
+/** A flat's type and floor area, as generateSite draws them for each dwelling (two draws):
+ * also how the pilot study draws the population its dwellings are a sample of. */
+export function drawFlat(rng: Rng): { type: (typeof TYPES)[number]; areaM2: number } {
+  let r = rng.next() * TOTAL_WEIGHT;
+  const type =
+    TYPES.find((t) => {
+      r -= t.weight;
+      return r < 0;
+    }) ?? TYPES[2];
+  return { type, areaM2: Math.round(rng.uniform(type.min, type.max)) };
+}
+
 export interface GenerateSiteOptions {
   seed: number;
   buildings: number;
@@ -126,25 +140,19 @@ export function generateSite(options: GenerateSiteOptions): Site {
   const names = RESIDENCES.map((n) => ({ n, k: rng.next() }))
     .sort((a, b) => a.k - b.k)
     .map((x) => x.n);
-  const totalWeight = TYPES.reduce((s, t) => s + t.weight, 0);
   const buildings = Array.from({ length: options.buildings }, (_, b) => {
     const round = Math.floor(b / names.length);
     const residence = `Résidence ${names[b % names.length]}${round > 0 ? ` ${round + 1}` : ""}`;
     const dwellings = Array.from({ length: options.dwellingsPerBuilding }, (_, i) => {
       const floor = Math.floor(i / perFloor);
-      let r = rng.next() * totalWeight;
-      const type =
-        TYPES.find((t) => {
-          r -= t.weight;
-          return r < 0;
-        }) ?? TYPES[2];
+      const { type, areaM2 } = drawFlat(rng);
       const door = (i % perFloor) + 1;
       return {
         // Floor then door, as on French letterboxes: 203 is the third door on the second floor.
         id: perFloor < 100 ? String(floor * 100 + door).padStart(3, "0") : `${floor}-${door}`,
         label: `${type.label}, ${floor === 0 ? "rez-de-chaussée" : `${floor}e étage`}, porte ${door}`,
         floor,
-        areaM2: Math.round(rng.uniform(type.min, type.max)),
+        areaM2,
         rooms: type.rooms,
         sensors: dwellingSensors(),
       };

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { dayNumberOfIso, dayStart, monthDay } from "./calendar.ts";
 import { createRng, hashOf, normalAt } from "./random.ts";
-import { degreeDaysCostic, degreeDaysMeteo, Weather } from "./weather.ts";
+import {
+  type Climate,
+  degreeDaysCostic,
+  degreeDaysMeteo,
+  FORT_DE_FRANCE,
+  LYON,
+  MARSEILLE,
+  shiftedClimate,
+  Weather,
+} from "./weather.ts";
 
 describe("randomness", () => {
   it("is a function of the seed and keys only", () => {
@@ -88,5 +97,57 @@ describe("Lyon weather", () => {
     expect(degreeDaysCostic({ tmin: 2, tmax: 8, tmean: 5 })).toBe(13);
     expect(degreeDaysCostic({ tmin: 19, tmax: 25, tmean: 22 })).toBe(0);
     expect(degreeDaysCostic({ tmin: 10, tmax: 20, tmean: 15 })).toBeCloseTo(8 * (0.08 + 0.42 * 0.8), 9);
+  });
+});
+
+describe("hourly means and other climates", () => {
+  const year = (seed: number, climate: Climate) => {
+    const w = new Weather(seed, climate);
+    const from = dayNumberOfIso("2024-01-01");
+    return Array.from({ length: 366 }, (_, i) => ({ ...w.daily(from + i), hourly: w.hourlyMean(from + i) }));
+  };
+  const cdd = (days: { hourly: number }[], base: number) =>
+    days.reduce((s, d) => s + Math.max(0, d.hourly - base), 0);
+
+  it("gives the mean of the day's 24 hourly temperatures, near but not at (Tmin + Tmax)/2", () => {
+    const w = new Weather(4);
+    const day = dayNumberOfIso("2025-11-20");
+    let s = 0;
+    for (let h = 0; h < 24; h++) s += w.temperatureAtLocal(day, h + 0.5);
+    expect(w.hourlyMean(day)).toBeCloseTo(s / 24, 12);
+    const gaps = year(4, LYON).map((d) => d.hourly - d.tmean);
+    const rms = Math.sqrt(gaps.reduce((a, g) => a + g * g, 0) / gaps.length);
+    expect(Math.abs(gaps.reduce((a, g) => a + g, 0) / gaps.length)).toBeLessThan(0.05);
+    expect(rms).toBeGreaterThan(0.1);
+    expect(rms).toBeLessThan(0.6);
+  });
+
+  it("has hot Marseille summers: a milder heating year and a cooling season", () => {
+    for (const seed of [1, 2, 3]) {
+      const days = year(seed, MARSEILLE);
+      const dju = days.reduce((s, d) => s + degreeDaysMeteo(d), 0);
+      expect(dju).toBeGreaterThan(1_200);
+      expect(dju).toBeLessThan(1_800);
+      // Cooling degree-days above 22 °C on the hourly mean: July and August.
+      expect(cdd(days, 22)).toBeGreaterThan(150);
+      expect(cdd(days, 22)).toBeLessThan(400);
+    }
+  });
+
+  it("keeps Fort-de-France above 24 °C: cooling every month, no heating", () => {
+    const days = year(7, FORT_DE_FRANCE);
+    expect(days.reduce((s, d) => s + degreeDaysMeteo(d), 0)).toBeLessThan(20);
+    expect(cdd(days, 22)).toBeGreaterThan(1_400);
+    // The days' means straddle the high cooling balance points, so their kink shows.
+    const means = days.map((d) => d.hourly);
+    expect(Math.min(...means)).toBeLessThan(25);
+    expect(Math.max(...means)).toBeGreaterThan(27.5);
+  });
+
+  it("moves every temperature by the shift of a shifted climate", () => {
+    const a = new Weather(9, LYON).daily(20_000);
+    const b = new Weather(9, shiftedClimate(LYON, -1.5)).daily(20_000);
+    expect(b.tmin).toBeCloseTo(a.tmin - 1.5, 9);
+    expect(b.tmax).toBeCloseTo(a.tmax - 1.5, 9);
   });
 });

@@ -26,6 +26,35 @@ export const LYON: Climate = {
   anomalySdC: 3.0,
 };
 
+/** Marseille-Marignane 1991-2020 roughly: 15.8 °C mean, January ~7 °C, July ~24.5 °C, with
+ * summer afternoons near 30 °C: a heating winter and a cooling summer. */
+export const MARSEILLE: Climate = {
+  meanC: 15.8,
+  seasonalAmplitudeC: 8.6,
+  diurnalHalfRangeWinterC: 4.0,
+  diurnalHalfRangeSummerC: 5.8,
+  anomalySdC: 2.4,
+};
+
+/** Fort-de-France (Martinique) roughly: 26.7 °C mean, 25.6 °C in February to 27.6 °C in
+ * September, a steady 7-8 °C daily range: cooling all year, never heating. */
+export const FORT_DE_FRANCE: Climate = {
+  meanC: 26.7,
+  seasonalAmplitudeC: 1.0,
+  diurnalHalfRangeWinterC: 3.6,
+  diurnalHalfRangeSummerC: 3.9,
+  anomalySdC: 0.7,
+};
+
+/** The climates a scenario may name. */
+export const CLIMATES = { lyon: LYON, marseille: MARSEILLE, fort_de_france: FORT_DE_FRANCE } as const;
+export type ClimateName = keyof typeof CLIMATES;
+
+/** A climate warmer (shiftC > 0) or colder by a constant: same weather, every temperature moved. */
+export function shiftedClimate(c: Climate, shiftC: number): Climate {
+  return { ...c, meanC: c.meanC + shiftC };
+}
+
 export interface DailyWeather {
   tmin: number;
   tmax: number;
@@ -71,6 +100,15 @@ export class Weather {
     if (this.#cache.size > 20_000) this.#cache.clear();
     this.#cache.set(day, result);
     return result;
+  }
+
+  /** Mean of the day's 24 hourly temperatures (each taken at the middle of its local clock
+   * hour), as a station's hourly series gives it; not (Tmin + Tmax)/2, because the evening and
+   * the night follow the next day's minimum. */
+  hourlyMean(day: number): number {
+    let s = 0;
+    for (let h = 0; h < 24; h++) s += this.temperatureAtLocal(day, h + 0.5);
+    return s / 24;
   }
 
   /** Outdoor temperature at instant t (ms UTC), °C. */
