@@ -54,6 +54,30 @@ function heatingPilot(effect: number, n: number, seed: number, maintenance = "12
 }
 
 describe("evaluateProposal: pilot with controls", () => {
+  it("tells a pilot too small from the start from homes left out for incomplete readings", () => {
+    const small = heatingPilot(0.15, 3, 2);
+    const v = evaluateProposal(small.proposal, small.evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.claims[0]!.problems).toEqual(["pilot_too_small"]);
+    expect(v.explanation.fr).toContain("L'essai compte trop peu de logements");
+    expect(v.explanation.fr).not.toContain("relevés complets");
+    // Six and six named, but three treated homes miss every other day before the installation:
+    // those are left out.
+    const gaps = heatingPilot(0.15, 6, 2);
+    const cut = gaps.evidence.days.indexOf("2025-10-01");
+    const evidence = {
+      ...gaps.evidence,
+      series: gaps.evidence.series.map((x) =>
+        ["t0", "t1", "t2"].includes(x.space)
+          ? { ...x, daily: x.daily.map((d, i) => (i < cut && i % 2 === 0 ? null : d)) }
+          : x,
+      ),
+    };
+    const w = evaluateProposal(gaps.proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(w.claims[0]!.fit).toMatchObject({ nTreated: 3, nControl: 6 });
+    expect(w.claims[0]!.problems).toContain("too_few_dwellings");
+    expect(w.explanation.fr).toContain("Trop peu de logements ont des relevés complets.");
+  });
+
   it("approves valves whose measured saving beats their cost, with a complete, frozen record", () => {
     const { proposal, evidence } = heatingPilot(0.15, 20, 1);
     const v = evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, NOW);

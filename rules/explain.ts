@@ -46,6 +46,10 @@ const PROBLEMS: Record<string, { fr: string; en: string }> = {
     fr: "Trop peu de logements ont des relevés complets.",
     en: "Too few homes have complete readings.",
   },
+  pilot_too_small: {
+    fr: "L'essai compte trop peu de logements, avec ou sans l'appareil, pour mesurer une économie.",
+    en: "The trial has too few homes, with or without the device, to measure a saving.",
+  },
   reporting_year_incomplete: {
     fr: "Il faut une année entière de relevés après la pose.",
     en: "A full year of readings after installation is needed.",

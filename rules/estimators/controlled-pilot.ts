@@ -101,7 +101,12 @@ export function estimateControlledPilot(
   const control = pilot.control.map((c) => change(c, split)).filter((d): d is number => d !== null);
   const fit: Record<string, number> = { nTreated: treated.length, nControl: control.length };
   if (treated.length < min.dwellingsPerArm || control.length < min.dwellingsPerArm) {
-    if (!problems.has("heating_season_not_covered") && moreMonths === null) problems.add("too_few_dwellings");
+    if (!problems.has("heating_season_not_covered") && moreMonths === null) {
+      // Say what really happened: a pilot too small from the start, or homes left out for
+      // incomplete readings.
+      const named = Math.min(pilot.treated.length, pilot.control.length);
+      problems.add(named < min.dwellingsPerArm ? "pilot_too_small" : "too_few_dwellings");
+    }
     const short = min.dwellingsPerArm - Math.min(treated.length, control.length);
     return {
       result: { ...base, savingPerDwellingPerYear: null, fit, problems: [...problems] },
