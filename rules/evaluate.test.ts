@@ -283,6 +283,23 @@ describe("evaluateProposal: before/after on dwelling meters", () => {
     expect(v.explanation.fr).not.toContain("mois de relevés");
   });
 
+  it("allows 37 missing days in the baseline year, not 38 (CalTRACK 2.0 §2.2.1.2)", () => {
+    const { proposal, evidence } = metered(3, "1", true);
+    const start = evidence.days.indexOf("2025-03-01") - 365;
+    const without = (missingDays: number) => ({
+      ...evidence,
+      series: evidence.series.map((x) =>
+        x.space === "m0"
+          ? { ...x, daily: x.daily.map((d, i) => (i >= start && i < start + missingDays ? null : d)) }
+          : x,
+      ),
+    });
+    const v37 = evaluateProposal(proposal, without(37), DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v37.claims[0]!.savingPerDwellingPerYear).not.toBeNull();
+    const v38 = evaluateProposal(proposal, without(38), DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v38.claims[0]!.problems).toContain("baseline_too_many_missing_days");
+  });
+
   it("says which temperature the baselines used and every meter's balance point", () => {
     const hourly = metered(3, "1", true);
     const v = evaluateProposal(hourly.proposal, hourly.evidence, DEFAULT_POLICY, TARIFFS, NOW);

@@ -26,8 +26,9 @@ export function sd(xs: readonly number[]): number {
 
 /**
  * Lag-1 autocorrelation of a daily series with gaps (e.g. regression residuals by day, null on
- * days without a value): the correlation of each day's value with the next day's, over the
- * pairs of consecutive days that both have one (pandas' Series.autocorr, which eemeter uses).
+ * days without a value): the correlation of each day's value with the next calendar day's, over
+ * the pairs that both have one, as pandas' Series.autocorr computes a correlation. (eemeter drops
+ * the missing days first, so it also pairs days across a gap; those are not lag-1 pairs.)
  * 0 with fewer than 3 pairs or no variation.
  */
 export function lag1Autocorrelation(xs: readonly (number | null)[]): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tTwoSided } from "./stats.ts";
 import {
   correctedAutocorrelation,
   effectivePoints,
@@ -17,14 +18,14 @@ describe("savings uncertainty (ASHRAE 14 annex B, Sun & Baltazar correction)", (
   });
 
   it("applies the autocorrelation correction once: n′ in the (n/n′)(1 + 2/n′) factor only", () => {
-    // n = 365, p = 2, SSE = 363·4 → RMSE = 2 whatever ρ (n − p degrees of freedom);
-    // ρ = 0.5 → n′ = 121.667; t(0.95, 363) = 1.64905; m = 365 → K = 1.397425;
+    // n = 365, c = 1 (HDD-only), SSE = 364·4 → RMSE = 2 whatever ρ (n − c degrees of freedom);
+    // ρ = 0.5 → n′ = 121.667; t(0.95, 364) = 1.64904; m = 365 → K = 1.397425;
     // ΔS = 1.64905 · 1.397425 · 2 · √(365 · 3 · (1 + 2/121.667)) = 1.64905 · 1.397425 · 2 · 33.36165 = 153.76
     const r = fractionalSavingsUncertainty({
       n: 365,
-      p: 2,
+      c: 1,
       rho: 0.5,
-      sse: 363 * 4,
+      sse: 364 * 4,
       meanBaseline: 20,
       m: 365,
       savings: 500,
@@ -33,44 +34,64 @@ describe("savings uncertainty (ASHRAE 14 annex B, Sun & Baltazar correction)", (
     expect(r.nPrime).toBeCloseTo(121.6667, 4);
     expect(r.rmse).toBe(2);
     expect(r.cv).toBe(0.1);
-    expect(r.t).toBeCloseTo(1.64905, 4);
+    expect(r.t).toBeCloseTo(1.64904, 4);
     expect(r.correction).toBeCloseTo(1.397425, 6);
     expect(r.savingsUncertainty).toBeCloseTo(153.76, 1);
     expect(r.fsu).toBeCloseTo(153.76 / 500, 3);
   });
 
-  it("equals eemeter 3.2's metered-savings FSU band for a year against a year", () => {
-    // eemeter: band = t·K·(rmse_adj/ȳ)·√((n/n′)(1 + 2/n′)/m) · (ȳ·n), t at n − c, rmse_adj at n − c.
-    const n = 365;
-    const m = 365;
-    const rho = 0.31;
-    const sse = 5_000;
-    const meanBaseline = 12;
-    const ours = fractionalSavingsUncertainty({
-      n,
-      p: 2,
-      rho,
-      sse,
-      meanBaseline,
-      m,
+  it("equals eemeter 3.2's metered-savings FSU band for a year against a year (ρ ≥ 0)", () => {
+    // eemeter (derivatives.py): t at n − c, rmse_adj = √(SSE/(n − c)), nprime = n(1 − ρ)/(1 + ρ),
+    // band = t · K(M) · (rmse_adj/ȳ) · √((n/n′)(1 + 2/n′)(1/m)) · (ȳ · n), M = m/30.
+    const eemeterBand = (n: number, c: number, rho: number, sse: number, mean: number, m: number) => {
+      const t = tTwoSided(0.9, n - c);
+      const nPrime = (n * (1 - rho)) / (1 + rho);
+      const M = m / 30;
+      const k = -0.00024 * M ** 2 + 0.03535 * M + 1.00286;
+      return (
+        t *
+        k *
+        (Math.sqrt(sse / (n - c)) / mean) *
+        Math.sqrt((n / nPrime) * (1 + 2 / nPrime) * (1 / m)) *
+        mean *
+        n
+      );
+    };
+    for (const [c, rho, sse, mean] of [
+      [0, 0, 800, 5],
+      [1, 0.31, 5_000, 12],
+      [2, 0.67, 12_000, 30],
+    ] as const) {
+      const ours = fractionalSavingsUncertainty({
+        n: 365,
+        c,
+        rho,
+        sse,
+        meanBaseline: mean,
+        m: 365,
+        savings: 1,
+        confidence: 0.9,
+      });
+      expect(ours.savingsUncertainty).toBeCloseTo(eemeterBand(365, c, rho, sse, mean, 365), 9);
+    }
+    // Fewer reporting days: eemeter scales by the baseline's n·ȳ, the guard by m·ȳ.
+    const short = fractionalSavingsUncertainty({
+      n: 365,
+      c: 1,
+      rho: 0.3,
+      sse: 5_000,
+      meanBaseline: 12,
+      m: 340,
       savings: 1,
       confidence: 0.9,
     });
-    const nPrime = (n * (1 - rho)) / (1 + rho);
-    const rmse = Math.sqrt(sse / (n - 2));
-    const band =
-      ours.t *
-      smallSampleCorrection(m) *
-      (rmse / meanBaseline) *
-      Math.sqrt((n / nPrime) * (1 + 2 / nPrime) * (1 / m)) *
-      (meanBaseline * n);
-    expect(ours.savingsUncertainty).toBeCloseTo(band, 9);
+    expect(short.savingsUncertainty / eemeterBand(365, 1, 0.3, 5_000, 12, 340)).toBeCloseTo(340 / 365, 12);
   });
 
   it("counts a negative autocorrelation as none, so it never narrows the interval", () => {
     expect(correctedAutocorrelation(-0.3)).toBe(0);
     expect(effectivePoints(100, -0.3)).toBe(100);
-    const base = { n: 365, p: 1, sse: 364, meanBaseline: 10, m: 365, savings: 10, confidence: 0.9 };
+    const base = { n: 365, c: 0, sse: 364, meanBaseline: 10, m: 365, savings: 10, confidence: 0.9 };
     const negative = fractionalSavingsUncertainty({ ...base, rho: -0.4 });
     const none = fractionalSavingsUncertainty({ ...base, rho: 0 });
     expect(negative.rhoUsed).toBe(0);

@@ -1,7 +1,7 @@
 // Savings uncertainty of a baseline model, ASHRAE Guideline 14-2014 annex B, with:
 // - one autocorrelation correction, applied once: n′ = n(1 − ρ)/(1 + ρ) enters only the
-//   (n/n′)(1 + 2/n′) factor; the RMSE and t keep n − p degrees of freedom (as eemeter 3.2's
-//   metered-savings error band does);
+//   (n/n′)(1 + 2/n′) factor; the RMSE and t keep n − c degrees of freedom, c the explanatory
+//   variables (CalTRACK's P − c; eemeter 3.2's rmse_adj and t);
 // - the length-dependent small-sample correction of Sun & Baltazar (2013, ASHRAE Transactions
 //   119(1)) in place of annex B's constant 1.26, with the coefficients for daily data that
 //   eemeter uses: K(M) = −0.00024·M² + 0.03535·M + 1.00286, M = reporting days / 30;
@@ -11,8 +11,8 @@ import { tTwoSided } from "./stats.ts";
 export interface FsuInput {
   /** Baseline points used in the fit. */
   n: number;
-  /** Model coefficients, intercept included. */
-  p: number;
+  /** Explanatory variables, the intercept not counted. */
+  c: number;
   /** Lag-1 autocorrelation of the baseline residuals (of consecutive days). */
   rho: number;
   /** Baseline residual sum of squares. */
@@ -30,11 +30,11 @@ export interface FsuResult {
   /** ρ as the correction uses it: a negative ρ counts as 0 (it would narrow the interval). */
   rhoUsed: number;
   nPrime: number;
-  /** √(SSE/(n − p)). */
+  /** √(SSE/(n − c)). */
   rmse: number;
   /** RMSE / mean baseline use. */
   cv: number;
-  /** Two-sided t at the confidence, n − p degrees of freedom. */
+  /** Two-sided t at the confidence, n − c degrees of freedom. */
   t: number;
   /** K(M), the small-sample correction. */
   correction: number;
@@ -76,7 +76,7 @@ export function smallSampleCorrection(reportingDays: number): number {
 export function fractionalSavingsUncertainty(i: FsuInput): FsuResult {
   const rhoUsed = correctedAutocorrelation(i.rho);
   const nPrime = effectivePoints(i.n, i.rho);
-  const dof = Math.max(1, i.n - i.p);
+  const dof = Math.max(1, i.n - i.c);
   const rmse = Math.sqrt(i.sse / dof);
   const cv = rmse / i.meanBaseline;
   const t = tTwoSided(i.confidence, dof);

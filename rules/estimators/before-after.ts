@@ -19,8 +19,8 @@ type BeforeAfter = Extract<Pilot, { design: "before_after" }>;
 
 const YEAR = 365;
 
-/** CalTRACK 2.0 §3.2.1.1: no cooling degree-day models for gas; heat and hot water likewise. */
-const FOLLOWS_COOLING = new Set(["electricity", "cold_water"]);
+/** CalTRACK 2.0 §3.4.3.1.1, §3.4.3.1.3: cooling degree-day models for electricity only. */
+const FOLLOWS_COOLING = new Set(["electricity"]);
 
 /** CalTRACK 2.0 §2.2.1.4, §3.5.2.1: a 0 reading is missing for electricity, not for gas. */
 const ZERO_IS_MISSING = new Set(["electricity"]);
@@ -58,15 +58,17 @@ export function estimateBeforeAfter(
         use: zeroIsMissing && use === 0 ? null : use,
         temperature: temperature.values[from + i] ?? null,
       }));
-    // §2.2.1.2: days missing a use or a temperature count alike.
-    const missing = (p: DayPoint[]) =>
-      p.filter((d) => d.use === null || d.temperature === null).length / Math.max(1, p.length);
+    // §2.2.1.2: days missing a use or a temperature count alike, and a year may miss 37 days
+    // ("should not exceed 37 days (10%)": the share of its days, rounded up).
+    const tooManyMissing = (p: DayPoint[]) =>
+      p.filter((d) => d.use === null || d.temperature === null).length >
+      Math.ceil(min.maxMissingShare * p.length);
     if (cut < min.baselineDays) {
       problems.add("baseline_too_short");
       continue;
     }
     const baseline = points(cut - min.baselineDays, cut);
-    if (missing(baseline) > min.maxMissingShare) {
+    if (tooManyMissing(baseline)) {
       problems.add("baseline_too_many_missing_days");
       continue;
     }
@@ -78,7 +80,7 @@ export function estimateBeforeAfter(
     }
     // The latest full year: what a re-evaluation should weigh.
     const reporting = points(evidence.days.length - YEAR, evidence.days.length);
-    if (missing(reporting) > min.maxMissingShare) {
+    if (tooManyMissing(reporting)) {
       problems.add("reporting_too_many_missing_days");
       continue;
     }

@@ -140,8 +140,8 @@ describe("CalTRACK 2.0 daily baseline", () => {
     const y = days.map((d) => d.use);
     const mean = y.reduce((a, b) => a + b, 0) / n;
     const sst = y.reduce((s, v) => s + (v - mean) ** 2, 0);
-    const c = m.p - 1;
-    expect(m.adjustedRSquared).toBeCloseTo(1 - m.sse / (n - c - 1) / (sst / (n - 1)), 9);
+    expect(m.c).toBe(1);
+    expect(m.adjustedRSquared).toBeCloseTo(1 - m.sse / (n - m.c - 1) / (sst / (n - 1)), 9);
   });
 
   it("agrees with the spec's search done the slow way, on random loads", () => {

@@ -40,15 +40,15 @@ export interface BaselineModel {
   cddBalance: number | null;
   /** Days the model was fitted on (use and temperature both known). */
   n: number;
-  /** Coefficients, intercept included. */
-  p: number;
+  /** Explanatory variables, the intercept not counted (CalTRACK's c; eemeter's num_parameters). */
+  c: number;
   rSquared: number;
   /** §3.4.3.3: 1 − (SSres/(n − c − 1)) / (SStot/(n − 1)); 0 for intercept-only. */
   adjustedRSquared: number;
   sse: number;
-  /** √(SSE/(n−p)) / mean use. */
+  /** √(SSE/(n − c)) / mean use (eemeter's cvrmse_adj). */
   cvRmse: number;
-  /** Σ residuals / ((n−p) · mean use); ~0 for OLS with an intercept. */
+  /** Σ(predicted − observed) / Σ observed (eemeter's nmbe); ~0 for OLS with an intercept. */
   nmbe: number;
   meanUse: number;
   /** Lag-1 autocorrelation of the residuals of consecutive days. */
@@ -223,17 +223,16 @@ export function fitBaseline(days: readonly DayPoint[], options: { cooling: boole
     sumResiduals += r;
     return r;
   });
-  const p = 1 + (best.hddBalance === null ? 0 : 1) + (best.cddBalance === null ? 0 : 1);
-  const dof = n - p;
+  const c = (best.hddBalance === null ? 0 : 1) + (best.cddBalance === null ? 0 : 1);
   return {
     ...best,
     n,
-    p,
+    c,
     sse,
     rSquared: syy === 0 ? 0 : 1 - sse / syy,
     meanUse: meanY,
-    cvRmse: Math.sqrt(sse / dof) / meanY,
-    nmbe: sumResiduals / (dof * meanY),
+    cvRmse: Math.sqrt(sse / (n - c)) / meanY,
+    nmbe: -sumResiduals / (n * meanY),
     rho: lag1Autocorrelation(byDay),
     candidates,
   };
@@ -267,7 +266,7 @@ export function avoidedUse(
   const savings = adjustedBaseline - actual;
   const uncertainty = fractionalSavingsUncertainty({
     n: model.n,
-    p: model.p,
+    c: model.c,
     rho: model.rho,
     sse: model.sse,
     meanBaseline: model.meanUse,
