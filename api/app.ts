@@ -129,6 +129,10 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
   await app.register(proposalRoutes, deps);
   await app.register(tenantRoutes, deps);
   await app.register(boardRoutes, deps);
-  await app.register(sessionRoutes, { verifyToken: options.verifyToken, signInCodes: deps.signInCodes });
+  await app.register(sessionRoutes, {
+    verifyToken: options.verifyToken,
+    signInCodes: deps.signInCodes,
+    timeZone: deps.registry.site.timezone,
+  });
   return app;
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { secretHashSchema } from "./device-credentials.ts";
 import { COMMON_SPACE, idSchema } from "./ids.ts";
 import { QUANTITIES, quantitySchema } from "./quantities.ts";
+import { DEFAULT_TIME_ZONE, timeZoneSchema } from "./time-zone.ts";
 
 export const sensorSchema = z
   .object({
@@ -65,7 +66,7 @@ export const tariffSchema = z
       (q) => QUANTITIES[q].kind === "counter",
       "tariffs price metered quantities",
     ),
-    /** First day (Europe/Paris) the price applies, ISO date. */
+    /** First day (in the site's time zone) the price applies, ISO date. */
     from: z.iso.date(),
     /** Euros TTC per catalogue unit of the quantity (kWh, m3). */
     pricePerUnit: decimalEurosSchema,
@@ -115,7 +116,8 @@ export const siteSchema = z
   .object({
     id: idSchema,
     name: z.string().min(1).max(200),
-    timezone: z.literal("Europe/Paris").default("Europe/Paris"),
+    /** The IANA time zone whose days and months every figure follows (one site, one zone). */
+    timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     tariffs: z.array(tariffSchema).default([]),
     buildings: z.array(buildingSchema).min(1).refine(uniqueIds, "building ids must be unique"),
     /** Accounts of the devices allowed to publish; see allowAnonymous. */

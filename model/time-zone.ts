@@ -77,6 +77,8 @@ export class ZoneCalendar {
   /** The local day holding the last instant asked for, [from, to). */
   #dayFrom = 0;
   #dayTo = 0;
+  /** Day starts per UTC hour, for the hours that lie within one day. */
+  readonly #dayOfHour = new Map<number, number>();
   readonly #years = new Map<number, DayBoundaries>();
 
   constructor(zone: string) {
@@ -146,14 +148,19 @@ export class ZoneCalendar {
   /** First instant of the local day holding t. */
   dayStart(t: number): number {
     if (t >= this.#dayFrom && t < this.#dayTo) return this.#dayFrom;
+    const hour = Math.floor(t / HOUR);
+    const cached = this.#dayOfHour.get(hour);
+    if (cached !== undefined) return cached;
     const d = this.date(t);
     let start = this.midnight(d.year, d.month, d.day);
     // Only where the clock went back across midnight can t's date begin after t.
     if (start > t) start = this.midnight(d.year, d.month, d.day - 1);
     const end = this.nextDayStart(start);
-    if (end > t) {
-      this.#dayFrom = start;
-      this.#dayTo = end;
+    this.#dayFrom = start;
+    this.#dayTo = end;
+    if (hour * HOUR >= start && (hour + 1) * HOUR <= end) {
+      if (this.#dayOfHour.size > 200_000) this.#dayOfHour.clear();
+      this.#dayOfHour.set(hour, start);
     }
     return start;
   }

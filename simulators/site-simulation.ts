@@ -29,7 +29,7 @@ import { hashOf, hashString, normalAt, valueNoise } from "./random.ts";
 import { EMPTY_SCENARIO, type MeterReplacement, type Outage, type Scenario } from "./scenario.ts";
 import { type Climate, type DailyWeather, Weather } from "./weather.ts";
 
-/** Meters are installed on this Paris day; nothing is simulated before it. */
+/** Meters are installed on this local day; nothing is simulated before it. */
 export const SIMULATION_ORIGIN = "2020-01-01";
 const ORIGIN_DAY = dayNumberOfIso(SIMULATION_ORIGIN);
 const LAST_DAY = dayNumberOfIso("2100-01-01");
@@ -91,6 +91,8 @@ const round = (v: number, decimals: number): number => {
 export class SiteSimulation {
   readonly site: Site;
   readonly seed: number;
+  /** The site's time zone: days are its local days. */
+  readonly zone: string;
   readonly weather: Weather;
   readonly devices: DeviceEffects;
   readonly #buildings: BuildingSim[];
@@ -104,7 +106,8 @@ export class SiteSimulation {
     const scenario = options.scenario ?? EMPTY_SCENARIO;
     this.site = options.site;
     this.seed = options.seed;
-    this.weather = new Weather(options.seed, options.climate);
+    this.zone = options.site.timezone;
+    this.weather = new Weather(options.seed, options.climate, this.zone);
     this.devices = new DeviceEffects(resolveInstallations(options.site, scenario.devices, options.seed));
     this.#buildings = options.site.buildings.map((building) => {
       const params = buildingDwellingParams(options.seed, building);
@@ -145,7 +148,7 @@ export class SiteSimulation {
     return out;
   }
 
-  /** Consumption of a space's metered quantity on a Paris day, devices included: what the
+  /** Consumption of a space's metered quantity on a local day, devices included: what the
    * meter's index grows by between that local midnight and the next. */
   dailyTotal(building: string, space: string, quantity: MeteredQuantity, day: number): number {
     const b = this.#building(building);
@@ -168,7 +171,7 @@ export class SiteSimulation {
   }
 
   #checkedDay(t: number): number {
-    const day = dayNumberOf(t);
+    const day = dayNumberOf(t, this.zone);
     if (!(day >= ORIGIN_DAY && day < LAST_DAY)) {
       throw new SimulatorError(
         "TIME_OUT_OF_RANGE",
@@ -237,7 +240,7 @@ export class SiteSimulation {
       case "co2": {
         const w = this.weather.daily(day);
         const c = dwelling
-          ? comfortAt(dwelling.params, day, localHour(t), w, this.weather.temperatureAt(t), noise)
+          ? comfortAt(dwelling.params, day, localHour(t, this.zone), w, this.weather.temperatureAt(t), noise)
           : commonComfort(day, w, this.weather.temperatureAt(t), noise);
         if (q === "temperature") return round(c.temperature, 1);
         if (q === "humidity") return round(c.humidity, 1);
@@ -275,15 +278,15 @@ export class SiteSimulation {
 
   /** Local clock hours and outdoor temperatures of a day's hours (shared by all spaces). */
   #dayHours(day: number): { hours: number[]; outdoor: number[]; start: number } {
-    const start = dayStart(day);
+    const start = dayStart(day, this.zone);
     let h = this.#hours.get(day);
     if (!h) {
-      const n = Math.round((dayStart(day + 1) - start) / HOUR);
+      const n = Math.round((dayStart(day + 1, this.zone) - start) / HOUR);
       const hours: number[] = [];
       const outdoor: number[] = [];
       for (let i = 0; i < n; i++) {
         const t = start + i * HOUR;
-        hours.push(Math.floor(localHour(t)) % 24);
+        hours.push(Math.floor(localHour(t, this.zone)) % 24);
         outdoor.push(this.weather.temperatureAt(t + HOUR / 2));
       }
       h = { hours, outdoor };

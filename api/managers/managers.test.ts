@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import { siteSchema } from "../../model/site.ts";
+import { zoneOffset } from "../../model/time-zone.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
-import { parisOffset } from "../../storage/windows.ts";
 import { buildingAlerts, inHeatingSeason, lastNights } from "./alerts.ts";
 import { summariseBuilding } from "./summary.ts";
 
@@ -36,7 +36,8 @@ const building = site.buildings[0]!;
 const AT = Date.parse("2025-01-15T10:00:00Z");
 const STEP = 900_000;
 const YEAR = Date.parse("2025-01-10T00:00:00Z") - Date.parse("2024-01-10T00:00:00Z");
-const parisHour = (t: number) => new Date(t + parisOffset(t)).getUTCHours();
+const PARIS = "Europe/Paris";
+const parisHour = (t: number) => new Date(t + zoneOffset(t, PARIS)).getUTCHours();
 
 function scripted(): Reading[] {
   const out: Reading[] = [];
@@ -71,7 +72,7 @@ afterAll(async () => store.close());
 
 describe("alerts", () => {
   it("finds the leak, the overheated and the cold dwelling, the silent sensor and the meter reset, and nothing else", async () => {
-    const alerts = await buildingAlerts(store, building, AT, 3);
+    const alerts = await buildingAlerts(store, building, AT, 3, PARIS);
     const summary = alerts.map((a) => `${a.kind} ${a.space}${a.sensor ? `/${a.sensor}` : ""}`).sort();
     expect(summary).toEqual([
       "cold_dwelling d-cold/temp",
@@ -85,22 +86,22 @@ describe("alerts", () => {
 
   it("needs every night hour wet for every one of the N nights", async () => {
     // Data starts on the 10th at 10:00 UTC: five complete nights exist, a sixth does not.
-    expect((await buildingAlerts(store, building, AT, 5)).some((a) => a.kind === "leak")).toBe(true);
-    expect((await buildingAlerts(store, building, AT, 6)).some((a) => a.kind === "leak")).toBe(false);
+    expect((await buildingAlerts(store, building, AT, 5, PARIS)).some((a) => a.kind === "leak")).toBe(true);
+    expect((await buildingAlerts(store, building, AT, 6, PARIS)).some((a) => a.kind === "leak")).toBe(false);
   });
 
   it("cuts nights at 01:00–05:00 Paris, three hours on the night clocks go forward", () => {
-    const nights = lastNights(Date.parse("2025-03-30T12:00:00Z"), 2);
+    const nights = lastNights(Date.parse("2025-03-30T12:00:00Z"), 2, PARIS);
     expect(nights.map((n) => n.length)).toEqual([4, 3]);
     expect(new Date(nights[0]![0]!).toISOString()).toBe("2025-03-29T00:00:00.000Z");
-    expect(inHeatingSeason(AT)).toBe(true);
-    expect(inHeatingSeason(Date.parse("2025-07-01T00:00:00Z"))).toBe(false);
+    expect(inHeatingSeason(AT, PARIS)).toBe(true);
+    expect(inHeatingSeason(Date.parse("2025-07-01T00:00:00Z"), PARIS)).toBe(false);
   });
 });
 
 describe("building summary", () => {
   it("normalises heating by degree-days and compares with the same dates last year", async () => {
-    const s = await summariseBuilding(store, building, { from: "2025-01-11", to: "2025-01-15" });
+    const s = await summariseBuilding(store, building, { from: "2025-01-11", to: "2025-01-15" }, PARIS);
     expect(s.floorAreaM2).toBe(200);
     expect(s.period.days).toBe(4);
     expect(s.period.outdoorDays).toBe(4);

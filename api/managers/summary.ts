@@ -1,11 +1,11 @@
 // A building's consumption over a period as asset managers compare it: per m², heating
 // normalised by degree-days (DJU base 18 from the daily mean outdoor temperature), and the
-// same Paris dates a year earlier.
+// same local dates a year earlier.
 import { z } from "zod";
 import type { Building } from "../../model/site.ts";
+import { localDate, localIsoDate, localMidnight } from "../../model/time-zone.ts";
 import { DJU_BASE } from "../../rules/degree-days.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { parisDate, parisMidnight } from "../../storage/windows.ts";
 
 const METERS = ["heating_energy", "hot_water", "cold_water", "electricity"] as const;
 
@@ -50,35 +50,37 @@ export const buildingSummaryOut = z.object({
 
 export type BuildingSummary = z.infer<typeof buildingSummaryOut>;
 
-/** Paris dates [from, to) as ms; from/to as YYYY-MM-DD. */
+/** Local dates [from, to) of the site, as YYYY-MM-DD. */
 export interface DateRange {
   from: string;
   to: string;
 }
 
-const isoDate = (t: number) => {
-  const d = parisDate(t);
-  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-};
-
-const midnightOf = (date: string, yearShift = 0) => {
+const midnightOf = (date: string, zone: string, yearShift = 0) => {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return parisMidnight(y + yearShift, m, d);
+  return localMidnight(y + yearShift, m, d, zone);
 };
 
-/** The last `days` whole Paris days before the day of `now`. */
-export function lastDays(now: number, days: number): DateRange {
-  const today = parisDate(now);
+/** The last `days` whole local days before the day of `now`. */
+export function lastDays(now: number, days: number, zone: string): DateRange {
+  const today = localDate(now, zone);
   return {
-    from: isoDate(parisMidnight(today.year, today.month, today.day - days)),
-    to: isoDate(parisMidnight(today.year, today.month, today.day)),
+    from: localIsoDate(localMidnight(today.year, today.month, today.day - days, zone), zone),
+    to: localIsoDate(localMidnight(today.year, today.month, today.day, zone), zone),
   };
 }
 
 const pct = (now: number | null, before: number | null) =>
   now === null || before === null || before === 0 ? null : Math.round(((now - before) / before) * 1000) / 10;
 
-async function period(store: TelemetryStore, building: Building, from: number, to: number, area: number) {
+async function period(
+  store: TelemetryStore,
+  building: Building,
+  from: number,
+  to: number,
+  area: number,
+  zone: string,
+) {
   const sums = await Promise.all(
     METERS.map(async (quantity) => {
       const windows = await store.consumption({ building: building.id, quantity, from, to, every: "1mo" });
@@ -102,8 +104,8 @@ async function period(store: TelemetryStore, building: Building, from: number, t
     METERS.map((q) => [q, area > 0 ? consumption[q] / area : 0]),
   ) as typeof consumption;
   return {
-    from: isoDate(from),
-    to: isoDate(to),
+    from: localIsoDate(from, zone),
+    to: localIsoDate(to, zone),
     days: Math.round((to - from) / 86_400_000),
     degreeDays: Math.round(degreeDays * 10) / 10,
     outdoorDays: outdoor.length,
@@ -114,16 +116,17 @@ async function period(store: TelemetryStore, building: Building, from: number, t
   };
 }
 
-/** The building's figures over [from, to) and over the same Paris dates a year earlier. */
+/** The building's figures over [from, to) and over the same local dates a year earlier, in `zone`. */
 export async function summariseBuilding(
   store: TelemetryStore,
   building: Building,
   range: DateRange,
+  zone: string,
 ): Promise<BuildingSummary> {
   const area = building.dwellings.reduce((s, d) => s + d.areaM2, 0);
   const [current, previous] = await Promise.all([
-    period(store, building, midnightOf(range.from), midnightOf(range.to), area),
-    period(store, building, midnightOf(range.from, -1), midnightOf(range.to, -1), area),
+    period(store, building, midnightOf(range.from, zone), midnightOf(range.to, zone), area, zone),
+    period(store, building, midnightOf(range.from, zone, -1), midnightOf(range.to, zone, -1), area, zone),
   ]);
   return {
     building: building.id,

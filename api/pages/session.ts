@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { parisDate } from "../../storage/windows.ts";
+import { localIsoDate } from "../../model/time-zone.ts";
 import type { Principal } from "../auth/principal.ts";
 import { normaliseSignInCode, redeemSignInCode, type SignInCodeStore } from "../auth/sign-in-code.ts";
 import { MAX_TOKEN_LIFETIME_S, type TokenVerifier } from "../auth/tokens.ts";
@@ -123,6 +123,8 @@ const loginFields = z.object({
 export const sessionRoutes: FastifyPluginAsyncZod<{
   verifyToken?: TokenVerifier;
   signInCodes?: SignInCodeStore;
+  /** The site's time zone, for the day a used code was used on. */
+  timeZone: string;
 }> = async (app, options) => {
   addFormParser(app);
   const access = { scope: "public", roles: [] } as const;
@@ -135,9 +137,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     const redeemed = await redeemSignInCode(options.signInCodes, text);
     if (redeemed.state === "token") return { token: redeemed.token };
     if (redeemed.state === "used") {
-      const d = parisDate(redeemed.usedAt);
-      const day = `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-      return { refused: l.used(formatDate(day, lang)) };
+      return { refused: l.used(formatDate(localIsoDate(redeemed.usedAt, options.timeZone), lang)) };
     }
     return { refused: l.invalid };
   };

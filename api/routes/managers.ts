@@ -15,7 +15,7 @@ import type { RouteAccess } from "../auth/principal.ts";
 import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
-import { dayParam, instantParam } from "../time-params.ts";
+import { dayParam, instantIn, instantParam } from "../time-params.ts";
 import { mayRead } from "../views/board-proposals.ts";
 import { fineDataFloor, readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
@@ -87,10 +87,11 @@ const DEFAULT_DAYS = 30;
 
 export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (app, options) => {
   const { registry, store, deadLetters, decisions, consents } = options;
+  const zone = registry.site.timezone;
   const rangeOf = (q: { from?: string; to?: string }) =>
     q.from !== undefined && q.to !== undefined
       ? { from: q.from, to: q.to }
-      : lastDays(Date.now(), DEFAULT_DAYS);
+      : lastDays(Date.now(), DEFAULT_DAYS, zone);
 
   app.get(
     "/portfolio",
@@ -107,7 +108,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
     async (request) => {
       const range = rangeOf(request.query);
       const buildings = visibleTo(request, registry.buildings, (b) => b.id);
-      return { buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range))) };
+      return { buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range, zone))) };
     },
   );
 
@@ -124,7 +125,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       config: { access: MANAGERS },
     },
     async (request) =>
-      summariseBuilding(store, findBuilding(registry, request.params.building), rangeOf(request.query)),
+      summariseBuilding(store, findBuilding(registry, request.params.building), rangeOf(request.query), zone),
   );
 
   app.get(
@@ -148,6 +149,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       return readSeries(
         store,
         { building, space: dwelling, ...request.query },
+        zone,
         await fineDataFloor(options, building, dwelling, request.query.every),
       );
     },
@@ -180,11 +182,11 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
     },
     async (request) => {
       const b = findBuilding(registry, request.params.building);
-      const at = request.query.at ?? Date.now();
+      const at = request.query.at === undefined ? Date.now() : instantIn(request.query.at, zone);
       return {
         building: b.id,
         at: new Date(at).toISOString(),
-        alerts: await buildingAlerts(store, b, at, request.query.nights),
+        alerts: await buildingAlerts(store, b, at, request.query.nights, zone),
       };
     },
   );
