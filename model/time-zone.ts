@@ -128,9 +128,11 @@ export class ZoneCalendar {
    */
   midnight(year: number, month: number, day: number): number {
     const naive = Date.UTC(year, month - 1, day);
-    // The offsets in force around that midnight; usually one, two around a change.
+    // The offsets in force around that midnight: usually one (no zone changes its clock twice
+    // within a day), two around a change.
     const early = naive - this.offset(naive - MAX_LEAD);
     const late = naive - this.offset(naive + MAX_LAG);
+    if (early === late) return early;
     const valid = (u: number) => u + this.offset(u) === naive;
     const first = Math.min(early, late);
     const second = Math.max(early, late);

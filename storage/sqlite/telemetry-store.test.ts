@@ -6,6 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
+import { timeZoneContract } from "../contract/time-zone.contract.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
@@ -16,6 +17,12 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 telemetryStoreContract("sqlite (file)", async () => {
   const store = createSqliteTelemetryStore({ path: freshPath() });
+  await store.connect();
+  return { store, teardown: () => store.close() };
+});
+
+timeZoneContract("sqlite (file)", async (timeZone) => {
+  const store = createSqliteTelemetryStore({ path: freshPath(), timeZone });
   await store.connect();
   return { store, teardown: () => store.close() };
 });
