@@ -55,6 +55,8 @@ export const buildingSchema = z
     path: ["dwellings"],
   });
 
+export const climateSchema = z.enum(["temperate", "tropical"]);
+
 /** A decimal amount of euros, kept as a string so no float rounds it: "0.1028". */
 export const decimalEurosSchema = z
   .string()
@@ -118,6 +120,12 @@ export const siteSchema = z
     name: z.string().min(1).max(200),
     /** The IANA time zone whose days and months every figure follows (one site, one zone). */
     timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    /**
+     * temperate: a heating season (October to May) and heating degree-days (DJU base 18 °C);
+     * tropical (the Antilles, Guyane, La Réunion, Mayotte): no heating season, and cooling
+     * degree-days (base 22 °C) with electricity (air conditioning) as what the weather drives.
+     */
+    climate: climateSchema.default("temperate"),
     tariffs: z.array(tariffSchema).default([]),
     buildings: z.array(buildingSchema).min(1).refine(uniqueIds, "building ids must be unique"),
     /** Accounts of the devices allowed to publish; see allowAnonymous. */
@@ -158,5 +166,6 @@ export type Dwelling = z.infer<typeof dwellingSchema>;
 export type Building = z.infer<typeof buildingSchema>;
 export type Tariff = z.infer<typeof tariffSchema>;
 export type DeviceAccount = z.infer<typeof deviceAccountSchema>;
+export type Climate = z.infer<typeof climateSchema>;
 export type Site = z.infer<typeof siteSchema>;
 export type SiteInput = z.input<typeof siteSchema>;

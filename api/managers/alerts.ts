@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { isCounter, quantitySchema } from "../../model/quantities.ts";
-import type { Building, SensorSpec } from "../../model/site.ts";
+import type { Building, SensorSpec, Site } from "../../model/site.ts";
 import { localDate, localMidnight, zoneOffset } from "../../model/time-zone.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 
@@ -108,7 +108,7 @@ async function fromLatest(
   store: TelemetryStore,
   building: Building,
   at: number,
-  zone: string,
+  site: AlertSite,
 ): Promise<Alert[]> {
   const latest = new Map(
     (await store.latest({ building: building.id, to: at + 1 })).map((r) => [
@@ -116,7 +116,8 @@ async function fromLatest(
       r,
     ]),
   );
-  const heating = inHeatingSeason(at, zone);
+  // A tropical site has no heating season: a cool dwelling there is no alert.
+  const heating = site.climate === "temperate" && inHeatingSeason(at, site.timezone);
   const alerts: Alert[] = [];
   for (const { space, sensor } of sensorsOf(building)) {
     const r = latest.get(`${space}\u0000${sensor.id}`);
@@ -187,17 +188,20 @@ async function meterResets(store: TelemetryStore, building: Building, at: number
   return alerts;
 }
 
-/** Every alert of a building at `at`, leaks judged over the last `nights` nights of the site's `zone`. */
+/** What of the site alerts depend on: its calendar and its climate. */
+export type AlertSite = Pick<Site, "timezone" | "climate">;
+
+/** Every alert of a building at `at`, leaks judged over the last `nights` local nights. */
 export async function buildingAlerts(
   store: TelemetryStore,
   building: Building,
   at: number,
   nights: number,
-  zone: string,
+  site: AlertSite,
 ): Promise<Alert[]> {
   const [a, b, c] = await Promise.all([
-    leaks(store, building, at, nights, zone),
-    fromLatest(store, building, at, zone),
+    leaks(store, building, at, nights, site.timezone),
+    fromLatest(store, building, at, site),
     meterResets(store, building, at),
   ]);
   return [...a, ...b, ...c];

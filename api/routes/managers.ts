@@ -99,7 +99,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       schema: {
         tags: ["managers"],
         summary: "Every building the caller manages, summarised over a period",
-        description: `Consumption per m², heating per m² per degree-day (DJU base 18 °C), and the same dates last year. Default: the last ${DEFAULT_DAYS} whole days.`,
+        description: `Consumption per m², heating per m² per degree-day (DJU base 18 °C) or, on a tropical site, electricity per m² per cooling degree-day (base 22 °C), and the same dates last year. Days are the site's (its time zone, Europe/Paris by default). Default: the last ${DEFAULT_DAYS} whole days.`,
         querystring: periodQuery,
         response: { 200: z.object({ buildings: z.array(buildingSummaryOut) }) },
       },
@@ -108,7 +108,9 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
     async (request) => {
       const range = rangeOf(request.query);
       const buildings = visibleTo(request, registry.buildings, (b) => b.id);
-      return { buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range, zone))) };
+      return {
+        buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range, registry.site))),
+      };
     },
   );
 
@@ -125,7 +127,12 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       config: { access: MANAGERS },
     },
     async (request) =>
-      summariseBuilding(store, findBuilding(registry, request.params.building), rangeOf(request.query), zone),
+      summariseBuilding(
+        store,
+        findBuilding(registry, request.params.building),
+        rangeOf(request.query),
+        registry.site,
+      ),
   );
 
   app.get(
@@ -186,7 +193,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       return {
         building: b.id,
         at: new Date(at).toISOString(),
-        alerts: await buildingAlerts(store, b, at, request.query.nights, zone),
+        alerts: await buildingAlerts(store, b, at, request.query.nights, registry.site),
       };
     },
   );
