@@ -1,4 +1,5 @@
-// Outdoor temperature for a French climate (Lyon by default): a seasonal mean, a smooth
+// Outdoor temperature for a French climate (Lyon by default, Fort-de-France for a tropical
+// site): a seasonal mean, a smooth
 // day-to-day weather anomaly and a daily cycle passing through the day's minimum near 6:00
 // and its maximum near 15:00 local time. Days come first (Tmin, Tmax), the instant curve
 // joins them, so daily figures are cheap for long studies and exact for the 15-minute series.
@@ -25,6 +26,16 @@ export const LYON: Climate = {
   diurnalHalfRangeWinterC: 3.3,
   diurnalHalfRangeSummerC: 5.8,
   anomalySdC: 3.0,
+};
+
+/** Martinique (Le Lamentin) roughly: 27 °C mean, February ~25.9 °C, September ~28.3 °C, a
+ * steady daily cycle of about 7 °C, small day-to-day anomalies. */
+export const FORT_DE_FRANCE: Climate = {
+  meanC: 27.1,
+  seasonalAmplitudeC: 1.2,
+  diurnalHalfRangeWinterC: 3.4,
+  diurnalHalfRangeSummerC: 3.6,
+  anomalySdC: 0.6,
 };
 
 export interface DailyWeather {
