@@ -84,8 +84,7 @@ export function wholeMonths(from: string, to: string): string[] {
   for (;;) {
     const key = monthKey(y, m);
     const whole = parseMonth(key);
-    // ISO dates only: the zone plays no part.
-    if (monthPeriod(whole.y, whole.m, "UTC").to > to) return out;
+    if (`${monthKey(whole.y, whole.m + 1)}-01` > to) return out;
     out.push(key);
     m += 1;
   }
