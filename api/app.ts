@@ -136,6 +136,7 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
     verifyToken: options.verifyToken,
     signInCodes: deps.signInCodes,
     publicUrl: options.publicUrl,
+    timeZone: deps.registry.site.timezone,
   });
   return app;
 }

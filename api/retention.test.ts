@@ -61,7 +61,12 @@ describe("the retention job", () => {
     const count = () =>
       store.count({ building: "b", quantity: "cold_water", space: "d-none", from: START, to: NOW });
     const before = await count();
-    const job = createRetentionJob({ pruner: consents, fineDays: 3, logger: silent });
+    const job = createRetentionJob({
+      pruner: consents,
+      fineDays: 3,
+      timeZone: "Europe/Paris",
+      logger: silent,
+    });
     const result = await job.runOnce(NOW);
     expect(result.before).toBe(CUTOFF);
     expect(result.deleted).toBe(2 * (7 * 96 - 1));
@@ -88,7 +93,13 @@ describe("the retention job", () => {
       letter(CUTOFF),
       letter(NOW - 1000),
     ]);
-    const job = createRetentionJob({ pruner: consents, deadLetters: letters, fineDays: 3, logger: silent });
+    const job = createRetentionJob({
+      pruner: consents,
+      deadLetters: letters,
+      fineDays: 3,
+      timeZone: "Europe/Paris",
+      logger: silent,
+    });
     expect((await job.runOnce(NOW)).deadLetters).toBe(2);
     expect((await letters.list({ limit: 10 })).map((l) => l.receivedAt)).toEqual([NOW - 1000, CUTOFF]);
     await job.stop();
@@ -96,8 +107,8 @@ describe("the retention job", () => {
   });
 
   it("refuses a retention shorter than a day", () => {
-    expect(() => createRetentionJob({ pruner: consents, fineDays: 0, logger: silent })).toThrow(
-      /RETENTION_FINE_DAYS/,
-    );
+    expect(() =>
+      createRetentionJob({ pruner: consents, fineDays: 0, timeZone: "Europe/Paris", logger: silent }),
+    ).toThrow(/RETENTION_FINE_DAYS/);
   });
 });

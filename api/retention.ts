@@ -16,13 +16,15 @@ export interface RetentionOptions {
   deadLetters?: Pick<DeadLetterStore, "pruneReceivedBefore">;
   /** Days of raw per-dwelling points kept without consent. */
   fineDays: number;
+  /** The site's time zone: whole local days go. */
+  timeZone: string;
   logger: Logger;
   /** Between runs; default 6 h. */
   intervalMs?: number;
 }
 
 export interface RetentionJob {
-  /** Prunes once; the cutoff is the Paris midnight `fineDays` before `now`, so whole days go. */
+  /** Prunes once; the cutoff is the local midnight `fineDays` before `now`, so whole days go. */
   runOnce(now?: number): Promise<{ before: number; series: number; deleted: number; deadLetters: number }>;
   /** Runs now and then every interval; errors are logged, never thrown. */
   start(): void;
@@ -30,11 +32,11 @@ export interface RetentionJob {
   stop(): Promise<void>;
 }
 
-/** The first instant of fine dwelling data kept without consent: the Paris midnight `fineDays`
- * before `now`, so whole days go. The job prunes before it, and reads serve nothing finer than
- * daily before it, whether or not the job has run yet. */
-export function fineCutoff(now: number, fineDays: number): number {
-  return windowStart(now - fineDays * 86_400_000, "1d");
+/** The first instant of fine dwelling data kept without consent: the local midnight (in the
+ * site's zone) `fineDays` before `now`, so whole days go. The job prunes before it, and reads
+ * serve nothing finer than daily before it, whether or not the job has run yet. */
+export function fineCutoff(now: number, fineDays: number, zone: string): number {
+  return windowStart(now - fineDays * 86_400_000, "1d", zone);
 }
 
 export function createRetentionJob(options: RetentionOptions): RetentionJob {
@@ -48,8 +50,8 @@ export function createRetentionJob(options: RetentionOptions): RetentionJob {
   let running: Promise<unknown> = Promise.resolve();
 
   const runOnce = async (now = Date.now()) => {
-    // Whole Paris days, so a day's rollup is never left beside half of its points.
-    const before = fineCutoff(now, options.fineDays);
+    // Whole local days, so a day's rollup is never left beside half of its points.
+    const before = fineCutoff(now, options.fineDays, options.timeZone);
     const result = await options.pruner.pruneFine(before, "fine_history");
     const deadLetters = (await options.deadLetters?.pruneReceivedBefore(before)) ?? 0;
     options.logger.info(

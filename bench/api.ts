@@ -46,7 +46,7 @@ const SECONDS = argNumber("seconds", 10);
 const CONNECTIONS = argNumber("connections", 10);
 const STORE = argText("store") === "influx" ? "influx" : "sqlite";
 const STEP = 15 * 60_000;
-const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris
+const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris (the generated site's zone)
 const BUILDING = "bench";
 
 const space = (d: number) => `d${String(d).padStart(3, "0")}`;

@@ -19,13 +19,13 @@ import {
 import { DEFAULT_POLICY } from "../model/policy.ts";
 import { proposalSchema } from "../model/proposal.ts";
 import { SiteRegistry } from "../model/registry.ts";
+import { localMidnight } from "../model/time-zone.ts";
 import { evaluateProposal } from "../rules/evaluate.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import { syntheticEvidence } from "../rules/test-support.ts";
 import { SiteSimulation } from "../simulators/site-simulation.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
-import { parisMidnight } from "../storage/windows.ts";
 
 const dwellings = Number(process.argv[2] ?? 200);
 const stepMinutes = Number(process.argv[3] ?? 15);
@@ -105,8 +105,8 @@ try {
   const sim = new SiteSimulation({ site, seed: SEED, scenario: pilotScenario(groups, INSTALL) });
   // The point before the window starts the first day's consumption: begin an hour early.
   const range = {
-    from: parisMidnight(2025, 1, 1) - 3_600_000,
-    to: parisMidnight(2026, 1, 1),
+    from: localMidnight(2025, 1, 1, "Europe/Paris") - 3_600_000,
+    to: localMidnight(2026, 1, 1, "Europe/Paris"),
     stepMs: stepMinutes * 60_000,
   };
   const writeStart = performance.now();

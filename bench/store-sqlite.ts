@@ -14,7 +14,7 @@ const DWELLINGS = argNumber("dwellings", 200);
 const DAYS = argNumber("days", 366);
 const BATCH = 5_000;
 const STEP = 15 * 60_000;
-const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris
+const YEAR_START = Date.parse("2023-12-31T23:00:00Z"); // 1 January 2024, 00:00 in Paris (the store's default zone)
 const YEAR_END = Date.parse("2024-12-31T23:00:00Z");
 const BUILDING = "bench-building";
 

@@ -40,7 +40,9 @@ export async function buildApiServer(
   const signInCodes = createSqliteSignInCodeStore({ path: join(config.DATA_DIR, SIGN_IN_CODES_FILE) });
   await signInCodes.connect();
   const pruner =
-    config.STORE === "sqlite" ? consents : createInfluxFineDataPruner(influxOptionsFrom(config), consents);
+    config.STORE === "sqlite"
+      ? consents
+      : createInfluxFineDataPruner(influxOptionsFrom(config, registry.site.timezone), consents);
   const app = await buildApp(
     {
       registry,
@@ -70,6 +72,7 @@ export async function buildApiServer(
     pruner,
     deadLetters: stores.deadLetters,
     fineDays: config.RETENTION_FINE_DAYS,
+    timeZone: registry.site.timezone,
     logger,
   });
   retention.start();

@@ -71,7 +71,7 @@ withConfigFlags(
     .command("simulate")
     .description("Publish simulated readings to MQTT_URL: live, or a backfill of a past period")
     .option("--live", "publish current values every SIMULATE_INTERVAL_S seconds (default when no --from)")
-    .option("--from <date>", "backfill: first day (YYYY-MM-DD, Europe/Paris)")
+    .option("--from <date>", "backfill: first day (YYYY-MM-DD, in the site's time zone)")
     .option("--to <date>", "backfill: day after the last one (default: today)")
     .option("--step <minutes>", "backfill: minutes between readings", "15")
     .option("--scenario <file>", "devices installed with known effects (YAML)")
@@ -88,7 +88,7 @@ withConfigFlags(
     .option("--json", "print the verdict and its evidence as JSON")
     .option(
       "--from <date>",
-      "first day of evidence (YYYY-MM-DD, Europe/Paris; default: a year before the first installation)",
+      "first day of evidence (YYYY-MM-DD, in the site's time zone; default: a year before the first installation)",
     )
     .option("--to <date>", "day after the last one (default: today)")
     .option("--dry-run", "do not record the proposal or the verdict"),

@@ -35,10 +35,12 @@ export function loadRegistry(config: Config): SiteRegistry {
   return new SiteRegistry(loadSite(config));
 }
 
-export function influxOptionsFrom(config: Config): InfluxOptions {
+/** `timeZone`: the site's, which the rollups' days follow. */
+export function influxOptionsFrom(config: Config, timeZone: string): InfluxOptions {
   return {
     url: config.INFLUX_URL,
     database: config.INFLUX_DATABASE,
+    timeZone,
     retentionPolicy: config.INFLUX_RETENTION_POLICY,
     rollupDatabase: config.INFLUX_ROLLUP_DATABASE,
     username: config.INFLUX_USERNAME,
@@ -55,18 +57,19 @@ export interface Stores {
   decisions: DecisionStore;
 }
 
-export async function openStores(config: Config): Promise<Stores> {
+/** Opens the stores of the configured kind for a site whose days follow `timeZone`. */
+export async function openStores(config: Config, timeZone: string): Promise<Stores> {
   mkdirSync(config.DATA_DIR, { recursive: true });
   let stores: Omit<Stores, "decisions">;
   if (config.STORE === "influx") {
-    const influx = influxOptionsFrom(config);
+    const influx = influxOptionsFrom(config, timeZone);
     stores = {
       telemetry: createInfluxTelemetryStore(influx),
       deadLetters: createInfluxDeadLetterStore(influx),
     };
   } else {
     stores = {
-      telemetry: createSqliteTelemetryStore({ path: config.SQLITE_PATH }),
+      telemetry: createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone }),
       deadLetters: createSqliteDeadLetterStore({ path: join(config.DATA_DIR, "dead-letters.db") }),
     };
   }

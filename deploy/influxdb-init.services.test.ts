@@ -93,7 +93,7 @@ it("lets the app's user, no admin, write and roll where the adapter does", async
   const store = createInfluxTelemetryStore(options);
   await store.connect();
   // Within the raw policy's 400 days, and over.
-  const day = windowStart(Date.now() - 3 * 86_400_000, "1d");
+  const day = windowStart(Date.now() - 3 * 86_400_000, "1d", "Europe/Paris");
   const written = await store.write([
     { building: "b", space: "d", sensor: "m", quantity: "cold_water", t: day + 3_600_000, v: 1 },
     { building: "b", space: "d", sensor: "m", quantity: "cold_water", t: day + 7_200_000, v: 1.5 },

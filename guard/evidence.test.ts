@@ -6,9 +6,9 @@ import { type Proposal, proposalSchema } from "../model/proposal.ts";
 import type { Reading } from "../model/reading.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
+import { localMidnight } from "../model/time-zone.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { parisMidnight } from "../storage/windows.ts";
 import { gatherEvidence, missingShare, windowDays } from "./evidence.ts";
 
 const meters = [
@@ -66,7 +66,7 @@ function proposal(
 }
 
 /** Noon of a Paris day of January 2026. */
-const noon = (day: number) => parisMidnight(2026, 1, day) + 12 * 3_600_000;
+const noon = (day: number) => localMidnight(2026, 1, day, "Europe/Paris") + 12 * 3_600_000;
 const r = (
   building: string,
   space: string,
@@ -119,7 +119,7 @@ describe("gatherEvidence", () => {
 
   it("gives the mean of the hourly temperatures for days with at least 12 hours (CalTRACK 2.0 §2.2.2.3)", async () => {
     const readings: Reading[] = [];
-    const midnight = (day: number) => parisMidnight(2026, 1, day);
+    const midnight = (day: number) => localMidnight(2026, 1, day, "Europe/Paris");
     // Jan 2: 24 hours, two readings an hour: 0 °C for 18 hours, 20 °C for 6. Each hour's mean
     // counts once, however many readings it has.
     for (let h = 0; h < 24; h++) {
@@ -204,13 +204,15 @@ describe("gatherEvidence", () => {
     await expect(
       gatherEvidence(store, registry, controlled(["a2"]), { from: "2026-01-05", to: "2026-01-05" }),
     ).rejects.toMatchObject({ code: "invalid_window" });
-    expect(() => windowDays({ from: "2026-02-30", to: "2026-03-05" })).toThrow(/date such as/);
+    expect(() => windowDays({ from: "2026-02-30", to: "2026-03-05" }, "Europe/Paris")).toThrow(
+      /date such as/,
+    );
   });
 
   it("cuts Paris days across daylight saving time: 23 and 25 hours", () => {
-    const spring = windowDays({ from: "2026-03-29", to: "2026-03-30" });
+    const spring = windowDays({ from: "2026-03-29", to: "2026-03-30" }, "Europe/Paris");
     expect(spring.starts[1]! - spring.starts[0]!).toBe(23 * 3_600_000);
-    const autumn = windowDays({ from: "2026-10-25", to: "2026-10-26" });
+    const autumn = windowDays({ from: "2026-10-25", to: "2026-10-26" }, "Europe/Paris");
     expect(autumn.starts[1]! - autumn.starts[0]!).toBe(25 * 3_600_000);
   });
 });

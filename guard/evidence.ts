@@ -1,17 +1,17 @@
 // Reads what the guard weighs from the telemetry store: daily consumption per pilot space of
-// each claimed quantity, and the daily outdoor Tmin/Tmax and mean of the
-// hourly temperatures (CalTRACK's daily feature), over Paris days.
+// each claimed quantity, and the daily outdoor Tmin/Tmax and mean of the hourly temperatures
+// (CalTRACK's daily feature), over local days (in the site's time zone).
 // The one place where stored telemetry becomes the plain Evidence of rules/evidence.ts.
 import { type ClaimedQuantity, claimedQuantitySchema } from "../model/device.ts";
 import { COMMON_SPACE } from "../model/ids.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { SiteRegistry } from "../model/registry.ts";
+import { localMidnight } from "../model/time-zone.ts";
 import { type Evidence, evidenceSchema } from "../rules/evidence.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { parisDate, parisMidnight } from "../storage/windows.ts";
 import { GuardServiceError } from "./errors.ts";
 
-/** Paris days [from, to): ISO dates, `to` excluded (the day after the last one). */
+/** Local days [from, to): ISO dates, `to` excluded (the day after the last one). */
 export interface EvidenceWindow {
   from: string;
   to: string;
@@ -27,7 +27,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 interface Days {
   dates: string[];
-  /** First ms of each Paris day, plus the end of the last one. */
+  /** First ms of each local day, plus the end of the last one. */
   starts: number[];
 }
 
@@ -43,8 +43,8 @@ function parseIsoDate(text: string, name: string): { y: number; m: number; d: nu
   return parsed;
 }
 
-/** The Paris days of a window, with their start instants. */
-export function windowDays(window: EvidenceWindow): Days {
+/** The local days of a window in `zone`, with their start instants. */
+export function windowDays(window: EvidenceWindow, zone: string): Days {
   const from = parseIsoDate(window.from, "from");
   parseIsoDate(window.to, "to");
   if (window.from >= window.to) {
@@ -57,7 +57,7 @@ export function windowDays(window: EvidenceWindow): Days {
   const starts: number[] = [];
   for (let i = 0; ; i++) {
     const date = new Date(Date.UTC(from.y, from.m - 1, from.d + i)).toISOString().slice(0, 10);
-    starts.push(parisMidnight(from.y, from.m, from.d + i));
+    starts.push(localMidnight(from.y, from.m, from.d + i, zone));
     if (date >= window.to) break;
     dates.push(date);
     if (dates.length > MAX_WINDOW_DAYS) {
@@ -68,12 +68,6 @@ export function windowDays(window: EvidenceWindow): Days {
     }
   }
   return { dates, starts };
-}
-
-/** The Paris calendar date of an instant, ISO. */
-export function parisIsoDate(t: number): string {
-  const d = parisDate(t);
-  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 }
 
 /** Which building holds each space the pilot names ("common" stands for all of them). */
@@ -202,7 +196,7 @@ async function outdoorOf(store: TelemetryStore, buildings: readonly string[], da
 }
 
 /**
- * Daily evidence for a proposal over Paris days [from, to). A day without a value is null;
+ * Daily evidence for a proposal over local days [from, to). A day without a value is null;
  * the day right after such a gap is null too (it carries the gap's use). A day without any
  * outdoor reading cannot be weather-normalised: every series is null on it. Validated with
  * evidenceSchema before it is returned.
@@ -213,7 +207,7 @@ export async function gatherEvidence(
   proposal: Proposal,
   window: EvidenceWindow,
 ): Promise<Evidence> {
-  const days = windowDays(window);
+  const days = windowDays(window, registry.site.timezone);
   const n = days.dates.length;
   const spaces = pilotSpaces(proposal, registry);
   const quantities = evidenceQuantities(proposal);

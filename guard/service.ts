@@ -1,16 +1,18 @@
 // The guard service: joins stored telemetry, the site and the decision store to the pure rules.
-// It evaluates a proposal on the evidence of a window of Paris days and appends the verdict.
+// It evaluates a proposal on the evidence of a window of local days (in the site's time zone)
+// and appends the verdict.
 import type { Logger } from "pino";
 import { DEFAULT_POLICY, type Policy } from "../model/policy.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { SiteRegistry } from "../model/registry.ts";
+import { DEFAULT_TIME_ZONE, localIsoDate } from "../model/time-zone.ts";
 import type { Verdict } from "../model/verdict.ts";
 import { evaluateProposal } from "../rules/evaluate.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import type { DecisionStore, VerdictRecord } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { GuardServiceError } from "./errors.ts";
-import { type EvidenceWindow, gatherEvidence, parisIsoDate } from "./evidence.ts";
+import { type EvidenceWindow, gatherEvidence } from "./evidence.ts";
 
 export interface GuardDeps {
   telemetry: TelemetryStore;
@@ -24,7 +26,7 @@ export interface GuardDeps {
 }
 
 export interface AssessOptions {
-  /** Paris days [from, to); defaults to defaultWindow(). */
+  /** Local days [from, to); defaults to defaultWindow(). */
   window?: Partial<EvidenceWindow>;
   now?: Date;
 }
@@ -55,15 +57,16 @@ function installDates(proposal: Proposal): string[] {
 
 /**
  * The window read by default: from a baseline's length (policy.minimum.baselineDays) before
- * the first installation to today, today excluded (it is not over).
+ * the first installation to today in the site's `zone`, today excluded (it is not over).
  */
 export function defaultWindow(
   proposal: Proposal,
   now: Date,
   policy: Policy = DEFAULT_POLICY,
+  zone: string = DEFAULT_TIME_ZONE,
 ): EvidenceWindow {
   const first = installDates(proposal).sort()[0]!;
-  return { from: addDays(first, -policy.minimum.baselineDays), to: parisIsoDate(now.getTime()) };
+  return { from: addDays(first, -policy.minimum.baselineDays), to: localIsoDate(now.getTime(), zone) };
 }
 
 export interface GuardService {
@@ -82,7 +85,7 @@ export function createGuardService(deps: GuardDeps): GuardService {
 
   async function assess(proposal: Proposal, options: AssessOptions = {}): Promise<Assessment> {
     const now = options.now ?? clock();
-    const fallback = defaultWindow(proposal, now, policy);
+    const fallback = defaultWindow(proposal, now, policy, deps.registry.site.timezone);
     const window = { from: options.window?.from ?? fallback.from, to: options.window?.to ?? fallback.to };
     const evidence = await gatherEvidence(deps.telemetry, deps.registry, proposal, window);
     const verdict = evaluateProposal(proposal, evidence, policy, deps.registry.site.tariffs, now);

@@ -3,9 +3,10 @@
 // "watch" verdict and a flag is recorded when the benefit fell below the cost or can no longer
 // be measured. startWatch runs a pass on a schedule.
 import type { Logger } from "pino";
+import { localIsoDate } from "../model/time-zone.ts";
 import { reevaluate } from "../rules/watch.ts";
 import type { DecisionStore, FlagRecord } from "../storage/decision-store.ts";
-import { gatherEvidence, parisIsoDate } from "./evidence.ts";
+import { gatherEvidence } from "./evidence.ts";
 import type { GuardDeps } from "./service.ts";
 
 export interface WatchOutcome {
@@ -39,7 +40,10 @@ export async function watchPass(
   for (const approved of await approvals(deps.decisions)) {
     const base = { proposalId: approved.proposalId, approvedVerdictId: approved.id };
     try {
-      const window = { from: approved.window.from, to: parisIsoDate(now.getTime()) };
+      const window = {
+        from: approved.window.from,
+        to: localIsoDate(now.getTime(), deps.registry.site.timezone),
+      };
       const proposal = approved.verdict.inputs.proposal;
       const evidence = await gatherEvidence(deps.telemetry, deps.registry, proposal, window);
       const { verdict, flag } = reevaluate(approved.verdict, evidence, deps.registry.site.tariffs, now);

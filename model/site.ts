@@ -4,6 +4,7 @@ import { z } from "zod";
 import { secretHashSchema } from "./device-credentials.ts";
 import { COMMON_SPACE, idSchema } from "./ids.ts";
 import { QUANTITIES, quantitySchema } from "./quantities.ts";
+import { DEFAULT_TIME_ZONE, timeZoneSchema } from "./time-zone.ts";
 
 export const sensorSchema = z
   .object({
@@ -54,6 +55,8 @@ export const buildingSchema = z
     path: ["dwellings"],
   });
 
+export const climateSchema = z.enum(["temperate", "tropical"]);
+
 /** A decimal amount of euros, kept as a string so no float rounds it: "0.1028". */
 export const decimalEurosSchema = z
   .string()
@@ -65,7 +68,7 @@ export const tariffSchema = z
       (q) => QUANTITIES[q].kind === "counter",
       "tariffs price metered quantities",
     ),
-    /** First day (Europe/Paris) the price applies, ISO date. */
+    /** First day (in the site's time zone) the price applies, ISO date. */
     from: z.iso.date(),
     /** Euros TTC per catalogue unit of the quantity (kWh, m3). */
     pricePerUnit: decimalEurosSchema,
@@ -115,7 +118,14 @@ export const siteSchema = z
   .object({
     id: idSchema,
     name: z.string().min(1).max(200),
-    timezone: z.literal("Europe/Paris").default("Europe/Paris"),
+    /** The IANA time zone whose days and months every figure follows (one site, one zone). */
+    timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    /**
+     * temperate: a heating season (October to May) and heating degree-days (DJU base 18 °C);
+     * tropical (the Antilles, Guyane, La Réunion, Mayotte): no heating season, and cooling
+     * degree-days (base 22 °C) with electricity (air conditioning) as what the weather drives.
+     */
+    climate: climateSchema.default("temperate"),
     tariffs: z.array(tariffSchema).default([]),
     buildings: z.array(buildingSchema).min(1).refine(uniqueIds, "building ids must be unique"),
     /** Accounts of the devices allowed to publish; see allowAnonymous. */
@@ -156,5 +166,6 @@ export type Dwelling = z.infer<typeof dwellingSchema>;
 export type Building = z.infer<typeof buildingSchema>;
 export type Tariff = z.infer<typeof tariffSchema>;
 export type DeviceAccount = z.infer<typeof deviceAccountSchema>;
+export type Climate = z.infer<typeof climateSchema>;
 export type Site = z.infer<typeof siteSchema>;
 export type SiteInput = z.input<typeof siteSchema>;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { degreeDaySeries, degreeDaysCostic, degreeDaysMeteo } from "./degree-days.ts";
+import {
+  coolingDegreeDaysMeteo,
+  degreeDaySeries,
+  degreeDaysCostic,
+  degreeDaysMeteo,
+  siteDegreeDays,
+} from "./degree-days.ts";
 
 describe("degree-days base 18 °C", () => {
   it("Météo: 18 − mean, never negative", () => {
@@ -29,5 +35,25 @@ describe("degree-days base 18 °C", () => {
       "costic",
     );
     expect(s[0]! + s[1]!).toBeCloseTo(16.328, 12);
+  });
+});
+
+describe("cooling degree-days base 22 °C", () => {
+  it("Météo: mean − 22, never negative", () => {
+    // A Fort-de-France day: 24 to 31 °C.
+    expect(coolingDegreeDaysMeteo(24, 31)).toBe(5.5);
+    expect(coolingDegreeDaysMeteo(15, 25)).toBe(0);
+    expect(coolingDegreeDaysMeteo(20, 26, 20)).toBe(3);
+  });
+
+  it("are what a tropical site counts; a temperate one counts heating DJU", () => {
+    const tropical = siteDegreeDays("tropical");
+    expect(tropical).toMatchObject({ kind: "cooling", baseC: 22 });
+    expect(tropical.ofMean(27.5)).toBe(5.5);
+    expect(tropical.ofMean(21)).toBe(0);
+    const temperate = siteDegreeDays("temperate");
+    expect(temperate).toMatchObject({ kind: "heating", baseC: 18 });
+    expect(temperate.ofMean(5)).toBe(13);
+    expect(temperate.ofMean(27.5)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // The evidence the guard weighs: plain daily data, as the store's daily series give it. Days
-// are consecutive ISO dates (Europe/Paris calendar); every series is aligned with them and
+// are consecutive ISO dates (in the site's time zone); every series is aligned with them and
 // holds null for a day without a value.
 import { z } from "zod";
 import { claimedQuantitySchema } from "../model/device.ts";

@@ -1,12 +1,12 @@
-// Paris calendar days as integers ("day numbers": days since 1970-01-01 of the local date),
-// the unit every daily draw of the simulators is keyed on.
-import { parisDate, parisMidnight, parisOffset } from "../storage/windows.ts";
+// Local calendar days (in the site's time zone) as integers ("day numbers": days since
+// 1970-01-01 of the local date), the unit every daily draw of the simulators is keyed on.
+import { localDate, localMidnight, zoneOffset } from "../model/time-zone.ts";
 
 const DAY_MS = 86_400_000;
 
-/** The Paris day number of instant t. */
-export function dayNumberOf(t: number): number {
-  const d = parisDate(t);
+/** The day number of instant t in `zone`. */
+export function dayNumberOf(t: number, zone: string): number {
+  const d = localDate(t, zone);
   return Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
 }
 
@@ -22,16 +22,16 @@ export function isoOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The instant of local midnight starting a Paris day. */
-export function dayStart(day: number): number {
+/** The instant of local midnight starting a day in `zone`. */
+export function dayStart(day: number, zone: string): number {
   const d = new Date(day * DAY_MS);
-  return parisMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  return localMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), zone);
 }
 
-/** Local clock time of instant t in hours since the local midnight of its day (0 ≤ h < 24,
- * except around DST changes where the clock jumps). */
-export function localHour(t: number): number {
-  return ((((t + parisOffset(t)) % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
+/** Local clock time of instant t in `zone`, in hours since the local midnight of its day
+ * (0 ≤ h < 24, except around DST changes where the clock jumps). */
+export function localHour(t: number, zone: string): number {
+  return ((((t + zoneOffset(t, zone)) % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
 }
 
 /** 0 = Sunday … 6 = Saturday. */

@@ -16,7 +16,7 @@ export interface Installation {
   space: string;
   /** Space whose electricity meter carries the standby draw. */
   meterSpace: string;
-  /** Paris day numbers: in service on [fromDay, toDay). */
+  /** Local day numbers: in service on [fromDay, toDay). */
   fromDay: number;
   toDay: number;
   effect: { quantity: MeteredQuantity; fraction: number } | undefined;

@@ -1,4 +1,4 @@
-// One dwelling's physics and habits: parameters drawn once from the seed, then for each Paris
+// One dwelling's physics and habits: parameters drawn once from the seed, then for each local
 // day the consumption of each metered quantity (a daily total) and how it spreads over the
 // day's hours, and the indoor comfort values at an instant. Daily totals are the source of
 // truth: the 15-minute series distributes them, the pilot study sums them directly.
@@ -40,7 +40,17 @@ export interface DwellingParams {
   airChangesPerHour: number;
   /** Index shown by each meter on the simulation origin. */
   initialIndex: Record<MeteredQuantity, number>;
+  /** A tropical site: no heating season. */
+  tropical: boolean;
+  /** Air conditioning (tropical sites, most homes): outdoor mean above which it runs, °C, and
+   * its electricity per degree of that excess and day, kWh. */
+  cooling: { balancePointC: number; kWhPerDegreeDay: number } | null;
 }
+
+/** Share of a tropical site's homes with air conditioning. */
+const AIR_CONDITIONED_SHARE = 0.7;
+/** Coefficient of performance of a split air conditioner. */
+const COOLING_COP = 3;
 
 export interface DwellingInput {
   buildingId: string;
@@ -62,7 +72,11 @@ function envelopeLoss(year: number | undefined): number {
   return 0.8;
 }
 
-export function dwellingParams(seed: number, input: DwellingInput): DwellingParams {
+export function dwellingParams(
+  seed: number,
+  input: DwellingInput,
+  climate: "temperate" | "tropical" = "temperate",
+): DwellingParams {
   const key = hashOf(seed, hashString(input.buildingId), hashString(input.dwellingId));
   const rng = createRng(key);
   const area = input.areaM2;
@@ -77,7 +91,7 @@ export function dwellingParams(seed: number, input: DwellingInput): DwellingPara
   const gainsW = 90 * occupants + 3 * area + 2 * area;
   const balance = Math.min(18.5, Math.max(12, setpoint - gainsW / heatLoss));
   const behaviour = Math.exp(rng.normal(0, 0.25));
-  return {
+  const params: DwellingParams = {
     key,
     areaM2: area,
     occupants,
@@ -97,8 +111,23 @@ export function dwellingParams(seed: number, input: DwellingInput): DwellingPara
       cold_water: Math.round(rng.uniform(0, 600)),
       electricity: Math.round(rng.uniform(0, 30_000)),
     },
+    tropical: climate === "tropical",
+    cooling: null,
   };
+  // Drawn after everything else, so a temperate dwelling is the same whatever the site's climate.
+  if (climate === "tropical" && rng.next() < AIR_CONDITIONED_SHARE) {
+    params.cooling = {
+      balancePointC: rng.uniform(23, 25.5),
+      // Conduction through the envelope, plus the sun and the occupants' heat to take out.
+      kWhPerDegreeDay: ((heatLoss * 24) / 1000 / COOLING_COP) * rng.uniform(1, 1.8),
+    };
+  }
+  return params;
 }
+
+/** Degrees of the day's mean above the air conditioner's balance point. */
+const coolingDegrees = (p: DwellingParams, w: DailyWeather) =>
+  p.cooling === null ? 0 : Math.max(0, w.tmean - p.cooling.balancePointC);
 
 const QUANTITY_KEY: Record<MeteredQuantity, number> = {
   heating_energy: 1,
@@ -134,7 +163,7 @@ export function dailyConsumption(
   const winter = Math.cos(seasonPhase(day)); // 1 mid-January, -1 mid-July
   switch (q) {
     case "heating_energy": {
-      if (!inHeatingSeason(day)) return 0;
+      if (p.tropical || !inHeatingSeason(day)) return 0;
       // A night setback of s degrees for 8 hours lowers the day's mean inside by s/3.
       const dd = degreeDaysCostic(w, p.balancePointC - p.setbackC / 3);
       return Math.max(0, ((p.heatLossWPerK * 24 * dd) / 1000) * (1 + 0.07 * noise));
@@ -148,8 +177,10 @@ export function dailyConsumption(
     case "electricity": {
       const base = (p.baseloadW * 24) / 1000;
       if (away) return base;
-      const activity = p.activityKWhPerDay * (weekend ? 1.12 : 1) * (1 + 0.15 * winter);
-      return base + activity * Math.max(0.3, 1 + 0.12 * noise);
+      // Lighting follows the length of the day, which barely changes in the tropics.
+      const activity = p.activityKWhPerDay * (weekend ? 1.12 : 1) * (1 + (p.tropical ? 0.02 : 0.15) * winter);
+      const cooling = p.cooling === null ? 0 : p.cooling.kWhPerDegreeDay * coolingDegrees(p, w);
+      return base + (activity + cooling) * Math.max(0.3, 1 + 0.12 * noise);
     }
   }
 }
@@ -205,7 +236,12 @@ export function hourlyWeights(
         break;
       case "electricity": {
         const baseShare = (p.baseloadW / 1000) * 3;
-        weights[i] = baseShare + ELEC_SHAPE[h]! * presenceAt(p, day, h + 0.5) * jitter;
+        // The air conditioner runs with the heat of the hour, more when people are home.
+        const cooling =
+          p.cooling === null
+            ? 0
+            : 0.5 * Math.max(0, outdoor[i]! - p.cooling.balancePointC) * (0.3 + presenceAt(p, day, h + 0.5));
+        weights[i] = baseShare + ELEC_SHAPE[h]! * presenceAt(p, day, h + 0.5) * jitter + cooling;
         break;
       }
     }
@@ -227,7 +263,10 @@ export function comfortAt(
   const night = h >= 23 || h < 6;
   const free = 20.5 + 0.45 * (w.tmean - 18) + 0.15 * (outdoorNow - w.tmean);
   const heated = p.setpointC - (night ? p.setbackC : 0);
-  const base = inHeatingSeason(day) ? Math.max(heated, free) : free;
+  const heatedDay = !p.tropical && inHeatingSeason(day);
+  // Air conditioning holds a hot dwelling near 26 °C while people are home.
+  const cooled = p.cooling !== null && presenceAt(p, day, h) > 0.5 ? Math.min(free, 26) : free;
+  const base = heatedDay ? Math.max(heated, free) : cooled;
   const temperature = Math.min(35, Math.max(10, base + 0.3 * noise(1)));
   const presence = presenceAt(p, day, h);
   const winter = Math.cos(seasonPhase(day));

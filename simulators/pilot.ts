@@ -18,7 +18,7 @@ export const pilotScenarioSchema = z
     seed: z.number().int(),
     dwellings: z.number().int().min(2).max(2_000),
     treatedShare: z.number().gt(0).lt(1),
-    /** First day of the baseline period, ISO date (Paris). */
+    /** First day of the baseline period, ISO date (local). */
     start: z.iso.date(),
     baselineDays: z.number().int().min(1).max(3_650),
     reportingDays: z.number().int().min(1).max(3_650),

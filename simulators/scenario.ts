@@ -16,9 +16,9 @@ export const deviceSchema = z
     building: idSchema,
     /** Dwelling ids (or "common"), or a share of the building's dwellings drawn from the seed. */
     spaces: z.union([z.array(idSchema).min(1), z.object({ share: z.number().min(0).max(1) }).strict()]),
-    /** First Paris day the device is in service (from local midnight). */
+    /** First local day the device is in service (from local midnight). */
     installedOn: z.iso.date(),
-    /** First Paris day it is no longer in service (unplugged, removed). */
+    /** First local day it is no longer in service (unplugged, removed). */
     removedOn: z.iso.date().optional(),
     /** The TRUE effect on the space's consumption of one quantity: -0.08 is 8% less. */
     effect: z

@@ -27,9 +27,9 @@ import {
 import { SimulatorError } from "./errors.ts";
 import { hashOf, hashString, normalAt, valueNoise } from "./random.ts";
 import { EMPTY_SCENARIO, type MeterReplacement, type Outage, type Scenario } from "./scenario.ts";
-import { type Climate, type DailyWeather, Weather } from "./weather.ts";
+import { type Climate, type DailyWeather, FORT_DE_FRANCE, LYON, Weather } from "./weather.ts";
 
-/** Meters are installed on this Paris day; nothing is simulated before it. */
+/** Meters are installed on this local day; nothing is simulated before it. */
 export const SIMULATION_ORIGIN = "2020-01-01";
 const ORIGIN_DAY = dayNumberOfIso(SIMULATION_ORIGIN);
 const LAST_DAY = dayNumberOfIso("2100-01-01");
@@ -43,6 +43,7 @@ export interface SimulationOptions {
   site: Site;
   scenario?: Scenario;
   seed: number;
+  /** The weather; default Lyon's, or Fort-de-France's for a tropical site. */
   climate?: Climate;
 }
 
@@ -91,6 +92,8 @@ const round = (v: number, decimals: number): number => {
 export class SiteSimulation {
   readonly site: Site;
   readonly seed: number;
+  /** The site's time zone: days are its local days. */
+  readonly zone: string;
   readonly weather: Weather;
   readonly devices: DeviceEffects;
   readonly #buildings: BuildingSim[];
@@ -104,10 +107,16 @@ export class SiteSimulation {
     const scenario = options.scenario ?? EMPTY_SCENARIO;
     this.site = options.site;
     this.seed = options.seed;
-    this.weather = new Weather(options.seed, options.climate);
+    this.zone = options.site.timezone;
+    const tropical = options.site.climate === "tropical";
+    this.weather = new Weather(
+      options.seed,
+      options.climate ?? (tropical ? FORT_DE_FRANCE : LYON),
+      this.zone,
+    );
     this.devices = new DeviceEffects(resolveInstallations(options.site, scenario.devices, options.seed));
     this.#buildings = options.site.buildings.map((building) => {
-      const params = buildingDwellingParams(options.seed, building);
+      const params = buildingDwellingParams(options.seed, building, options.site.climate);
       return {
         building,
         key: hashOf(options.seed, hashString(building.id)),
@@ -145,7 +154,7 @@ export class SiteSimulation {
     return out;
   }
 
-  /** Consumption of a space's metered quantity on a Paris day, devices included: what the
+  /** Consumption of a space's metered quantity on a local day, devices included: what the
    * meter's index grows by between that local midnight and the next. */
   dailyTotal(building: string, space: string, quantity: MeteredQuantity, day: number): number {
     const b = this.#building(building);
@@ -168,7 +177,7 @@ export class SiteSimulation {
   }
 
   #checkedDay(t: number): number {
-    const day = dayNumberOf(t);
+    const day = dayNumberOf(t, this.zone);
     if (!(day >= ORIGIN_DAY && day < LAST_DAY)) {
       throw new SimulatorError(
         "TIME_OUT_OF_RANGE",
@@ -237,8 +246,8 @@ export class SiteSimulation {
       case "co2": {
         const w = this.weather.daily(day);
         const c = dwelling
-          ? comfortAt(dwelling.params, day, localHour(t), w, this.weather.temperatureAt(t), noise)
-          : commonComfort(day, w, this.weather.temperatureAt(t), noise);
+          ? comfortAt(dwelling.params, day, localHour(t, this.zone), w, this.weather.temperatureAt(t), noise)
+          : commonComfort(day, w, this.weather.temperatureAt(t), noise, this.site.climate === "tropical");
         if (q === "temperature") return round(c.temperature, 1);
         if (q === "humidity") return round(c.humidity, 1);
         return Math.round(c.co2);
@@ -275,15 +284,15 @@ export class SiteSimulation {
 
   /** Local clock hours and outdoor temperatures of a day's hours (shared by all spaces). */
   #dayHours(day: number): { hours: number[]; outdoor: number[]; start: number } {
-    const start = dayStart(day);
+    const start = dayStart(day, this.zone);
     let h = this.#hours.get(day);
     if (!h) {
-      const n = Math.round((dayStart(day + 1) - start) / HOUR);
+      const n = Math.round((dayStart(day + 1, this.zone) - start) / HOUR);
       const hours: number[] = [];
       const outdoor: number[] = [];
       for (let i = 0; i < n; i++) {
         const t = start + i * HOUR;
-        hours.push(Math.floor(localHour(t)) % 24);
+        hours.push(Math.floor(localHour(t, this.zone)) % 24);
         outdoor.push(this.weather.temperatureAt(t + HOUR / 2));
       }
       h = { hours, outdoor };
@@ -402,19 +411,27 @@ export function dwellingDayTotal(
 }
 
 /** The parameters of every dwelling of a building, as the simulation draws them. */
-export function buildingDwellingParams(seed: number, building: Building): Map<string, DwellingParams> {
+export function buildingDwellingParams(
+  seed: number,
+  building: Building,
+  climate: Site["climate"] = "temperate",
+): Map<string, DwellingParams> {
   const floors = Math.max(1, ...building.dwellings.map((d) => (d.floor ?? 0) + 1));
   return new Map(
     building.dwellings.map((d) => [
       d.id,
-      dwellingParams(seed, {
-        buildingId: building.id,
-        dwellingId: d.id,
-        areaM2: d.areaM2,
-        floor: d.floor,
-        floors,
-        constructionYear: building.constructionYear,
-      }),
+      dwellingParams(
+        seed,
+        {
+          buildingId: building.id,
+          dwellingId: d.id,
+          areaM2: d.areaM2,
+          floor: d.floor,
+          floors,
+          constructionYear: building.constructionYear,
+        },
+        climate,
+      ),
     ]),
   );
 }
@@ -464,8 +481,9 @@ function commonComfort(
   w: DailyWeather,
   outdoorNow: number,
   noise: (k: number) => number,
+  tropical: boolean,
 ): { temperature: number; humidity: number; co2: number } {
-  const indoor = inHeatingSeason(day) ? 17 : 21;
+  const indoor = !tropical && inHeatingSeason(day) ? 17 : 21;
   const temperature = 0.65 * indoor + 0.35 * (0.7 * w.tmean + 0.3 * outdoorNow) + 0.4 * noise(1);
   const humidity = Math.min(90, Math.max(20, 55 - 8 * Math.cos(seasonPhase(day)) + 4 * noise(2)));
   return { temperature, humidity, co2: Math.max(380, 440 + 25 * noise(3)) };

@@ -84,7 +84,7 @@ describe("Lyon weather", () => {
     const w = new Weather(11);
     const day = dayNumberOfIso("2025-03-12");
     const d = w.daily(day);
-    const start = dayStart(day);
+    const start = dayStart(day, "Europe/Paris");
     expect(w.temperatureAt(start + 6 * 3_600_000)).toBeCloseTo(d.tmin, 6);
     expect(w.temperatureAt(start + 15 * 3_600_000)).toBeCloseTo(d.tmax, 6);
     expect(d.tmean).toBeCloseTo((d.tmin + d.tmax) / 2, 9);

@@ -1,7 +1,9 @@
-// Outdoor temperature for a French climate (Lyon by default): a seasonal mean, a smooth
+// Outdoor temperature for a French climate (Lyon by default, Fort-de-France for a tropical
+// site): a seasonal mean, a smooth
 // day-to-day weather anomaly and a daily cycle passing through the day's minimum near 6:00
 // and its maximum near 15:00 local time. Days come first (Tmin, Tmax), the instant curve
 // joins them, so daily figures are cheap for long studies and exact for the 15-minute series.
+import { DEFAULT_TIME_ZONE } from "../model/time-zone.ts";
 import { dayNumberOf, localHour, seasonPhase } from "./calendar.ts";
 import { hashOf, normalAt, uniformAt, valueNoise } from "./random.ts";
 
@@ -70,15 +72,18 @@ const ease = (a: number, b: number, x: number): number => a + ((b - a) * (1 - Ma
 
 export class Weather {
   readonly climate: Climate;
+  /** The site's time zone: the daily cycle follows its clock. */
+  readonly zone: string;
   readonly #key: number;
   readonly #cache = new Map<number, DailyWeather>();
 
-  constructor(seed: number, climate: Climate = LYON) {
+  constructor(seed: number, climate: Climate = LYON, zone = DEFAULT_TIME_ZONE) {
     this.climate = climate;
+    this.zone = zone;
     this.#key = hashOf(seed, 0x77ea7e);
   }
 
-  /** Tmin, Tmax and Tmean of a Paris day number. */
+  /** Tmin, Tmax and Tmean of a local day number. */
   daily(day: number): DailyWeather {
     const hit = this.#cache.get(day);
     if (hit) return hit;
@@ -113,10 +118,10 @@ export class Weather {
 
   /** Outdoor temperature at instant t (ms UTC), °C. */
   temperatureAt(t: number): number {
-    return this.temperatureAtLocal(dayNumberOf(t), localHour(t));
+    return this.temperatureAtLocal(dayNumberOf(t, this.zone), localHour(t, this.zone));
   }
 
-  /** Temperature at local clock hour h (0-24) of a Paris day. */
+  /** Temperature at local clock hour h (0-24) of a local day. */
   temperatureAtLocal(day: number, h: number): number {
     const today = this.daily(day);
     if (h < MIN_HOUR) {

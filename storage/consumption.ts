@@ -13,17 +13,18 @@ export function increase(previous: number, current: number): number {
 }
 
 /** Reference implementation over one sensor's points sorted by time: `before` is the last
- * point before the range (or undefined), `points` those inside it. */
+ * point before the range (or undefined), `points` those inside it; days and months in `zone`. */
 export function consumptionOfSeries(
   before: { t: number; v: number } | undefined,
   points: readonly { t: number; v: number }[],
   every: Every,
+  zone: string,
 ): WindowValue[] {
   const byWindow = new Map<number, number>();
   let previous = before;
   for (const point of points) {
     if (previous !== undefined) {
-      const start = windowStart(point.t, every);
+      const start = windowStart(point.t, every, zone);
       byWindow.set(start, (byWindow.get(start) ?? 0) + increase(previous.v, point.v));
     }
     previous = point;

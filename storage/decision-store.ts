@@ -8,7 +8,7 @@ import type { Verdict } from "../model/verdict.ts";
 /** Why a verdict was written: a board asked for it, or the watch re-ran an approved proposal. */
 export const verdictSourceSchema = z.enum(["evaluation", "watch"]);
 
-/** The Paris days [from, to) the evidence covered (`to` is the day after the last one). */
+/** The local days [from, to) the evidence covered (`to` is the day after the last one). */
 export const evidenceWindowSchema = z.object({ from: z.iso.date(), to: z.iso.date() }).strict();
 
 /** A flag of the watch, as rules/watch.ts raises it. */

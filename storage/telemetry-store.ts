@@ -3,9 +3,10 @@
 import type { Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
 
-/** Window widths. 15m and 1h are aligned on UTC (France's offsets are whole hours, so they
- * are aligned on local time too); 1d and 1mo are calendar days and months in Europe/Paris,
- * so a day is 23, 24 or 25 hours long. */
+/** Window widths. 15m and 1h are aligned on UTC (on local time too in zones whose offsets are
+ * whole hours, as all of France's are); 1d and 1mo are calendar days and months in the site's
+ * time zone (Europe/Paris by default), so a day is 23, 24 or 25 hours long where the zone
+ * changes its clocks. A store is created with the zone of the site it holds. */
 export type Every = "15m" | "1h" | "1d" | "1mo";
 
 export type AggregateFn = "mean" | "min" | "max" | "sum" | "last" | "count";

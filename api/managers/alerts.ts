@@ -1,18 +1,18 @@
 // A building's alerts at an instant, from stored telemetry: a leak (water flowing every hour
-// between 01:00 and 05:00 Paris for N nights running), overheating, a cold dwelling in the
+// between 01:00 and 05:00 local time for N nights running), overheating, a cold dwelling in the
 // heating season, a silent sensor, and a meter whose index went down.
 import { z } from "zod";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { isCounter, quantitySchema } from "../../model/quantities.ts";
-import type { Building, SensorSpec } from "../../model/site.ts";
+import type { Building, SensorSpec, Site } from "../../model/site.ts";
+import { localDate, localMidnight, zoneOffset } from "../../model/time-zone.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { parisDate, parisMidnight, parisOffset } from "../../storage/windows.ts";
 
 export const ALERT_THRESHOLDS = {
   overheatingC: 26,
   coldC: 16,
   silentMs: 2 * 3_600_000,
-  /** Leak: flow in every hour whose Paris local hour is one of these. */
+  /** Leak: flow in every hour whose local hour (in the site's zone) is one of these. */
   nightHours: [1, 2, 3, 4],
   /** Meter resets are looked for over this much history. */
   resetLookbackMs: 24 * 3_600_000,
@@ -35,22 +35,22 @@ export const alertSchema = z.object({
 export type Alert = z.infer<typeof alertSchema>;
 
 /** The French heating season, October to May inclusive (the usual 1 October – 20 May, rounded). */
-export function inHeatingSeason(t: number): boolean {
-  const { month } = parisDate(t);
+export function inHeatingSeason(t: number, zone: string): boolean {
+  const { month } = localDate(t, zone);
   return month >= 10 || month <= 5;
 }
 
-const parisHour = (t: number) => new Date(t + parisOffset(t)).getUTCHours();
+const localHour = (t: number, zone: string) => new Date(t + zoneOffset(t, zone)).getUTCHours();
 
-/** The UTC hour starts of the last `n` nights whose 01:00–05:00 is over by `at`, newest last. */
-export function lastNights(at: number, n: number): number[][] {
+/** The UTC hour starts of the last `n` nights whose 01:00–05:00 (local) is over by `at`, newest last. */
+export function lastNights(at: number, n: number, zone: string): number[][] {
   const nights: number[][] = [];
-  const today = parisDate(at);
+  const today = localDate(at, zone);
   for (let back = 0; nights.length < n && back <= n + 1; back++) {
-    const start = parisMidnight(today.year, today.month, today.day - back);
+    const start = localMidnight(today.year, today.month, today.day - back, zone);
     const hours: number[] = [];
     for (let t = start; t < start + 8 * 3_600_000; t += 3_600_000) {
-      if ((ALERT_THRESHOLDS.nightHours as readonly number[]).includes(parisHour(t))) hours.push(t);
+      if ((ALERT_THRESHOLDS.nightHours as readonly number[]).includes(localHour(t, zone))) hours.push(t);
     }
     const end = (hours.at(-1) ?? start) + 3_600_000;
     if (hours.length > 0 && end <= at) nights.unshift(hours);
@@ -63,8 +63,9 @@ async function leaks(
   building: Building,
   at: number,
   nights: number,
+  zone: string,
 ): Promise<Alert[]> {
-  const windows = lastNights(at, nights);
+  const windows = lastNights(at, nights, zone);
   if (windows.length < nights) return [];
   const from = windows[0]![0]!;
   const to = windows.at(-1)!.at(-1)! + 3_600_000;
@@ -103,14 +104,20 @@ function sensorsOf(building: Building): { space: string; sensor: SensorSpec }[] 
   ];
 }
 
-async function fromLatest(store: TelemetryStore, building: Building, at: number): Promise<Alert[]> {
+async function fromLatest(
+  store: TelemetryStore,
+  building: Building,
+  at: number,
+  site: AlertSite,
+): Promise<Alert[]> {
   const latest = new Map(
     (await store.latest({ building: building.id, to: at + 1 })).map((r) => [
       `${r.space}\u0000${r.sensor}`,
       r,
     ]),
   );
-  const heating = inHeatingSeason(at);
+  // A tropical site has no heating season: a cool dwelling there is no alert.
+  const heating = site.climate === "temperate" && inHeatingSeason(at, site.timezone);
   const alerts: Alert[] = [];
   for (const { space, sensor } of sensorsOf(building)) {
     const r = latest.get(`${space}\u0000${sensor.id}`);
@@ -181,16 +188,20 @@ async function meterResets(store: TelemetryStore, building: Building, at: number
   return alerts;
 }
 
-/** Every alert of a building at `at`, leaks judged over the last `nights` nights. */
+/** What of the site alerts depend on: its calendar and its climate. */
+export type AlertSite = Pick<Site, "timezone" | "climate">;
+
+/** Every alert of a building at `at`, leaks judged over the last `nights` local nights. */
 export async function buildingAlerts(
   store: TelemetryStore,
   building: Building,
   at: number,
   nights: number,
+  site: AlertSite,
 ): Promise<Alert[]> {
   const [a, b, c] = await Promise.all([
-    leaks(store, building, at, nights),
-    fromLatest(store, building, at),
+    leaks(store, building, at, nights, site.timezone),
+    fromLatest(store, building, at, site),
     meterResets(store, building, at),
   ]);
   return [...a, ...b, ...c];

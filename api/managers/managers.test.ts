@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import { siteSchema } from "../../model/site.ts";
+import { zoneOffset } from "../../model/time-zone.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
-import { parisOffset } from "../../storage/windows.ts";
 import { buildingAlerts, inHeatingSeason, lastNights } from "./alerts.ts";
 import { summariseBuilding } from "./summary.ts";
 
@@ -36,7 +36,9 @@ const building = site.buildings[0]!;
 const AT = Date.parse("2025-01-15T10:00:00Z");
 const STEP = 900_000;
 const YEAR = Date.parse("2025-01-10T00:00:00Z") - Date.parse("2024-01-10T00:00:00Z");
-const parisHour = (t: number) => new Date(t + parisOffset(t)).getUTCHours();
+const PARIS = "Europe/Paris";
+const SITE = { timezone: PARIS, climate: "temperate" } as const;
+const parisHour = (t: number) => new Date(t + zoneOffset(t, PARIS)).getUTCHours();
 
 function scripted(): Reading[] {
   const out: Reading[] = [];
@@ -71,7 +73,7 @@ afterAll(async () => store.close());
 
 describe("alerts", () => {
   it("finds the leak, the overheated and the cold dwelling, the silent sensor and the meter reset, and nothing else", async () => {
-    const alerts = await buildingAlerts(store, building, AT, 3);
+    const alerts = await buildingAlerts(store, building, AT, 3, SITE);
     const summary = alerts.map((a) => `${a.kind} ${a.space}${a.sensor ? `/${a.sensor}` : ""}`).sort();
     expect(summary).toEqual([
       "cold_dwelling d-cold/temp",
@@ -85,22 +87,27 @@ describe("alerts", () => {
 
   it("needs every night hour wet for every one of the N nights", async () => {
     // Data starts on the 10th at 10:00 UTC: five complete nights exist, a sixth does not.
-    expect((await buildingAlerts(store, building, AT, 5)).some((a) => a.kind === "leak")).toBe(true);
-    expect((await buildingAlerts(store, building, AT, 6)).some((a) => a.kind === "leak")).toBe(false);
+    expect((await buildingAlerts(store, building, AT, 5, SITE)).some((a) => a.kind === "leak")).toBe(true);
+    expect((await buildingAlerts(store, building, AT, 6, SITE)).some((a) => a.kind === "leak")).toBe(false);
+  });
+
+  it("raises no cold dwelling on a tropical site: it has no heating season", async () => {
+    const alerts = await buildingAlerts(store, building, AT, 3, { ...SITE, climate: "tropical" });
+    expect(alerts.map((a) => a.kind).sort()).toEqual(["leak", "meter_reset", "overheating", "sensor_silent"]);
   });
 
   it("cuts nights at 01:00–05:00 Paris, three hours on the night clocks go forward", () => {
-    const nights = lastNights(Date.parse("2025-03-30T12:00:00Z"), 2);
+    const nights = lastNights(Date.parse("2025-03-30T12:00:00Z"), 2, PARIS);
     expect(nights.map((n) => n.length)).toEqual([4, 3]);
     expect(new Date(nights[0]![0]!).toISOString()).toBe("2025-03-29T00:00:00.000Z");
-    expect(inHeatingSeason(AT)).toBe(true);
-    expect(inHeatingSeason(Date.parse("2025-07-01T00:00:00Z"))).toBe(false);
+    expect(inHeatingSeason(AT, PARIS)).toBe(true);
+    expect(inHeatingSeason(Date.parse("2025-07-01T00:00:00Z"), PARIS)).toBe(false);
   });
 });
 
 describe("building summary", () => {
   it("normalises heating by degree-days and compares with the same dates last year", async () => {
-    const s = await summariseBuilding(store, building, { from: "2025-01-11", to: "2025-01-15" });
+    const s = await summariseBuilding(store, building, { from: "2025-01-11", to: "2025-01-15" }, SITE);
     expect(s.floorAreaM2).toBe(200);
     expect(s.period.days).toBe(4);
     expect(s.period.outdoorDays).toBe(4);
@@ -113,5 +120,48 @@ describe("building summary", () => {
     expect(s.lastYear.consumption.heating_energy).toBe(4 * 96 * 2);
     // This year: 1.92/40 = 0.048; last year: 3.84/48 = 0.08; so -40 %.
     expect(s.change.heatingNormalisedPct).toBe(-40);
+  });
+});
+
+describe("building summary of a tropical site", () => {
+  const MARTINIQUE = { timezone: "America/Martinique", climate: "tropical" } as const;
+  const tropical = createSqliteTelemetryStore({ path: ":memory:", timeZone: MARTINIQUE.timezone });
+  afterAll(async () => tropical.close());
+
+  it("normalises electricity by cooling degree-days (base 22 °C) on the site's days", async () => {
+    await tropical.connect();
+    const readings: Reading[] = [];
+    // Four Martinique days from 11 January 2025 (local midnight 04:00 UTC), hourly, from the
+    // hour before (the meter's reading before the range gives the first increase).
+    const from = Date.parse("2025-01-11T04:00:00Z");
+    for (let i = -1; i <= 4 * 24; i++) {
+      const t = from + i * 3_600_000;
+      const common = { building: "b", space: "common" } as const;
+      readings.push({ ...common, sensor: "out", quantity: "outdoor_temperature", t, v: 27 });
+      readings.push({ ...common, sensor: "elec", quantity: "electricity", t, v: 500 + i });
+      // Last year: cooler (4 cooling degree-days a day), the same electricity.
+      readings.push({ ...common, sensor: "out", quantity: "outdoor_temperature", t: t - YEAR, v: 26 });
+      readings.push({ ...common, sensor: "elec", quantity: "electricity", t: t - YEAR, v: 100 + i });
+    }
+    await tropical.write(readings);
+    const s = await summariseBuilding(
+      tropical,
+      building,
+      { from: "2025-01-11", to: "2025-01-15" },
+      MARTINIQUE,
+    );
+    expect(s.period).toMatchObject({
+      degreeDayKind: "cooling",
+      degreeDayBaseC: 22,
+      outdoorDays: 4,
+      degreeDays: 20,
+    });
+    expect(s.period.consumption.electricity).toBe(4 * 24);
+    expect(s.period.heatingKwhPerM2PerDegreeDay).toBeNull();
+    expect(s.period.electricityKwhPerM2PerDegreeDay).toBeCloseTo(96 / 200 / 20, 10);
+    expect(s.lastYear.degreeDays).toBe(16);
+    // The same electricity on 25% more cooling degree-days: -20 % per degree-day.
+    expect(s.change.electricityNormalisedPct).toBe(-20);
+    expect(s.change.heatingNormalisedPct).toBeNull();
   });
 });

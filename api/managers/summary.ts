@@ -1,11 +1,12 @@
-// A building's consumption over a period as asset managers compare it: per m², heating
-// normalised by degree-days (DJU base 18 from the daily mean outdoor temperature), and the
-// same Paris dates a year earlier.
+// A building's consumption over a period as asset managers compare it: per m², what the
+// weather drives normalised by degree-days from the daily mean outdoor temperature (heating by
+// DJU base 18 °C on a temperate site, electricity by cooling degree-days base 22 °C on a
+// tropical one), and the same local dates a year earlier.
 import { z } from "zod";
-import type { Building } from "../../model/site.ts";
-import { DJU_BASE } from "../../rules/degree-days.ts";
+import type { Building, Site } from "../../model/site.ts";
+import { localDate, localIsoDate, localMidnight } from "../../model/time-zone.ts";
+import { siteDegreeDays } from "../../rules/degree-days.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { parisDate, parisMidnight } from "../../storage/windows.ts";
 
 const METERS = ["heating_energy", "hot_water", "cold_water", "electricity"] as const;
 
@@ -13,7 +14,12 @@ const periodOut = z.object({
   from: z.iso.date(),
   to: z.iso.date().meta({ description: "The day after the last one" }),
   days: z.number().int(),
-  degreeDays: z.number().meta({ description: "DJU base 18 °C, summed over the days with outdoor data" }),
+  degreeDays: z.number().meta({
+    description:
+      "Degree-days summed over the days with outdoor data: heating (DJU base 18 °C), or cooling (base 22 °C) on a tropical site",
+  }),
+  degreeDayKind: z.enum(["heating", "cooling"]),
+  degreeDayBaseC: z.number(),
   outdoorDays: z.number().int().meta({ description: "Days with outdoor temperature data" }),
   consumption: z.object({
     heating_energy: z.number().meta({ description: "kWh" }),
@@ -27,7 +33,14 @@ const periodOut = z.object({
     cold_water: z.number(),
     electricity: z.number(),
   }),
-  heatingKwhPerM2PerDegreeDay: z.number().nullable(),
+  heatingKwhPerM2PerDegreeDay: z
+    .number()
+    .nullable()
+    .meta({ description: "Heating degree-days only: null on a tropical site" }),
+  electricityKwhPerM2PerDegreeDay: z
+    .number()
+    .nullable()
+    .meta({ description: "Cooling degree-days only (a tropical site's air conditioning); null elsewhere" }),
 });
 
 export const buildingSummaryOut = z.object({
@@ -42,6 +55,10 @@ export const buildingSummaryOut = z.object({
       description:
         "Heating per m² per degree-day against the same dates last year, in %; null without heating or DJU",
     }),
+    electricityNormalisedPct: z.number().nullable().meta({
+      description:
+        "Tropical site: electricity per m² per cooling degree-day against the same dates last year, in %; null elsewhere",
+    }),
     hotWaterPct: z.number().nullable(),
     coldWaterPct: z.number().nullable(),
     electricityPct: z.number().nullable(),
@@ -50,35 +67,39 @@ export const buildingSummaryOut = z.object({
 
 export type BuildingSummary = z.infer<typeof buildingSummaryOut>;
 
-/** Paris dates [from, to) as ms; from/to as YYYY-MM-DD. */
+/** Local dates [from, to) of the site, as YYYY-MM-DD. */
 export interface DateRange {
   from: string;
   to: string;
 }
 
-const isoDate = (t: number) => {
-  const d = parisDate(t);
-  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-};
-
-const midnightOf = (date: string, yearShift = 0) => {
+const midnightOf = (date: string, zone: string, yearShift = 0) => {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return parisMidnight(y + yearShift, m, d);
+  return localMidnight(y + yearShift, m, d, zone);
 };
 
-/** The last `days` whole Paris days before the day of `now`. */
-export function lastDays(now: number, days: number): DateRange {
-  const today = parisDate(now);
+/** The last `days` whole local days before the day of `now`. */
+export function lastDays(now: number, days: number, zone: string): DateRange {
+  const today = localDate(now, zone);
   return {
-    from: isoDate(parisMidnight(today.year, today.month, today.day - days)),
-    to: isoDate(parisMidnight(today.year, today.month, today.day)),
+    from: localIsoDate(localMidnight(today.year, today.month, today.day - days, zone), zone),
+    to: localIsoDate(localMidnight(today.year, today.month, today.day, zone), zone),
   };
 }
 
 const pct = (now: number | null, before: number | null) =>
   now === null || before === null || before === 0 ? null : Math.round(((now - before) / before) * 1000) / 10;
 
-async function period(store: TelemetryStore, building: Building, from: number, to: number, area: number) {
+async function period(
+  store: TelemetryStore,
+  building: Building,
+  from: number,
+  to: number,
+  area: number,
+  site: SummarySite,
+) {
+  const zone = site.timezone;
+  const dd = siteDegreeDays(site.climate);
   const sums = await Promise.all(
     METERS.map(async (quantity) => {
       const windows = await store.consumption({ building: building.id, quantity, from, to, every: "1mo" });
@@ -97,33 +118,42 @@ async function period(store: TelemetryStore, building: Building, from: number, t
     from,
     to,
   });
-  const degreeDays = outdoor.reduce((s, d) => s + Math.max(0, DJU_BASE - d.value), 0);
+  const degreeDays = outdoor.reduce((s, d) => s + dd.ofMean(d.value), 0);
+  const perDegreeDay = (kind: "heating" | "cooling", kwh: number) =>
+    dd.kind === kind && degreeDays > 0 && area > 0 ? kwh / area / degreeDays : null;
   const perM2 = Object.fromEntries(
     METERS.map((q) => [q, area > 0 ? consumption[q] / area : 0]),
   ) as typeof consumption;
   return {
-    from: isoDate(from),
-    to: isoDate(to),
+    from: localIsoDate(from, zone),
+    to: localIsoDate(to, zone),
     days: Math.round((to - from) / 86_400_000),
     degreeDays: Math.round(degreeDays * 10) / 10,
+    degreeDayKind: dd.kind,
+    degreeDayBaseC: dd.baseC,
     outdoorDays: outdoor.length,
     consumption,
     perM2,
-    heatingKwhPerM2PerDegreeDay:
-      degreeDays > 0 && area > 0 ? consumption.heating_energy / area / degreeDays : null,
+    heatingKwhPerM2PerDegreeDay: perDegreeDay("heating", consumption.heating_energy),
+    electricityKwhPerM2PerDegreeDay: perDegreeDay("cooling", consumption.electricity),
   };
 }
 
-/** The building's figures over [from, to) and over the same Paris dates a year earlier. */
+/** What of the site a summary depends on: its calendar and its climate. */
+export type SummarySite = Pick<Site, "timezone" | "climate">;
+
+/** The building's figures over [from, to) and over the same local dates a year earlier. */
 export async function summariseBuilding(
   store: TelemetryStore,
   building: Building,
   range: DateRange,
+  site: SummarySite,
 ): Promise<BuildingSummary> {
+  const zone = site.timezone;
   const area = building.dwellings.reduce((s, d) => s + d.areaM2, 0);
   const [current, previous] = await Promise.all([
-    period(store, building, midnightOf(range.from), midnightOf(range.to), area),
-    period(store, building, midnightOf(range.from, -1), midnightOf(range.to, -1), area),
+    period(store, building, midnightOf(range.from, zone), midnightOf(range.to, zone), area, site),
+    period(store, building, midnightOf(range.from, zone, -1), midnightOf(range.to, zone, -1), area, site),
   ]);
   return {
     building: building.id,
@@ -134,6 +164,10 @@ export async function summariseBuilding(
     lastYear: previous,
     change: {
       heatingNormalisedPct: pct(current.heatingKwhPerM2PerDegreeDay, previous.heatingKwhPerM2PerDegreeDay),
+      electricityNormalisedPct: pct(
+        current.electricityKwhPerM2PerDegreeDay,
+        previous.electricityKwhPerM2PerDegreeDay,
+      ),
       hotWaterPct: pct(current.consumption.hot_water, previous.consumption.hot_water),
       coldWaterPct: pct(current.consumption.cold_water, previous.consumption.cold_water),
       electricityPct: pct(current.consumption.electricity, previous.consumption.electricity),

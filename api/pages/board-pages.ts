@@ -3,6 +3,7 @@
 // deciding rule and the plain-language explanation). Aggregates only.
 import { QUANTITIES } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
+import { localIsoDate } from "../../model/time-zone.ts";
 import type { Verdict } from "../../model/verdict.ts";
 import type { BoardProposalView, EvidenceChart, ProposalListItem } from "../views/board-proposals.ts";
 import { identifiesHouseholds, MIN_AGGREGATE, smallestPilotGroup } from "../views/board-proposals.ts";
@@ -178,6 +179,8 @@ export function boardProposalPage(
   const r = view.record;
   const v = r?.verdict;
   const decision = v?.decision ?? "not_evaluated";
+  // The day of a decision is the site's, as every date people read.
+  const decidedOn = (at: string) => formatDate(localIsoDate(Date.parse(at), registry.site.timezone), lang);
   // A pilot too small to aggregate: the explanation and the savings would show a household's use.
   const figuresWithheld = identifiesHouseholds(p)
     ? html`<p>${b.figuresWithheld(smallestPilotGroup(p), MIN_AGGREGATE)}</p>`
@@ -185,7 +188,7 @@ export function boardProposalPage(
   const verdictBlock = v
     ? html`<section class="card verdict ${decision}" aria-labelledby="verdict">
 <h2 id="verdict"><span class="badge ${decision}">${b.decision[decision]}</span></h2>
-<p class="muted">${b.decidedOn(formatDate(v.decidedAt, lang))}</p>
+<p class="muted">${b.decidedOn(decidedOn(v.decidedAt))}</p>
 <h3>${b.explanation}</h3>
 ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <h3>${b.rule}</h3>
@@ -218,7 +221,7 @@ ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from,
           .reverse()
           .map(
             (x) =>
-              html`<li>${x.id === r?.id ? html`<strong>${formatDate(x.verdict.decidedAt, lang)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${formatDate(x.verdict.decidedAt, lang)}</a>`}: ${b.decision[x.verdict.decision]} (${b.source[x.source] ?? x.source})</li>`,
+              html`<li>${x.id === r?.id ? html`<strong>${decidedOn(x.verdict.decidedAt)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${decidedOn(x.verdict.decidedAt)}</a>`}: ${b.decision[x.verdict.decision]} (${b.source[x.source] ?? x.source})</li>`,
           )}</ul></section>`
       : "";
   const body = html`<p class="noprint"><a href="${withLang(LIST, lang)}">${b.back}</a></p>

@@ -12,7 +12,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { parisDate } from "../../storage/windows.ts";
+import { localIsoDate } from "../../model/time-zone.ts";
 import type { Principal } from "../auth/principal.ts";
 import { normaliseSignInCode, redeemSignInCode, type SignInCodeStore } from "../auth/sign-in-code.ts";
 import { MAX_TOKEN_LIFETIME_S, type TokenVerifier } from "../auth/tokens.ts";
@@ -159,6 +159,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
   signInCodes?: SignInCodeStore;
   /** PUBLIC_URL: where the pages are published (Secure cookie, accepted Origin). */
   publicUrl?: string;
+  /** The site's time zone, for the day a used code was used on. */
+  timeZone: string;
 }> = async (app, options) => {
   addFormParser(app);
   const access = { scope: "public", roles: [] } as const;
@@ -188,9 +190,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
       const held = readCookie(request.headers.cookie, SESSION_COOKIE);
       const holder = held ? await verified(held) : undefined;
       if (held && holder?.subject === redeemed.subject) return { token: held, fresh: false };
-      const d = parisDate(redeemed.usedAt);
-      const day = `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-      return { refused: l.used(formatDate(day, lang)) };
+      return { refused: l.used(formatDate(localIsoDate(redeemed.usedAt, options.timeZone), lang)) };
     }
     return { refused: l.invalid };
   };

@@ -1,6 +1,7 @@
 // The tenant's pages: the month's usage with comparisons, the connected devices of the home,
 // and the one-page printable statement a caretaker can hand over.
 
+import { localIsoDate } from "../../model/time-zone.ts";
 import { monthKey, monthOf, parseMonth } from "../views/periods.ts";
 import type { TenantDevice, TenantDevices } from "../views/tenant-devices.ts";
 import { SAME_PCT, type TenantUsage } from "../views/tenant-usage.ts";
@@ -127,17 +128,19 @@ function adjacent(month: string, delta: number): string {
   return monthKey(y, m + delta);
 }
 
+/** `zone`: the site's time zone, which says what month `now` is in. */
 export function tenantUsagePage(
   ctx: FrameContext,
   links: TenantLinks,
   usage: TenantUsage,
   now: number,
+  zone: string,
 ): string {
   const { lang } = ctx;
   const t = STRINGS[lang].tenant;
   const before = adjacent(usage.month, -1);
   const after = adjacent(usage.month, 1);
-  const nowMonth = monthOf(now);
+  const nowMonth = monthOf(now, zone);
   const body = html`<h1>${t.titleUsage(title(usage, lang))}</h1>
 <p class="lead">${dwellingLine(usage, lang)}</p>
 ${usage.partial ? html`<p>${t.partial(usage.periods.current.days, title(usage, lang))}</p>` : ""}
@@ -209,6 +212,7 @@ export function tenantStatementPage(
   usage: TenantUsage,
   devices: TenantDevices,
   now: number,
+  zone: string,
 ): string {
   const { lang } = ctx;
   const t = STRINGS[lang].tenant;
@@ -216,7 +220,7 @@ export function tenantStatementPage(
   const body = html`<h1>${t.titleStatement(month)}</h1>
 <div class="statement-head">
 <p><strong>${t.statementFor}</strong> ${usage.dwelling.label ?? usage.dwelling.id}<br>${usage.building.name}${usage.building.address ? html`<br>${usage.building.address}` : ""}</p>
-<p><strong>${t.statementMonth}</strong> ${month}<br><span class="muted">${t.printedOn(formatDate(new Date(now).toISOString(), lang))}</span></p>
+<p><strong>${t.statementMonth}</strong> ${month}<br><span class="muted">${t.printedOn(formatDate(localIsoDate(now, zone), lang))}</span></p>
 </div>
 ${usage.partial ? html`<p>${t.partial(usage.periods.current.days, month)}</p>` : ""}
 <p class="noprint muted">${t.printHint}</p>

@@ -12,7 +12,7 @@ import { visibleTo } from "../auth/access.ts";
 import type { RouteAccess } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
 import { fineCutoff } from "../retention.ts";
-import { EVERY_MS, instantParam, MAX_WINDOWS } from "../time-params.ts";
+import { EVERY_MS, instantIn, instantParam, MAX_WINDOWS } from "../time-params.ts";
 
 const buildingParams = z.object({ building: z.string().min(1).max(64) });
 
@@ -109,14 +109,13 @@ type SeriesRequest = { building: string; space?: string; sensor?: string } & z.o
   z.ZodObject<typeof seriesFields>
 >;
 
-/** Reads one series as the series routes answer it; the caller has checked the scope. */
 /** Who consented to keeping fine data (storage/sqlite/consent-store.ts). */
 type FineDataConsents = Pick<SqliteConsentStore, "current">;
 
 /** Where a read of one space's data at `every` may start: the retention cutoff for a dwelling's
  * finer-than-daily data without the occupant's consent, else the beginning of time. */
 export async function fineDataFloor(
-  deps: { consents?: FineDataConsents | undefined; fineDays?: number | undefined },
+  deps: { consents?: FineDataConsents | undefined; fineDays?: number | undefined; registry: SiteRegistry },
   building: string,
   space: string | undefined,
   every: Every,
@@ -126,16 +125,18 @@ export async function fineDataFloor(
   if (every === "1d" || every === "1mo") return 0;
   const current = (await deps.consents?.current(building, space)) ?? [];
   if (current.some((c) => c.purpose === "fine_history" && c.granted)) return 0;
-  return fineCutoff(now, deps.fineDays);
+  return fineCutoff(now, deps.fineDays, deps.registry.site.timezone);
 }
 
+/** Reads one series; local days in `from`/`to` start at their midnight in `zone`. */
 export async function readSeries(
   store: TelemetryStore,
   q: SeriesRequest,
+  zone: string,
   floor = 0,
 ): Promise<z.input<typeof seriesOut>> {
-  const to = q.to ?? Date.now();
-  const asked = q.from ?? to - 7 * 86_400_000;
+  const to = q.to === undefined ? Date.now() : instantIn(q.to, zone);
+  const asked = q.from === undefined ? to - 7 * 86_400_000 : instantIn(q.from, zone);
   if (asked >= to) throw new ApiError("BAD_REQUEST", "`from` must be before `to`.");
   // Past the retention cutoff the read is cut, not refused: the answer's `from` says where it starts.
   const from = Math.min(Math.max(asked, floor), to);
@@ -270,7 +271,7 @@ export const buildingRoutes: FastifyPluginAsyncZod<{
         tags: ["buildings"],
         summary: "A quantity over time, per window, for the building, one space or one sensor",
         description:
-          "Days and months are Europe/Paris calendar days and months. For meters the default is the consumption in each window, derived from cumulative indexes and robust to meter resets. The range defaults to the last 7 days.",
+          "Days and months are calendar days and months in the site's time zone (Europe/Paris by default). For meters the default is the consumption in each window, derived from cumulative indexes and robust to meter resets. The range defaults to the last 7 days.",
         params: buildingParams,
         querystring: seriesQuery,
         response: { 200: seriesOut },
@@ -293,6 +294,7 @@ export const buildingRoutes: FastifyPluginAsyncZod<{
       return readSeries(
         store,
         { building: b.id, ...q },
+        registry.site.timezone,
         await fineDataFloor(options, b.id, q.space, q.every),
       );
     },

@@ -15,7 +15,7 @@ import type { RouteAccess } from "../auth/principal.ts";
 import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
-import { dayParam, instantParam } from "../time-params.ts";
+import { dayParam, instantIn, instantParam } from "../time-params.ts";
 import { mayRead } from "../views/board-proposals.ts";
 import { fineDataFloor, readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
@@ -87,10 +87,11 @@ const DEFAULT_DAYS = 30;
 
 export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (app, options) => {
   const { registry, store, deadLetters, decisions, consents } = options;
+  const zone = registry.site.timezone;
   const rangeOf = (q: { from?: string; to?: string }) =>
     q.from !== undefined && q.to !== undefined
       ? { from: q.from, to: q.to }
-      : lastDays(Date.now(), DEFAULT_DAYS);
+      : lastDays(Date.now(), DEFAULT_DAYS, zone);
 
   app.get(
     "/portfolio",
@@ -98,7 +99,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       schema: {
         tags: ["managers"],
         summary: "Every building the caller manages, summarised over a period",
-        description: `Consumption per m², heating per m² per degree-day (DJU base 18 °C), and the same dates last year. Default: the last ${DEFAULT_DAYS} whole days.`,
+        description: `Consumption per m², heating per m² per degree-day (DJU base 18 °C) or, on a tropical site, electricity per m² per cooling degree-day (base 22 °C), and the same dates last year. Days are the site's (its time zone, Europe/Paris by default). Default: the last ${DEFAULT_DAYS} whole days.`,
         querystring: periodQuery,
         response: { 200: z.object({ buildings: z.array(buildingSummaryOut) }) },
       },
@@ -107,7 +108,9 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
     async (request) => {
       const range = rangeOf(request.query);
       const buildings = visibleTo(request, registry.buildings, (b) => b.id);
-      return { buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range))) };
+      return {
+        buildings: await Promise.all(buildings.map((b) => summariseBuilding(store, b, range, registry.site))),
+      };
     },
   );
 
@@ -124,7 +127,12 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       config: { access: MANAGERS },
     },
     async (request) =>
-      summariseBuilding(store, findBuilding(registry, request.params.building), rangeOf(request.query)),
+      summariseBuilding(
+        store,
+        findBuilding(registry, request.params.building),
+        rangeOf(request.query),
+        registry.site,
+      ),
   );
 
   app.get(
@@ -148,6 +156,7 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
       return readSeries(
         store,
         { building, space: dwelling, ...request.query },
+        zone,
         await fineDataFloor(options, building, dwelling, request.query.every),
       );
     },
@@ -180,11 +189,11 @@ export const managerRoutes: FastifyPluginAsyncZod<ManagerRouteOptions> = async (
     },
     async (request) => {
       const b = findBuilding(registry, request.params.building);
-      const at = request.query.at ?? Date.now();
+      const at = request.query.at === undefined ? Date.now() : instantIn(request.query.at, zone);
       return {
         building: b.id,
         at: new Date(at).toISOString(),
-        alerts: await buildingAlerts(store, b, at, request.query.nights),
+        alerts: await buildingAlerts(store, b, at, request.query.nights, registry.site),
       };
     },
   );

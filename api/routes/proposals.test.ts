@@ -3,7 +3,7 @@
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gadgetProposal, pilotGroups, pilotSite, valvesProposal } from "../../guard/test/pilot-site.ts";
-import { parisDate } from "../../storage/windows.ts";
+import { localDate } from "../../model/time-zone.ts";
 import { openPilotApp, type PilotApp } from "../test-pilot-app.ts";
 
 const SEED = 7;
@@ -147,7 +147,7 @@ describe("proposal routes", () => {
     const noBody = await inject({ method: "POST", url: `/proposals/${gadget.id}/evaluations` });
     expect(noBody.statusCode).toBe(201);
     // Today in Paris, the site's calendar (between 23:00 and midnight UTC it is already tomorrow).
-    const { year, month, day } = parisDate(Date.now());
+    const { year, month, day } = localDate(Date.now(), "Europe/Paris");
     const today = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
     expect(noBody.json().window.to).toBe(today);
     expect((await inject({ url: `/proposals/${valves.id}` })).json().latestVerdict).toMatchObject({

@@ -80,10 +80,10 @@ const verdictOut = z.object({
 
 const evaluationBody = z
   .object({
-    from: z.iso
-      .date()
-      .optional()
-      .meta({ description: "First Paris day of evidence (default: a year before installation)" }),
+    from: z.iso.date().optional().meta({
+      description:
+        "First day of evidence, in the site's time zone (Europe/Paris by default); default: a year before installation",
+    }),
     to: dayParam.optional().meta({ description: "Day after the last one (default: today)" }),
   })
   .strict();
@@ -252,7 +252,7 @@ export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async
         tags: ["proposals"],
         summary: "Evaluate a proposal now from stored telemetry",
         description:
-          "Gathers the daily evidence over Paris days [from, to), runs the guard and appends the verdict (201). Verdicts are append-only: when the very same inputs were already decided, the recorded verdict comes back with 200.",
+          "Gathers the daily evidence over the site's local days [from, to) (its time zone, Europe/Paris by default), runs the guard and appends the verdict (201). Verdicts are append-only: when the very same inputs were already decided, the recorded verdict comes back with 200.",
         params: proposalParams,
         body: evaluationBody.nullish(),
         response: { 200: verdictOut, 201: verdictOut },

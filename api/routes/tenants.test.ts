@@ -53,7 +53,7 @@ describe("tenant JSON twins", () => {
       "cold_water",
       "electricity",
     ]);
-    const period = monthPeriods(MONTH, Date.now()).current;
+    const period = monthPeriods(MONTH, Date.now(), "Europe/Paris").current;
     for (const q of usage.quantities) {
       const [stored] = await fx.telemetry.consumption({
         building: "b01",

@@ -51,6 +51,7 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
   const { registry, store, decisions } = options;
   const clock = options.clock ?? Date.now;
   const deps = { registry, store };
+  const zone = registry.site.timezone;
 
   app.get(
     "/tenant/api/usage",
@@ -67,7 +68,7 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
     },
     async (request) => {
       const now = clock();
-      return tenantUsage(deps, ownDwelling(request), request.query.month ?? defaultMonth(now), now);
+      return tenantUsage(deps, ownDwelling(request), request.query.month ?? defaultMonth(now, zone), now);
     },
   );
 
@@ -99,10 +100,10 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
         const usage = await tenantUsage(
           deps,
           ownDwelling(request),
-          request.query.month ?? defaultMonth(now),
+          request.query.month ?? defaultMonth(now, zone),
           now,
         );
-        return sendPage(reply, tenantUsagePage(pageContext(request), SELF_LINKS, usage, now));
+        return sendPage(reply, tenantUsagePage(pageContext(request), SELF_LINKS, usage, now, zone));
       },
     );
 
@@ -116,7 +117,7 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
         const devices = await tenantDevices(decisions, registry, ownDwelling(request));
         return sendPage(
           reply,
-          tenantDevicesPage(pageContext(request), SELF_LINKS, devices, defaultMonth(clock())),
+          tenantDevicesPage(pageContext(request), SELF_LINKS, devices, defaultMonth(clock(), zone)),
         );
       },
     );
@@ -134,9 +135,12 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
       async (request, reply) => {
         const now = clock();
         const where = ownDwelling(request);
-        const usage = await tenantUsage(deps, where, request.query.month ?? defaultMonth(now), now);
+        const usage = await tenantUsage(deps, where, request.query.month ?? defaultMonth(now, zone), now);
         const devices = await tenantDevices(decisions, registry, where);
-        return sendPage(reply, tenantStatementPage(pageContext(request), SELF_LINKS, usage, devices, now));
+        return sendPage(
+          reply,
+          tenantStatementPage(pageContext(request), SELF_LINKS, usage, devices, now, zone),
+        );
       },
     );
 
@@ -154,10 +158,10 @@ export const tenantRoutes: FastifyPluginAsyncZod<TenantRouteOptions> = async (ap
       async (request, reply) => {
         const now = clock();
         const where = request.params;
-        const usage = await tenantUsage(deps, where, request.query.month ?? defaultMonth(now), now);
+        const usage = await tenantUsage(deps, where, request.query.month ?? defaultMonth(now, zone), now);
         const devices = await tenantDevices(decisions, registry, where);
         const links = caretakerLinks(where.building, where.dwelling);
-        return sendPage(reply, tenantStatementPage(pageContext(request), links, usage, devices, now));
+        return sendPage(reply, tenantStatementPage(pageContext(request), links, usage, devices, now, zone));
       },
     );
   });

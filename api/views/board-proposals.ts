@@ -10,7 +10,7 @@ import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import type { Principal } from "../auth/principal.ts";
 import { buildingsOf } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
-import { monthKey, monthPeriod, parseMonth } from "./periods.ts";
+import { monthKey, monthOf, monthPeriod, parseMonth } from "./periods.ts";
 import { MIN_COMPARISON_GROUP } from "./tenant-usage.ts";
 
 /** The same threshold as tenants' comparisons: no aggregate over fewer dwellings. */
@@ -76,7 +76,7 @@ export interface BoardProposalView {
   chart: EvidenceChart | null;
 }
 
-/** Whole Paris months inside [from, to) (ISO dates). */
+/** Whole months inside [from, to) (ISO dates). */
 export function wholeMonths(from: string, to: string): string[] {
   const out: string[] = [];
   let { y, m } = parseMonth(from.slice(0, 7));
@@ -84,7 +84,7 @@ export function wholeMonths(from: string, to: string): string[] {
   for (;;) {
     const key = monthKey(y, m);
     const whole = parseMonth(key);
-    if (monthPeriod(whole.y, whole.m).to > to) return out;
+    if (`${monthKey(whole.y, whole.m + 1)}-01` > to) return out;
     out.push(key);
     m += 1;
   }
@@ -95,20 +95,20 @@ async function monthlyBySpace(
   building: string,
   quantity: string,
   months: string[],
+  zone: string,
 ): Promise<Map<string, Map<string, number>>> {
   const first = parseMonth(months[0]!);
   const last = parseMonth(months[months.length - 1]!);
   const rows = await store.consumptionBySpace({
     building,
     quantity: quantity as Parameters<TelemetryStore["consumptionBySpace"]>[0]["quantity"],
-    from: monthPeriod(first.y, first.m).fromMs,
-    to: monthPeriod(last.y, last.m).toMs,
+    from: monthPeriod(first.y, first.m, zone).fromMs,
+    to: monthPeriod(last.y, last.m, zone).toMs,
     every: "1mo",
   });
   const out = new Map<string, Map<string, number>>();
   for (const r of rows) {
-    const d = new Date(r.start + 12 * 3_600_000); // noon after a Paris midnight is the same UTC day
-    const key = monthKey(d.getUTCFullYear(), d.getUTCMonth() + 1);
+    const key = monthOf(r.start, zone);
     const spaces = out.get(key) ?? new Map<string, number>();
     spaces.set(r.space, (spaces.get(r.space) ?? 0) + r.value);
     out.set(key, spaces);
@@ -130,7 +130,7 @@ export async function evidenceChart(
   const holders = pilotSpaces(proposal, registry);
   const byBuilding = new Map<string, Map<string, Map<string, number>>>();
   for (const b of new Set([...holders.values()].flat())) {
-    byBuilding.set(b, await monthlyBySpace(store, b, claim.quantity, months));
+    byBuilding.set(b, await monthlyBySpace(store, b, claim.quantity, months, registry.site.timezone));
   }
   const useOf = (month: string, space: string): number | undefined => {
     let sum: number | undefined;

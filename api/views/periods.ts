@@ -1,7 +1,7 @@
-// Calendar months as people read them (Europe/Paris), turned into the [from, to) instants the
-// store answers for: a whole month, or its first days when the month is still running.
+// Calendar months as people read them (in the site's time zone), turned into the [from, to)
+// instants the store answers for: a whole month, or its first days when the month is still running.
 import { z } from "zod";
-import { parisDate, parisMidnight } from "../../storage/windows.ts";
+import { localDate, localMidnight } from "../../model/time-zone.ts";
 import { ApiError } from "../problem.ts";
 import { isSupportedYear } from "../time-params.ts";
 
@@ -9,10 +9,13 @@ export const monthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month such as 2025-01")
   .refine((m) => isSupportedYear(Number(m.slice(0, 4))), "a month between 1970-01 and 2199-12")
-  .meta({ description: "A calendar month, YYYY-MM (Europe/Paris)", example: "2025-01" });
+  .meta({
+    description: "A calendar month in the site's time zone (Europe/Paris by default), YYYY-MM",
+    example: "2025-01",
+  });
 
 export interface Period {
-  /** First Paris day, ISO date. */
+  /** First local day, ISO date. */
   from: string;
   /** The day after the last one, ISO date. */
   to: string;
@@ -41,21 +44,21 @@ export function daysInMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-/** The first `days` days of a month (all of it when days is omitted or larger). */
-export function monthPeriod(y: number, m: number, days?: number): Period {
+/** The first `days` days of a month (all of it when days is omitted or larger), in `zone`. */
+export function monthPeriod(y: number, m: number, zone: string, days?: number): Period {
   const n = Math.min(days ?? 31, daysInMonth(y, m));
   return {
     from: iso(y, m, 1),
     to: iso(y, m, 1 + n),
-    fromMs: parisMidnight(y, m, 1),
-    toMs: parisMidnight(y, m, 1 + n),
+    fromMs: localMidnight(y, m, 1, zone),
+    toMs: localMidnight(y, m, 1 + n, zone),
     days: n,
   };
 }
 
-/** The Paris month holding instant t, "YYYY-MM". */
-export function monthOf(t: number): string {
-  const d = parisDate(t);
+/** The month holding instant t in `zone`, "YYYY-MM". */
+export function monthOf(t: number, zone: string): string {
+  const d = localDate(t, zone);
   return monthKey(d.year, d.month);
 }
 
@@ -63,8 +66,8 @@ export function monthOf(t: number): string {
  * The month a tenant sees when they ask for none: the current one once a full day of it is
  * over, otherwise the previous one.
  */
-export function defaultMonth(now: number): string {
-  const d = parisDate(now);
+export function defaultMonth(now: number, zone: string): string {
+  const d = localDate(now, zone);
   return d.day > 1 ? monthKey(d.year, d.month) : monthKey(d.year, d.month - 1);
 }
 
@@ -78,21 +81,21 @@ export interface MonthPeriods {
 }
 
 /** The asked month (up to yesterday when it is running), the month before and the same month a year earlier, over the same days. */
-export function monthPeriods(month: string, now: number): MonthPeriods {
+export function monthPeriods(month: string, now: number, zone: string): MonthPeriods {
   const { y, m } = parseMonth(month);
-  const start = parisMidnight(y, m, 1);
+  const start = localMidnight(y, m, 1, zone);
   if (start > now)
     throw new ApiError("BAD_REQUEST", `${month} has not started yet; ask for an earlier month.`);
-  const today = parisDate(now);
-  const running = parisMidnight(y, m + 1, 1) > now;
+  const today = localDate(now, zone);
+  const running = localMidnight(y, m + 1, 1, zone) > now;
   // Only whole days count, so the three periods compare like with like.
   const days = running ? Math.max(1, today.day - 1) : undefined;
   const before = m === 1 ? { y: y - 1, m: 12 } : { y, m: m - 1 };
   return {
     month,
     partial: running,
-    current: monthPeriod(y, m, days),
-    previousMonth: monthPeriod(before.y, before.m, days),
-    lastYear: monthPeriod(y - 1, m, days),
+    current: monthPeriod(y, m, zone, days),
+    previousMonth: monthPeriod(before.y, before.m, zone, days),
+    lastYear: monthPeriod(y - 1, m, zone, days),
   };
 }

@@ -167,7 +167,7 @@ export async function tenantUsage(
   now: number,
 ): Promise<TenantUsage> {
   const { building, dwelling } = findDwelling(deps.registry, where.building, where.dwelling);
-  const periods: MonthPeriods = monthPeriods(month, now);
+  const periods: MonthPeriods = monthPeriods(month, now, deps.registry.site.timezone);
   const metered = METERED.filter((q) => dwelling.sensors.some((s) => s.quantity === q));
   const quantities = await Promise.all(
     metered.map(async (quantity) => {

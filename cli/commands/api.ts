@@ -6,7 +6,7 @@ import { closeStores, createLogger, loadRegistry, onShutdown, openStores } from 
 export async function api(config: Config): Promise<void> {
   const logger = createLogger(config, "api");
   const registry = loadRegistry(config);
-  const stores = await openStores(config);
+  const stores = await openStores(config, registry.site.timezone);
   const server = await buildApiServer(
     config,
     registry,

@@ -49,7 +49,7 @@ export async function evaluate(config: Config, options: EvaluateOptions): Promis
       throw new GuardServiceError("invalid_proposal_file", "give the proposal file to evaluate");
     const proposal = loadProposalFile(options.file);
     const registry = loadRegistry(config);
-    stores = await openStores(config);
+    stores = await openStores(config, registry.site.timezone);
     const guard = createGuardService({
       telemetry: stores.telemetry,
       registry,

@@ -23,7 +23,7 @@ import {
 export async function ingest(config: Config): Promise<void> {
   const logger = createLogger(config, "ingest");
   const registry = loadRegistry(config);
-  const stores = await openStores(config);
+  const stores = await openStores(config, registry.site.timezone);
   const core = await openIngestCore(config, registry, stores, logger);
   const subscriber = createMqttSubscriber(
     {
@@ -83,7 +83,9 @@ export async function ingest(config: Config): Promise<void> {
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
   const stopRollups =
-    config.STORE === "influx" && config.INFLUX_ROLLUP_JOB ? scheduleInfluxRollups(config, logger) : () => {};
+    config.STORE === "influx" && config.INFLUX_ROLLUP_JOB
+      ? scheduleInfluxRollups(config, registry.site.timezone, logger)
+      : () => {};
 
   onShutdown(logger, async () => {
     stopRollups();
@@ -106,8 +108,8 @@ const ROLLUP_EVERY_MS = 15 * 60_000;
 /** InfluxDB keeps daily rollups beyond the raw retention, and the store reads settled days from
  * them; roll every day that writes touched since its last roll. One process only: two rolls
  * overlapping could leave an older snapshot stamped with the newer roll's time. */
-function scheduleInfluxRollups(config: Config, logger: Logger): () => void {
-  const rollup = createInfluxDailyRollup(influxOptionsFrom(config));
+function scheduleInfluxRollups(config: Config, timeZone: string, logger: Logger): () => void {
+  const rollup = createInfluxDailyRollup(influxOptionsFrom(config, timeZone));
   let running = false;
   const run = () => {
     if (running) return;

@@ -1,8 +1,9 @@
 // `simulate`: publish a simulated site to MQTT_URL, live or as a backfill of a past period.
 
+import { localMidnight } from "../../model/time-zone.ts";
 import { runBackfill, runLive } from "../../simulators/publisher.ts";
 import { loadScenarioFile } from "../../simulators/scenario.ts";
-import { parisMidnight, windowStart } from "../../storage/windows.ts";
+import { windowStart } from "../../storage/windows.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { createLogger, loadSite, onShutdown } from "../wiring.ts";
 
@@ -15,11 +16,11 @@ export interface SimulateOptions {
   quiet?: boolean;
 }
 
-/** A YYYY-MM-DD day as the instant its Paris day starts. */
-function parisDay(text: string, flag: string): number {
+/** A YYYY-MM-DD day as the instant it starts in the site's `zone`. */
+function localDay(text: string, flag: string, zone: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) throw new ConfigError(`${flag} must be a date such as 2025-01-31, not "${text}"`);
-  return parisMidnight(Number(match[1]), Number(match[2]), Number(match[3]));
+  return localMidnight(Number(match[1]), Number(match[2]), Number(match[3]), zone);
 }
 
 export async function simulate(config: Config, options: SimulateOptions): Promise<void> {
@@ -46,8 +47,9 @@ export async function simulate(config: Config, options: SimulateOptions): Promis
     );
     return;
   }
-  const from = parisDay(options.from, "--from");
-  const to = options.to ? parisDay(options.to, "--to") : windowStart(Date.now(), "1d");
+  const zone = site.timezone;
+  const from = localDay(options.from, "--from", zone);
+  const to = options.to ? localDay(options.to, "--to", zone) : windowStart(Date.now(), "1d", zone);
   const stepMinutes = Number(options.step ?? "15");
   if (!Number.isInteger(stepMinutes) || stepMinutes < 1)
     throw new ConfigError("--step must be a whole number of minutes");

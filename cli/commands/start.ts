@@ -32,7 +32,7 @@ export interface EmbeddedStack {
 export async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedStack> {
   const site = loadSite(config);
   const registry = new SiteRegistry(site);
-  const stores = await openStores(config);
+  const stores = await openStores(config, site.timezone);
   const core = await openIngestCore(config, registry, stores, logger);
   const access = createDeviceAccess({
     registry,

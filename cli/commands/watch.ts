@@ -9,7 +9,7 @@ import { stderrLogger } from "./evaluate.ts";
 export async function watch(config: Config, options: { json?: boolean }): Promise<void> {
   const logger = stderrLogger(config, "guard-watch");
   const registry = loadRegistry(config);
-  const stores = await openStores(config);
+  const stores = await openStores(config, registry.site.timezone);
   try {
     const outcomes = await watchPass({
       telemetry: stores.telemetry,

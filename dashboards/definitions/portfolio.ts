@@ -203,9 +203,9 @@ export const portfolio: DashboardSpec = {
       "kwatth",
     ),
     {
-      title: `Heating per Paris day, from the daily rollups ("${ROLLUP_POLICY}" policy)`,
+      title: `Heating per local day, from the daily rollups ("${ROLLUP_POLICY}" policy)`,
       description:
-        "Daily consumption computed by the ingest service's rollup job (storage/influx/daily-rollup.ts: Paris days, meter resets counted) in the rollup database (INFLUX_ROLLUP_DATABASE), kept with no expiry: use it for ranges beyond the raw retention (400 days by default). Empty for days before ingest ran on InfluxDB.",
+        "Daily consumption computed by the ingest service's rollup job (storage/influx/daily-rollup.ts: days of the site's time zone, meter resets counted) in the rollup database (INFLUX_ROLLUP_DATABASE), kept with no expiry: use it for ranges beyond the raw retention (400 days by default). Empty for days before ingest ran on InfluxDB.",
       type: "timeseries",
       source: "daily",
       width: 24,
@@ -215,8 +215,9 @@ export const portfolio: DashboardSpec = {
       queries: [
         {
           refId: "A",
-          // Rollup points sit at Paris midnight, a whole UTC hour: 1h windows sum the
-          // dwellings of a building without moving the day.
+          // Rollup points sit at local midnight, a whole UTC hour in zones with whole-hour
+          // offsets (all of France's but the Marquesas): 1h windows sum the dwellings of a
+          // building without moving the day.
           query: `SELECT SUM("consumption") AS "heating_kwh" FROM "${ROLLUP_POLICY}"."heating_energy" WHERE $timeFilter AND ${dwellingsOnly} GROUP BY time(1h), "building" fill(none)`,
           resultFormat: "time_series",
           alias: "$tag_building",

@@ -8,12 +8,12 @@ import { parse } from "yaml";
 import { type Proposal, type ProposalInput, proposalSchema } from "../../model/proposal.ts";
 import type { Reading } from "../../model/reading.ts";
 import { type Site, siteSchema } from "../../model/site.ts";
+import { localMidnight } from "../../model/time-zone.ts";
 import { generateReadingBatches } from "../../simulators/readings.ts";
 import { type Scenario, scenarioSchema } from "../../simulators/scenario.ts";
 import { DEFAULT_TARIFFS, generateSite } from "../../simulators/site-generator.ts";
 import type { SiteSimulation } from "../../simulators/site-simulation.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { parisMidnight } from "../../storage/windows.ts";
 
 export const PILOT_BUILDING = "b01";
 const KEPT_SENSORS = new Set(["heat", "elec", "outdoor"]);
@@ -135,7 +135,7 @@ function* isoDays(from: string, to: string): Generator<{ y: number; m: number; d
 /**
  * Three readings a day, enough for the guard and fast: the thermometer at 06:00 and 15:00
  * local (where the simulator puts Tmin and Tmax), the meters at 06:00, 15:00 and 23:30, so a
- * day's consumption runs from 23:30 the evening before. Paris days [from, to).
+ * day's consumption runs from 23:30 the evening before. Local days [from, to) of the site.
  */
 export async function writeThreeADay(
   store: TelemetryStore,
@@ -145,7 +145,7 @@ export async function writeThreeADay(
   let written = 0;
   let batch: Reading[] = [];
   for (const { y, m, d } of isoDays(window.from, window.to)) {
-    const midnight = parisMidnight(y, m, d);
+    const midnight = localMidnight(y, m, d, sim.zone);
     for (const hours of [6, 15, 23.5]) {
       for (const r of sim.readingsAt(midnight + hours * HOUR)) {
         if (r.quantity !== "outdoor_temperature" || hours !== 23.5) batch.push(r);

@@ -1,7 +1,8 @@
-// Daily rollups kept beyond the raw retention: per sensor and Paris day, count/sum/min/max/
+// Daily rollups kept beyond the raw retention: per sensor and local day (in the site's time
+// zone), count/sum/min/max/
 // mean/last (and the time of the last point) and, for meters, consumption by the shared rule
 // (storage/consumption.ts), written to the rollup retention policy under the same measurement
-// and tags as the raw points. InfluxQL cannot express Paris days nor the reset rule, so this
+// and tags as the raw points. InfluxQL cannot express months nor the reset rule, so this
 // runs here rather than as a continuous query. It is idempotent; `runDue` rolls exactly the
 // days that writes touched since their last roll (rollup-state.ts), which is also what lets
 // the store read a settled day from its rollup.
@@ -13,9 +14,10 @@ import { writeLines } from "./batch-writer.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readRollupState, rolledLines } from "./rollup-state.ts";
+import { isSettled, readRollupState, rolledLines, rollupZoneGuard } from "./rollup-state.ts";
 import {
   type Bucket,
+  bucketWidth,
   GROUP_BY_SERIES,
   mergeBuckets,
   readingsOf,
@@ -32,7 +34,7 @@ const keyOf = (r: Pick<Reading, "building" | "space" | "sensor">) =>
   `${r.building}\u0000${r.space}\u0000${r.sensor}`;
 
 export interface DailyRollup {
-  /** Recomputes the rollups of every Paris day overlapping [from, to); returns points written. */
+  /** Recomputes the rollups of every local day overlapping [from, to); returns points written. */
   run(from: number, to: number): Promise<number>;
   /** Rolls every day written to since its last roll, or not settled yet, that started before
    * `now`; returns the days and points written. */
@@ -42,14 +44,17 @@ export interface DailyRollup {
 export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   const config = parseInfluxOptions(options);
   const rollups = rollupLocation(config);
+  const zone = config.timeZone;
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
+  const checkZone = rollupZoneGuard(() => client, rollups, zone);
 
   async function rollQuantity(quantity: Quantity, dayFrom: number, dayTo: number): Promise<string[]> {
     const raw = qualifiedMeasurement(quantity, config.retentionPolicy);
     const range = where(timeConditions(dayFrom, dayTo));
+    const bucket = bucketWidth("1d", dayFrom, dayTo, zone);
     const statements = [
-      `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${raw}${range} GROUP BY time(1h), "building", "space", "sensor" fill(none)`,
+      `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${raw}${range} GROUP BY time(${bucket}), "building", "space", "sensor" fill(none)`,
     ];
     if (isCounter(quantity)) {
       statements.push(
@@ -59,10 +64,10 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     }
     // Without GROUP BY time, LAST answers with the point's own time: the exact last of each day.
     const dayStarts: number[] = [];
-    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) {
+    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d", zone)) {
       dayStarts.push(day);
       statements.push(
-        `SELECT LAST("value") FROM ${raw}${where(timeConditions(day, nextWindowStart(day, "1d")))} ${GROUP_BY_SERIES}`,
+        `SELECT LAST("value") FROM ${raw}${where(timeConditions(day, nextWindowStart(day, "1d", zone)))} ${GROUP_BY_SERIES}`,
       );
     }
     const [results, [existing]] = await Promise.all([
@@ -97,7 +102,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     };
     for (const s of hourly?.series ?? []) {
       const entry = seriesOf(s.tags ?? {});
-      mergeBuckets(s.values, "1d", entry.days);
+      mergeBuckets(s.values, "1d", entry.days, zone);
     }
     if (isCounter(quantity)) {
       const previous = new Map(readingsOf(before?.series).map((r) => [keyOf(r), r]));
@@ -110,7 +115,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
       for (const [key, list] of points) {
         list.sort((a, b) => a.t - b.t);
         const p = previous.get(key);
-        const windows = consumptionOfSeries(p && { t: p.t, v: p.v }, list, "1d");
+        const windows = consumptionOfSeries(p && { t: p.t, v: p.v }, list, "1d", zone);
         const entry = days.get(key);
         for (const w of windows) {
           const d = entry?.days.get(w.start);
@@ -158,6 +163,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   }
 
   async function rollDays(dayFrom: number, dayTo: number): Promise<number> {
+    await checkZone();
     const startedAt = Date.now();
     let written = 0;
     for (const quantity of Object.keys(QUANTITIES) as Quantity[]) {
@@ -177,7 +183,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
       written += lines.length;
     }
     const days: number[] = [];
-    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d")) days.push(day);
+    for (let day = dayFrom; day < dayTo; day = nextWindowStart(day, "1d", zone)) days.push(day);
     await client.write(rolledLines(days, startedAt).join("\n"), {
       db: rollups.db,
       rp: rollups.rp,
@@ -188,25 +194,26 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
 
   return {
     run(from, to) {
-      const dayFrom = windowStart(from, "1d");
-      const lastDay = windowStart(to, "1d");
-      return rollDays(dayFrom, to === lastDay ? to : nextWindowStart(lastDay, "1d"));
+      const dayFrom = windowStart(from, "1d", zone);
+      const lastDay = windowStart(to, "1d", zone);
+      return rollDays(dayFrom, to === lastDay ? to : nextWindowStart(lastDay, "1d", zone));
     },
 
     async runDue(now = Date.now()) {
+      await checkZone();
       const { days: states } = await readRollupState(client, rollups, undefined, now);
       const due = [...states]
-        .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs))
+        .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs, zone))
         .map(([day]) => day)
         .sort((a, b) => a - b);
       let points = 0;
       for (let i = 0; i < due.length; ) {
         // A pass is a run of consecutive due days, at most DAYS_PER_PASS long.
         const first = due[i]!;
-        let end = nextWindowStart(first, "1d");
+        let end = nextWindowStart(first, "1d", zone);
         let n = 1;
         while (i + n < due.length && due[i + n] === end && n < DAYS_PER_PASS) {
-          end = nextWindowStart(end, "1d");
+          end = nextWindowStart(end, "1d", zone);
           n++;
         }
         points += await rollDays(first, end);

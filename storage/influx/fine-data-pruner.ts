@@ -12,7 +12,7 @@ import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readRollupState, writePrunedThrough } from "./rollup-state.ts";
+import { isSettled, readRollupState, rollupZoneGuard, writePrunedThrough } from "./rollup-state.ts";
 import { GROUP_BY_SERIES, tagConditions, timeConditions, where } from "./series-query.ts";
 
 /** What the pruner needs to know of consents (storage/sqlite/consent-store.ts has it). */
@@ -67,14 +67,17 @@ export function createInfluxFineDataPruner(
 ): InfluxFineDataPruner {
   const config = parseInfluxOptions(options);
   const rollups = rollupLocation(config);
+  const zone = config.timeZone;
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
+  const checkZone = rollupZoneGuard(() => client, rollups, zone);
 
   /** Each dwelling's cutoff: `before`, moved back to the first day that holds its points and
    * whose rollup is not settled, marked or not (a day written behind the store's back has no
    * mark and no rollup, and must keep its raw points); and where earlier runs pruned up to.
    * The unsettled days are found over all dwellings by the hour (as many rows as hours), then
-   * only those days are asked which dwellings they hold: never hours × dwellings rows. */
+   * only those days are asked which dwellings they hold: never hours × dwellings rows. An hour
+   * counts for each day it overlaps (a zone whose days start on the half hour). */
   async function settledCutoffs(before: number, measurements: string) {
     const [[hours], { days: states, prunedThrough }] = await Promise.all([
       client.query(
@@ -86,8 +89,11 @@ export function createInfluxFineDataPruner(
     const unsettled = new Set<number>();
     for (const s of hours?.series ?? []) {
       for (const [t] of s.values as [number][]) {
-        const day = windowStart(t, "1d");
-        if (day < before && !isSettled(day, states.get(day), config.rollupClockMarginMs)) unsettled.add(day);
+        for (const day of new Set([windowStart(t, "1d", zone), windowStart(t + 3_599_999, "1d", zone)])) {
+          if (day < before && !isSettled(day, states.get(day), config.rollupClockMarginMs, zone)) {
+            unsettled.add(day);
+          }
+        }
       }
     }
     const cutoffs = new Map<string, number>();
@@ -98,7 +104,7 @@ export function createInfluxFineDataPruner(
         batch
           .map(
             (day) =>
-              `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(day, nextWindowStart(day, "1d"))])} GROUP BY "building", "space"`,
+              `SELECT COUNT("value") FROM ${measurements}${where([notCommon, ...timeConditions(day, nextWindowStart(day, "1d", zone))])} GROUP BY "building", "space"`,
           )
           .join("; "),
         { db: config.database },
@@ -122,6 +128,7 @@ export function createInfluxFineDataPruner(
 
   return {
     async pruneFine(before, purpose) {
+      await checkZone();
       const measurements = (Object.keys(QUANTITIES) as Quantity[])
         .map((q) => qualifiedMeasurement(q, config.retentionPolicy))
         .join(", ");

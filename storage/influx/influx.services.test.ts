@@ -282,7 +282,7 @@ describe("error classification against the server", () => {
 });
 
 describe("daily rollups", () => {
-  it("keep per-sensor Paris days in the rollup policy, consumption by the shared rule", async () => {
+  it("keep per-sensor local days in the rollup policy, consumption by the shared rule", async () => {
     const options = {
       url: influxd.url,
       database: "rollup",
@@ -420,5 +420,113 @@ describe("daily rollups", () => {
       { start: Date.parse("2023-12-31T23:00:00Z"), value: 12 },
     ]);
     await store.close();
+  });
+
+  it("are cut in the site's time zone: Martinique's days from 04:00 UTC, rollup points there", async () => {
+    const options = {
+      url: influxd.url,
+      database: "martinique",
+      createDatabase: true,
+      rawRetention: "INF",
+      rollupClockMarginMs: 0,
+      timeZone: "America/Martinique",
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    await store.connect();
+    const day = Date.parse("2025-01-31T04:00:00Z"); // 31 January 2025 in Martinique
+    const meter = (t: number, v: number): Reading => ({
+      building: "b",
+      space: "d",
+      sensor: "m",
+      quantity: "electricity",
+      t,
+      v,
+    });
+    await store.write([
+      meter(day - 1, 100),
+      meter(day, 101),
+      meter(day + 86_400_000 - 1, 103),
+      meter(day + 86_400_000, 107),
+    ]);
+    expect(await createInfluxDailyRollup(options).runDue()).toEqual({ days: 3, points: 3 });
+    const [rolled] = await admin.query('SELECT "consumption", "count" FROM "forever"."electricity"', {
+      db: "martinique_daily",
+    });
+    expect(rolled?.series?.[0]?.values).toEqual([
+      [day - 86_400_000, null, 1],
+      [day, 3, 2],
+      [day + 86_400_000, 4, 1],
+    ]);
+    const [zone] = await admin.query('SELECT "zone" FROM "forever"."rollup_zone"', {
+      db: "martinique_daily",
+    });
+    expect(zone?.series?.[0]?.values).toEqual([[0, "America/Martinique"]]);
+    const range = {
+      building: "b",
+      quantity: "electricity",
+      from: day - 86_400_000,
+      to: day + 2 * 86_400_000,
+    } as const;
+    expect(await store.consumption({ ...range, every: "1d" })).toEqual([
+      { start: day, value: 3 },
+      { start: day + 86_400_000, value: 4 },
+    ]);
+    expect(await store.consumption({ ...range, every: "1mo" })).toEqual([
+      { start: Date.parse("2025-01-01T04:00:00Z"), value: 3 },
+      { start: Date.parse("2025-02-01T04:00:00Z"), value: 4 },
+    ]);
+    await store.close();
+
+    // The same rollups read as another zone's days would be wrong: the store and the job refuse.
+    const paris = createInfluxTelemetryStore({ ...options, timeZone: "Europe/Paris" });
+    await expect(paris.connect()).rejects.toMatchObject({
+      code: "influx_time_zone_changed",
+      message: expect.stringMatching(/America\/Martinique days.*Europe\/Paris.*INFLUX_ROLLUP_DATABASE/),
+    });
+    await expect(
+      createInfluxDailyRollup({ ...options, timeZone: "Europe/Paris" }).runDue(),
+    ).rejects.toMatchObject({
+      code: "influx_time_zone_changed",
+    });
+    const again = createInfluxTelemetryStore({ ...options, timeZone: "america/martinique" });
+    await expect(again.connect()).resolves.toBeUndefined();
+  });
+
+  it("written before the zone was recorded hold Paris days: another zone is refused, Paris goes on", async () => {
+    const options = {
+      url: influxd.url,
+      database: "legacy",
+      createDatabase: true,
+      rawRetention: "INF",
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    await store.connect();
+    await store.write([
+      {
+        building: "b",
+        space: "d",
+        sensor: "m",
+        quantity: "electricity",
+        t: Date.parse("2024-01-15T12:00:00Z"),
+        v: 1,
+      },
+    ]);
+    await createInfluxDailyRollup(options).runDue();
+    await admin.query('DROP MEASUREMENT "rollup_zone"', { db: "legacy_daily" });
+    await expect(
+      createInfluxTelemetryStore({ ...options, timeZone: "Indian/Reunion" }).connect(),
+    ).rejects.toMatchObject({
+      code: "influx_time_zone_changed",
+    });
+    const paris = createInfluxTelemetryStore(options);
+    await expect(paris.connect()).resolves.toBeUndefined();
+    const [zone] = await admin.query('SELECT "zone" FROM "forever"."rollup_zone"', { db: "legacy_daily" });
+    expect(zone?.series?.[0]?.values).toEqual([[0, "Europe/Paris"]]);
+  });
+
+  it("refuse an unknown time zone when the store is created", () => {
+    expect(() =>
+      createInfluxTelemetryStore({ url: influxd.url, database: "x", timeZone: "Europe/Atlantis" }),
+    ).toThrow(/timeZone: unknown time zone "Europe\/Atlantis"/);
   });
 });

@@ -3,6 +3,7 @@
 // policies created when allowed.
 import type { Logger } from "pino";
 import { z } from "zod";
+import { DEFAULT_TIME_ZONE, timeZoneSchema } from "../../model/time-zone.ts";
 import { createInfluxClient, type InfluxAuth, type InfluxClient, InfluxError } from "./client.ts";
 import { quoteIdent } from "./influxql.ts";
 
@@ -12,6 +13,8 @@ export const influxOptionsSchema = z
   .object({
     url: z.url({ protocol: /^https?$/ }),
     database: z.string().min(1),
+    /** The site's IANA time zone: days (and the daily rollups) and months follow it. */
+    timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     /** Where raw points go; omitted: the database's default policy (created as "raw" when allowed). */
     retentionPolicy: z.string().min(1).optional(),
     username: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
-// Which Paris days the daily rollups may answer for. Measurement `rollup_day` in the rollups'
-// database holds, per day (time = the day's Paris midnight):
+// Which local days the daily rollups may answer for. Measurement `rollup_day` in the rollups'
+// database holds, per day (time = the day's local midnight in the site's time zone):
 // - `dirtied_at`, stamped by store writes touching the day once InfluxDB confirmed them (plus
 //   the clock margin), in one series per writing process (tag `writer`): InfluxDB keeps the
 //   last value written to a field, not the largest, so two processes sharing one field could
@@ -17,14 +17,19 @@
 // of days before it (fine-data-pruner.ts). Raw points of such days are no longer complete, so
 // a rolled day before it is read from its rollup even when a late write dirtied it, and the
 // job never lets a series' day shrink (daily-rollup.ts).
+//
+// Measurement `rollup_zone` holds `zone`, the time zone the days are cut in (a database holds
+// one site). Rollups from before it was recorded hold Europe/Paris days.
+import { DEFAULT_TIME_ZONE } from "../../model/time-zone.ts";
 import { nextWindowStart } from "../windows.ts";
-import type { InfluxClient } from "./client.ts";
+import { type InfluxClient, InfluxError, type StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { encodePoint, encodeTagValue } from "./line-protocol.ts";
 import { timeConditions, where } from "./series-query.ts";
 
 export const ROLLUP_STATE_MEASUREMENT = "rollup_day";
 export const PRUNE_STATE_MEASUREMENT = "prune_state";
+export const ZONE_MEASUREMENT = "rollup_zone";
 
 export interface DayState {
   rolledAt?: number;
@@ -36,10 +41,16 @@ export interface RollupLocation {
   rp: string;
 }
 
-/** True when the rollup of the Paris day starting at `day` holds every point written to it. */
-export function isSettled(day: number, state: DayState | undefined, clockMarginMs: number): boolean {
+/** True when the rollup of the local day starting at `day` (in `zone`) holds every point
+ * written to it. */
+export function isSettled(
+  day: number,
+  state: DayState | undefined,
+  clockMarginMs: number,
+  zone: string,
+): boolean {
   if (state?.rolledAt === undefined) return false;
-  if (state.rolledAt < nextWindowStart(day, "1d") + clockMarginMs) return false;
+  if (state.rolledAt < nextWindowStart(day, "1d", zone) + clockMarginMs) return false;
   return state.dirtiedAt === undefined || state.dirtiedAt < state.rolledAt;
 }
 
@@ -49,12 +60,13 @@ export function readsFromRollup(
   state: DayState | undefined,
   clockMarginMs: number,
   prunedThrough: number | undefined,
+  zone: string,
 ): boolean {
-  if (isSettled(day, state, clockMarginMs)) return true;
+  if (isSettled(day, state, clockMarginMs, zone)) return true;
   return (
     state?.rolledAt !== undefined &&
     prunedThrough !== undefined &&
-    nextWindowStart(day, "1d") <= prunedThrough
+    nextWindowStart(day, "1d", zone) <= prunedThrough
   );
 }
 
@@ -139,4 +151,73 @@ export async function writePrunedThrough(client: InfluxClient, at: RollupLocatio
     time: through,
   });
   await client.write(line, { db: at.db, rp: at.rp, precision: "ms" });
+}
+
+/** Rollups cut in one time zone, asked for by a store of another. */
+export class RollupZoneError extends Error {
+  override readonly name = "RollupZoneError";
+  readonly code = "influx_time_zone_changed";
+}
+
+/**
+ * Checks that the rollups at `at` are cut in `zone`, recording it when they hold no day yet;
+ * throws RollupZoneError when they hold days of another zone. A missing database holds
+ * nothing: it is checked again by the next call.
+ */
+export async function claimRollupZone(
+  client: InfluxClient,
+  at: RollupLocation,
+  zone: string,
+): Promise<boolean> {
+  let results: StatementResult[];
+  try {
+    results = await client.query(
+      [
+        `SELECT LAST("zone") FROM ${qualifiedMeasurement(ZONE_MEASUREMENT, at.rp)}`,
+        `SELECT * FROM ${qualifiedMeasurement(ROLLUP_STATE_MEASUREMENT, at.rp)} LIMIT 1`,
+      ].join("; "),
+      { db: at.db },
+    );
+  } catch (error) {
+    // On /query a missing database is a statement's error.
+    if (error instanceof InfluxError && /database not found/i.test(error.message)) return false;
+    throw error;
+  }
+  const [zones, days] = results;
+  const stored = zones?.series?.[0]?.values[0]?.[1];
+  const hasDays = (days?.series?.[0]?.values.length ?? 0) > 0;
+  const recorded = typeof stored === "string" ? stored : hasDays ? DEFAULT_TIME_ZONE : undefined;
+  if (recorded === zone) {
+    if (typeof stored !== "string") await writeZone(client, at, zone);
+    return true;
+  }
+  if (recorded !== undefined && hasDays) {
+    throw new RollupZoneError(
+      `the InfluxDB rollups in database ${at.db} are kept on ${recorded} days, and the site's time zone is now ${zone}: their days would be read wrong. Set the site's timezone back to ${recorded}, or give the rollups a new database (INFLUX_ROLLUP_DATABASE) and roll the raw points again (days past the raw retention do not come back).`,
+    );
+  }
+  await writeZone(client, at, zone);
+  return true;
+}
+
+async function writeZone(client: InfluxClient, at: RollupLocation, zone: string): Promise<void> {
+  const line = encodePoint({ measurement: ZONE_MEASUREMENT, tags: {}, fields: { zone }, time: 0 });
+  await client.write(line, { db: at.db, rp: at.rp, precision: "ms" });
+}
+
+/** claimRollupZone once per process for a store or job: later calls wait for the first claim
+ * that found the database. */
+export function rollupZoneGuard(
+  client: () => InfluxClient,
+  at: RollupLocation,
+  zone: string,
+): () => Promise<void> {
+  let claimed: Promise<boolean> | undefined;
+  return async () => {
+    claimed ??= claimRollupZone(client(), at, zone).catch((error: unknown) => {
+      claimed = undefined;
+      throw error;
+    });
+    if (!(await claimed)) claimed = undefined;
+  };
 }

@@ -2,6 +2,7 @@
 // and the decoding of per-series answers back into readings.
 import type { Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
+import { zoneCalendar } from "../../model/time-zone.ts";
 import type { Every } from "../telemetry-store.ts";
 import { windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
@@ -81,10 +82,31 @@ export interface Bucket {
   last: number;
 }
 
+/**
+ * The GROUP BY time() width whose buckets add up exactly to the windows of `every` over
+ * [from, to): 15 minutes or an hour, and for days and months the longest of an hour, 30 or
+ * 15 minutes (down to a second) that every local day start of the range is a multiple of. In
+ * zones whose offsets are whole hours (all of France's but the Marquesas) that is an hour.
+ */
+export function bucketWidth(every: Every, from: number, to: number, zone: string): string {
+  if (every === "15m") return "15m";
+  if (every === "1h") return "1h";
+  const ms = zoneCalendar(zone).dayBoundaries(from, to).alignMs;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 /** Merges the rows of `SELECT COUNT, SUM, MIN, MAX, LAST … GROUP BY time(…)` into `windows`,
- * keyed by the start of the `every` window each row falls in. Rows are taken in time order, so
- * `last` ends as the latest; empty buckets are skipped. */
-export function mergeBuckets(rows: readonly unknown[][], every: Every, windows: Map<number, Bucket>): void {
+ * keyed by the start of the `every` window (days and months in `zone`) each row falls in. Rows
+ * are taken in time order, so `last` ends as the latest; empty buckets are skipped. */
+export function mergeBuckets(
+  rows: readonly unknown[][],
+  every: Every,
+  windows: Map<number, Bucket>,
+  zone: string,
+): void {
   const sorted = [...rows].sort((a, b) => (a[0] as number) - (b[0] as number));
   for (const [t, count, sum, min, max, last] of sorted as [
     number,
@@ -95,7 +117,7 @@ export function mergeBuckets(rows: readonly unknown[][], every: Every, windows: 
     number,
   ][]) {
     if (!count) continue;
-    const start = windowStart(t, every);
+    const start = windowStart(t, every, zone);
     const w = windows.get(start);
     if (w === undefined) windows.set(start, { count, sum, min, max, last });
     else {

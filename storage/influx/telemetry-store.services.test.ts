@@ -3,13 +3,16 @@
 // settled day is answered from its rollup and must agree with the raw answer to the point.
 import { afterAll, expect } from "vitest";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
+import { timeZoneContract } from "../contract/time-zone.contract.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
 import { freshInfluxDatabases } from "./test-support.ts";
 
-telemetryStoreContract("influx", freshInfluxDatabases("contract", createInfluxTelemetryStore));
+const fresh = freshInfluxDatabases("contract", createInfluxTelemetryStore);
+telemetryStoreContract("influx", () => fresh());
+timeZoneContract("influx", (timeZone) => fresh({ timeZone }));
 
 let rolledDays = 0;
 let rollupSegments = 0;
@@ -45,10 +48,9 @@ function rolledBeforeEachRead(given: InfluxOptions): TelemetryStore {
   };
 }
 
-telemetryStoreContract(
-  "influx, settled days read from rollups",
-  freshInfluxDatabases("rolled", rolledBeforeEachRead),
-);
+const rolled = freshInfluxDatabases("rolled", rolledBeforeEachRead);
+telemetryStoreContract("influx, settled days read from rollups", () => rolled());
+timeZoneContract("influx, settled days read from rollups", (timeZone) => rolled({ timeZone }));
 
 afterAll(() => {
   // The contract's daily and monthly reads really were answered, in part, from rollups.

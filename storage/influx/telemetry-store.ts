@@ -1,6 +1,7 @@
 // The production TelemetryStore on InfluxDB: one measurement per quantity, tags building/space/
-// sensor, one float field `value`, ms timestamps; reads in InfluxQL, with Paris days and months
-// and consumption computed here with the shared rules so both adapters agree to the point.
+// sensor, one float field `value`, ms timestamps; reads in InfluxQL, with the local days and
+// months of the site's time zone and consumption computed here with the shared rules so both
+// adapters agree to the point.
 // Daily and monthly reads take each settled day from its daily rollup (daily-rollup.ts,
 // rollup-state.ts) and only the other days from raw points: a year of a building costs a few
 // hundred rollup rows instead of millions of points, and days past the raw retention still answer.
@@ -8,6 +9,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import { type Reading, sameSeries, seriesKeyOf } from "../../model/reading.ts";
+import { zoneCalendar } from "../../model/time-zone.ts";
 import { consumptionOfSeries } from "../consumption.ts";
 import type {
   AggregateQuery,
@@ -33,9 +35,10 @@ import {
   recreatingDatabase,
   rollupLocation,
 } from "./options.ts";
-import { dirtiedLines, readRollupState, readsFromRollup } from "./rollup-state.ts";
+import { dirtiedLines, readRollupState, readsFromRollup, rollupZoneGuard } from "./rollup-state.ts";
 import {
   type Bucket,
+  bucketWidth,
   bySensorThenTime,
   GROUP_BY_SERIES,
   mergeBuckets,
@@ -57,8 +60,13 @@ interface Segment {
 // Past this many days a range is read from raw points only (no state query, no day walk).
 const MAX_ROLLUP_RANGE_DAYS = 40 * 366;
 
-/** Splits [from, to) into runs of whole settled days (rollup) and the rest (raw). */
-export function planSegments(from: number, to: number, settled: (day: number) => boolean): Segment[] {
+/** Splits [from, to) into runs of whole settled days (rollup) and the rest (raw); days in `zone`. */
+export function planSegments(
+  from: number,
+  to: number,
+  settled: (day: number) => boolean,
+  zone: string,
+): Segment[] {
   const segments: Segment[] = [];
   const push = (segment: Segment) => {
     const previous = segments.at(-1);
@@ -66,8 +74,8 @@ export function planSegments(from: number, to: number, settled: (day: number) =>
       previous.to = segment.to;
     } else segments.push(segment);
   };
-  for (let day = windowStart(from, "1d"); day < to; ) {
-    const next = nextWindowStart(day, "1d");
+  for (let day = windowStart(from, "1d", zone); day < to; ) {
+    const next = nextWindowStart(day, "1d", zone);
     const whole = day >= from && next <= to;
     push({
       from: Math.max(from, day),
@@ -215,6 +223,8 @@ function dropSuperseded(readings: readonly Reading[], series: (Uint8Array | unde
 export function createInfluxTelemetryStore(options: InfluxOptions): TelemetryStore {
   const config: InfluxConfig = parseInfluxOptions(options);
   const log: Logger | undefined = config.logger;
+  const zone = config.timeZone;
+  const calendar = zoneCalendar(zone);
   let client: InfluxClient | undefined;
 
   const connected = (): InfluxClient => {
@@ -223,6 +233,8 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     return client;
   };
   const rollups = rollupLocation(config);
+  // Rollups of one zone are never read, nor days stamped, by a store of another.
+  const checkZone = rollupZoneGuard(connected, rollups, zone);
   const withDatabase = recreatingDatabase(config, connected);
   // This process's dirty stamps: their own series, written one request at a time, in order.
   const writer = `${hostname()}:${process.pid}`;
@@ -236,39 +248,26 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   // Encoded line prefixes of the series written so far (a site has a bounded number of them).
   const prefixes = new SeriesPrefixes();
   const lineBuffers: LineBuffer[] = [];
-  // Paris day of an instant, cached by UTC hour for the write path, whose points come in runs
-  // of one hour: the last hour is checked before the map.
-  const dayOfHour = new Map<number, number>();
-  let lastHour = Number.NaN;
-  let lastDay = 0;
-  const dayOf = (t: number): number => {
-    const hour = Math.floor(t / 3_600_000);
-    if (hour === lastHour) return lastDay;
-    let day = dayOfHour.get(hour);
-    if (day === undefined) {
-      if (dayOfHour.size > 50_000) dayOfHour.clear();
-      day = windowStart(t, "1d");
-      dayOfHour.set(hour, day);
-    }
-    lastHour = hour;
-    lastDay = day;
-    return day;
-  };
+  const dayOf = (t: number): number => calendar.dayStart(t);
 
   /** How a daily or monthly read of [from, to) splits between rollups and raw points. */
   async function plannedSegments(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
     const whole: Segment[] = [{ from: q.from, to: q.to, source: "raw" }];
     if (q.every !== "1d" && q.every !== "1mo") return whole;
     if (q.to <= q.from || q.to - q.from > MAX_ROLLUP_RANGE_DAYS * 86_400_000) return whole;
+    await checkZone();
     const { days, prunedThrough } = await readRollupState(
       connected(),
       rollups,
-      windowStart(q.from, "1d"),
+      windowStart(q.from, "1d", zone),
       q.to,
     );
     if (days.size === 0) return whole;
-    return planSegments(q.from, q.to, (day) =>
-      readsFromRollup(day, days.get(day), config.rollupClockMarginMs, prunedThrough),
+    return planSegments(
+      q.from,
+      q.to,
+      (day) => readsFromRollup(day, days.get(day), config.rollupClockMarginMs, prunedThrough, zone),
+      zone,
     );
   }
 
@@ -283,11 +282,12 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
    * day ended plus the margin, after every write confirmed before the day ended. */
   function stampDays(days: Set<number>): Promise<unknown> {
     const now = Date.now();
-    const due = [...days].filter((day) => !stampedDays.has(day) || nextWindowStart(day, "1d") <= now);
+    const due = [...days].filter((day) => !stampedDays.has(day) || nextWindowStart(day, "1d", zone) <= now);
     if (due.length === 0) return Promise.resolve();
     stamping = stamping
       .catch(() => undefined)
       .then(async () => {
+        await checkZone();
         await connected().write(
           dirtiedLines(due, Date.now(), config.rollupClockMarginMs, writer).join("\n"),
           {
@@ -303,29 +303,30 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
   }
 
   /** Consumption per window (and space) from the rollups of the settled days in `segments`.
-   * In total, InfluxDB sums the day's rows; per space, the rows come as they are (a space has a
-   * meter or two per quantity, and GROUP BY time(1h), "space" over a year would make InfluxDB
-   * walk 8 760 buckets per space). */
+   * In total, InfluxDB sums the day's rows (one bucket per day: see bucketWidth); per space,
+   * the rows come as they are (a space has a meter or two per quantity, and GROUP BY time(1h),
+   * "space" over a year would make InfluxDB walk 8 760 buckets per space). */
   async function rollupConsumption(
     q: SeriesFilter & { every: Every },
     segments: readonly Segment[],
     bySpace: boolean,
     add: (space: string, start: number, value: number) => void,
   ): Promise<void> {
+    const bucket = bucketWidth(q.every, q.from, q.to, zone);
     const statements = segments
       .filter((segment) => segment.source === "rollup")
       .map((segment) => {
         const conditions = where([...tagConditions(q), ...timeConditions(segment.from, segment.to)]);
         return bySpace
           ? `SELECT "consumption" FROM ${fromRollup(q.quantity)}${conditions} GROUP BY "space"`
-          : `SELECT SUM("consumption") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`;
+          : `SELECT SUM("consumption") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`;
       });
     if (statements.length === 0) return;
     for (const result of await queryRollups(statements.join("; "))) {
       for (const s of result.series ?? []) {
         const space = decodeTagValue(s.tags?.space ?? "");
         for (const [t, value] of s.values as [number, number | null][]) {
-          if (typeof value === "number") add(space, windowStart(t, q.every), value);
+          if (typeof value === "number") add(space, windowStart(t, q.every, zone), value);
         }
       }
     }
@@ -387,6 +388,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       before,
       entry.points.map((p) => ({ t: p.t, v: p.v })),
       every,
+      zone,
     );
   }
 
@@ -398,8 +400,9 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
       const c = connected();
       await c.ping();
       if (config.createDatabase) await ensureDatabase(c, config);
+      await checkZone();
       log?.info(
-        { database: config.database, retentionPolicy: config.retentionPolicy },
+        { database: config.database, retentionPolicy: config.retentionPolicy, timeZone: zone },
         "influx telemetry store connected",
       );
     },
@@ -463,9 +466,10 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
     },
 
     async aggregate(q: AggregateQuery) {
-      // Paris days and months are unions of whole UTC hours, so hourly (or 15-minute) buckets
-      // from InfluxDB merge exactly into every window width, DST days included.
-      const bucket = q.every === "15m" ? "15m" : "1h";
+      // Local days and months are unions of whole buckets (hours in zones with whole-hour
+      // offsets, see bucketWidth), so InfluxDB's buckets merge exactly into every window
+      // width, DST days included.
+      const bucket = bucketWidth(q.every, q.from, q.to, zone);
       const segments = await segmentsOf(q);
       const rawStatements: string[] = [];
       const rollupStatements: string[] = [];
@@ -476,10 +480,10 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
             `SELECT COUNT("value"), SUM("value"), MIN("value"), MAX("value"), LAST("value") FROM ${from(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`,
           );
         } else {
-          // Rollup points sit at Paris midnight, a whole UTC hour: one hourly bucket per day.
+          // Rollup points sit at local midnight, the start of a bucket: one bucket per day.
           rollupStatements.push(
-            `SELECT SUM("count"), SUM("sum"), MIN("min"), MAX("max") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`,
-            `SELECT MAX("last_t"), "last" FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(1h) fill(none)`,
+            `SELECT SUM("count"), SUM("sum"), MIN("min"), MAX("max") FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`,
+            `SELECT MAX("last_t"), "last" FROM ${fromRollup(q.quantity)}${conditions} GROUP BY time(${bucket}) fill(none)`,
           );
         }
       }
@@ -494,7 +498,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
         rows.push(...rollupBucketRows(rollupResults[i]?.series, rollupResults[i + 1]?.series));
       }
       const windows = new Map<number, Bucket>();
-      mergeBuckets(rows, q.every, windows);
+      mergeBuckets(rows, q.every, windows, zone);
       return [...windows]
         .sort((a, b) => a[0] - b[0])
         .map(([start, w]) => ({ start, value: q.fn === "mean" ? w.sum / w.count : w[q.fn] }));

@@ -12,12 +12,12 @@ interface Adapter {
 }
 
 /** Starts influxd before the file's tests and stops it after them. Returns the `open` a storage
- * contract takes: each call connects `create`'s adapter to a new database `<prefix>_<n>` and
- * its teardown closes the adapter and drops the database. */
+ * contract takes: each call connects `create`'s adapter to a new database `<prefix>_<n>` (with
+ * `extra` options, a time zone say) and its teardown closes the adapter and drops the database. */
 export function freshInfluxDatabases<S extends Adapter>(
   prefix: string,
   create: (options: InfluxOptions) => S,
-): () => Promise<{ store: S; teardown(): Promise<void> }> {
+): (extra?: Partial<InfluxOptions>) => Promise<{ store: S; teardown(): Promise<void> }> {
   let influxd: RunningInfluxd;
   let n = 0;
 
@@ -29,10 +29,10 @@ export function freshInfluxDatabases<S extends Adapter>(
     await influxd?.stop();
   });
 
-  return async () => {
+  return async (extra = {}) => {
     const database = `${prefix}_${++n}`;
     // The contracts write 2023-2024 timestamps: keep raw points forever here.
-    const store = create({ url: influxd.url, database, createDatabase: true, rawRetention: "INF" });
+    const store = create({ url: influxd.url, database, createDatabase: true, rawRetention: "INF", ...extra });
     await store.connect();
     return {
       store,

@@ -1,7 +1,8 @@
 // Property: whatever the series (meter resets, overwrites, writes out of order and in several
 // batches) and whatever the window, the SQLite store's consumption equals the reference rule
-// of storage/consumption.ts, and its count/sum/min/max those of the raw points. Values are
-// integers so every summation order is exact.
+// of storage/consumption.ts, and its count/sum/min/max those of the raw points, in the
+// store's time zone (Paris, Martinique, and the Marquesas, whose days start on the half hour).
+// Values are integers so every summation order is exact.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
@@ -30,7 +31,13 @@ const windowArb = fc.record({
 
 const spaceOf = (sensor: string) => (sensor === "m3" ? "d2" : "d1");
 
-function reference(points: Map<string, Map<number, number>>, from: number, to: number, every: Every) {
+function reference(
+  points: Map<string, Map<number, number>>,
+  from: number,
+  to: number,
+  every: Every,
+  zone: string,
+) {
   const total = new Map<number, number>();
   const bySpace = new Map<string, Map<number, number>>();
   for (const [sensor, series] of points) {
@@ -39,7 +46,7 @@ function reference(points: Map<string, Map<number, number>>, from: number, to: n
     const inside = sorted.filter((p) => p.t >= from && p.t < to);
     const space = bySpace.get(spaceOf(sensor)) ?? new Map<number, number>();
     bySpace.set(spaceOf(sensor), space);
-    for (const w of consumptionOfSeries(before, inside, every)) {
+    for (const w of consumptionOfSeries(before, inside, every, zone)) {
       total.set(w.start, (total.get(w.start) ?? 0) + w.value);
       space.set(w.start, (space.get(w.start) ?? 0) + w.value);
     }
@@ -54,12 +61,18 @@ function reference(points: Map<string, Map<number, number>>, from: number, to: n
   };
 }
 
-function naiveStats(points: Map<string, Map<number, number>>, from: number, to: number, every: Every) {
+function naiveStats(
+  points: Map<string, Map<number, number>>,
+  from: number,
+  to: number,
+  every: Every,
+  zone: string,
+) {
   const byStart = new Map<number, number[]>();
   for (const series of points.values()) {
     for (const [t, v] of series) {
       if (t < from || t >= to) continue;
-      const start = windowStart(t, every);
+      const start = windowStart(t, every, zone);
       byStart.set(start, [...(byStart.get(start) ?? []), v]);
     }
   }
@@ -79,7 +92,11 @@ function inTimeOrder<T extends { step: number }>(batches: T[][]): T[][] {
   return batches.map((batch) => sorted.splice(0, batch.length));
 }
 
-describe("SQLite consumption against storage/consumption.ts", () => {
+describe.each([
+  ["Europe/Paris", 100],
+  ["America/Martinique", 40],
+  ["Pacific/Marquesas", 40],
+])("SQLite consumption against storage/consumption.ts, in %s", (zone, numRuns) => {
   it("matches consumptionOfSeries on random series, batches and windows", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -89,7 +106,7 @@ describe("SQLite consumption against storage/consumption.ts", () => {
         async (drawn, windows, chronological) => {
           // Live ingest mostly appends: half the runs write the same points in time order.
           const batches = chronological ? inTimeOrder(drawn) : drawn;
-          const store = createSqliteTelemetryStore({ path: ":memory:" });
+          const store = createSqliteTelemetryStore({ path: ":memory:", timeZone: zone });
           await store.connect();
           try {
             const truth = new Map<string, Map<number, number>>();
@@ -113,11 +130,11 @@ describe("SQLite consumption against storage/consumption.ts", () => {
               const from = BASE + w.from;
               const to = from + w.length;
               const query = { building: "b1", quantity: "heating_energy" as const, from, to, every: w.every };
-              const want = reference(truth, from, to, w.every);
+              const want = reference(truth, from, to, w.every, zone);
               expect(await store.consumption(query)).toEqual(want.total);
               expect(await store.consumptionBySpace(query)).toEqual(want.bySpace);
               // The rollups also carry count, sum, min and max: same answers as the raw points.
-              const stats = naiveStats(truth, from, to, w.every);
+              const stats = naiveStats(truth, from, to, w.every, zone);
               expect(await store.count(query)).toBe(stats.reduce((n, x) => n + x.count, 0));
               for (const fn of ["count", "sum", "min", "max"] as const) {
                 const got = await store.aggregate({ ...query, fn });
@@ -132,7 +149,7 @@ describe("SQLite consumption against storage/consumption.ts", () => {
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns },
     );
   });
 });

@@ -11,7 +11,7 @@ import type { Reading } from "../../model/reading.ts";
 import { increase } from "../consumption.ts";
 import { DailyRollup } from "./daily-rollup.ts";
 import { openDatabase } from "./database.ts";
-import { parisDayStart } from "./paris-days.ts";
+import { LocalDays } from "./local-days.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "sqlite-rollup-"));
@@ -19,6 +19,7 @@ let files = 0;
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 // Around the autumn change of 2024 (a 25-hour Paris day), 20-minute steps.
+const PARIS = new LocalDays("Europe/Paris");
 const BASE = Date.parse("2024-10-24T00:00:00Z");
 const STEP = 20 * 60_000;
 const STEPS = 8 * 72;
@@ -37,13 +38,13 @@ interface DailyRow {
 }
 
 /** The daily rows of a from-scratch rebuild: each series' points in time order, grouped by day. */
-function rebuilt(truth: Map<string, Map<number, number>>): DailyRow[] {
+function rebuilt(truth: Map<string, Map<number, number>>, days = PARIS): DailyRow[] {
   const rows: DailyRow[] = [];
   for (const [sensor, series] of truth) {
     let prev: number | undefined;
     let row: DailyRow | undefined;
     for (const [t, v] of [...series].sort((a, b) => a[0] - b[0])) {
-      const day = parisDayStart(t);
+      const day = days.dayStart(t);
       if (row?.day !== day) {
         row = { sensor, day, n: 0, total: 0, lo: v, hi: v, last_t: t, last_v: v, inc: 0, inc_n: 0 };
         rows.push(row);
@@ -95,9 +96,10 @@ const meter = (sensor: string, t: number, v: number): Reading => ({
 
 async function writeAll(
   batches: Reading[][],
+  timeZone = "Europe/Paris",
 ): Promise<{ rows: DailyRow[]; truth: Map<string, Map<number, number>> }> {
   const path = join(folder, `rollup-${files++}.db`);
-  const store = createSqliteTelemetryStore({ path });
+  const store = createSqliteTelemetryStore({ path, timeZone });
   await store.connect();
   const truth = new Map<string, Map<number, number>>();
   try {
@@ -145,7 +147,7 @@ describe("daily rollup", () => {
   it("plans a series as an append only when all its points come after its newest stored point", () => {
     const db = openDatabase({ path: ":memory:" });
     try {
-      const rollup = new DailyRollup(db);
+      const rollup = new DailyRollup(db, PARIS);
       db.prepare(
         "INSERT INTO series (id, building, quantity, space, sensor) VALUES (1, 'b', 'q', 's', 'a')",
       ).run();
@@ -173,30 +175,37 @@ describe("daily rollup", () => {
     }
   });
 
-  it("matches a from-scratch rebuild whatever the batches: appends, inserts, overwrites, resets", async () => {
-    const pointArb = fc.record({
-      sensor: fc.constantFrom("m1", "m2", "m3"),
-      step: fc.integer({ min: 0, max: STEPS }),
-      v: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 20 })),
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(pointArb, { maxLength: 60 }), { minLength: 1, maxLength: 5 }),
-        fc.boolean(),
-        async (drawn, chronological) => {
-          // Half the runs write in time order, as live ingest does, so most writes are appends.
-          let batches = drawn;
-          if (chronological) {
-            const sorted = drawn.flat().sort((a, b) => a.step - b.step);
-            batches = drawn.map((b) => sorted.splice(0, b.length));
-          }
-          const { rows, truth } = await writeAll(
-            batches.map((b) => b.map((p) => meter(p.sensor, BASE + p.step * STEP, p.v))),
-          );
-          expect(rows).toEqual(rebuilt(truth));
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
+  it.each([
+    ["Europe/Paris", 60],
+    ["America/Martinique", 20],
+  ])(
+    "matches a from-scratch rebuild whatever the batches: appends, inserts, overwrites, resets (%s)",
+    async (zone, numRuns) => {
+      const pointArb = fc.record({
+        sensor: fc.constantFrom("m1", "m2", "m3"),
+        step: fc.integer({ min: 0, max: STEPS }),
+        v: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 20 })),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(pointArb, { maxLength: 60 }), { minLength: 1, maxLength: 5 }),
+          fc.boolean(),
+          async (drawn, chronological) => {
+            // Half the runs write in time order, as live ingest does, so most writes are appends.
+            let batches = drawn;
+            if (chronological) {
+              const sorted = drawn.flat().sort((a, b) => a.step - b.step);
+              batches = drawn.map((b) => sorted.splice(0, b.length));
+            }
+            const { rows, truth } = await writeAll(
+              batches.map((b) => b.map((p) => meter(p.sensor, BASE + p.step * STEP, p.v))),
+              zone,
+            );
+            expect(rows).toEqual(rebuilt(truth, new LocalDays(zone)));
+          },
+        ),
+        { numRuns },
+      );
+    },
+  );
 });

@@ -1,21 +1,21 @@
 // Keeps the `daily` table equal to what the points say, inside the write's transaction: a series
 // the write only appends to (live ingest) has its days folded in JS from the write itself; for
-// the others every Paris day touched is brought up to date from the points, in SQL. So months
+// the others every local day touched is brought up to date from the points, in SQL. So months
 // and years are read from 365 rows per series instead of 35 040 points.
 import type Database from "better-sqlite3";
 import { increase } from "../consumption.ts";
-import { nextParisDay, parisDayStart } from "./paris-days.ts";
+import type { LocalDays } from "./local-days.ts";
 
-/** Days touched by a write: series id -> Paris day start -> earliest time written in it. */
+/** Days touched by a write: series id -> local day start -> earliest time written in it. */
 export type TouchedDays = Map<number, Map<number, number>>;
 
-export function touchDay(touched: TouchedDays, seriesId: number, t: number): void {
+function touchDay(touched: TouchedDays, seriesId: number, t: number, localDays: LocalDays): void {
   let days = touched.get(seriesId);
   if (days === undefined) {
     days = new Map();
     touched.set(seriesId, days);
   }
-  const day = parisDayStart(t);
+  const day = localDays.dayStart(t);
   const earliest = days.get(day);
   if (earliest === undefined || t < earliest) days.set(day, t);
 }
@@ -39,7 +39,10 @@ export class DailyRollup {
   private readonly rebuild: Database.Statement<[]>;
   private readonly clearAffected: Database.Statement<[]>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly days: LocalDays,
+  ) {
     this.db = db;
     this.lastPoint = db.prepare("SELECT t, v FROM points WHERE series_id = ? ORDER BY t DESC LIMIT 1");
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS rollup_affected (
@@ -97,7 +100,7 @@ export class DailyRollup {
       for (let i = 1; i < w.t.length; i++) if (w.t[i]! < first) first = w.t[i]!;
       const last = this.lastPoint.get(w.id);
       if (last === undefined || last.t < first) appends.push({ write: w, previous: last });
-      else for (const t of w.t) touchDay(touched, w.id, t);
+      else for (const t of w.t) touchDay(touched, w.id, t, this.days);
     }
     return appends;
   }
@@ -108,7 +111,7 @@ export class DailyRollup {
    * are written, inside the same transaction. */
   foldAppends(appends: readonly AppendPlan[]): void {
     const rows: number[] = [];
-    for (const { write, previous } of appends) foldSeries(write, previous, rows);
+    for (const { write, previous } of appends) foldSeries(write, previous, rows, this.days);
     const width = 10;
     for (let at = 0; at < rows.length; at += FOLD_ROWS * width) {
       const chunk = rows.slice(at, at + FOLD_ROWS * width);
@@ -139,14 +142,14 @@ export class DailyRollup {
       // the touched day's last point, so its day is rebuilt whole, even if also appended to.
       const successorDays = new Set<number>();
       for (const day of days.keys()) {
-        const next = this.nextPoint.get(seriesId, nextParisDay(day));
-        if (next !== undefined) successorDays.add(parisDayStart(next.t));
+        const next = this.nextPoint.get(seriesId, this.days.nextDay(day));
+        if (next !== undefined) successorDays.add(this.days.dayStart(next.t));
       }
       for (const [day, earliest] of days) {
-        this.addAffected.run(seriesId, day, nextParisDay(day), successorDays.has(day) ? day : earliest);
+        this.addAffected.run(seriesId, day, this.days.nextDay(day), successorDays.has(day) ? day : earliest);
       }
       for (const day of successorDays) {
-        if (!days.has(day)) this.addAffected.run(seriesId, day, nextParisDay(day), day);
+        if (!days.has(day)) this.addAffected.run(seriesId, day, this.days.nextDay(day), day);
       }
     }
     this.rebuild.run();
@@ -166,6 +169,7 @@ function foldSeries(
   write: SeriesWrite,
   previous: { t: number; v: number } | undefined,
   rows: number[],
+  days: LocalDays,
 ): void {
   const { t, v } = write;
   let order: number[] | undefined;
@@ -198,8 +202,8 @@ function foldSeries(
     const vi = v[i]!;
     if (!(ti < dayEnd)) {
       flush();
-      day = parisDayStart(ti);
-      dayEnd = nextParisDay(day);
+      day = days.dayStart(ti);
+      dayEnd = days.nextDay(day);
       n = 0;
       total = 0;
       lo = vi;

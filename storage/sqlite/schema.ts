@@ -19,7 +19,8 @@ const MIGRATIONS: readonly string[] = [
     v REAL NOT NULL,
     PRIMARY KEY (series_id, t)
   ) WITHOUT ROWID;
-  -- One row per series and Europe/Paris day (day = that day's first ms), kept up to date by
+  -- One row per series and local day (day = that day's first ms, in the zone of the settings
+  -- row 'time_zone'), kept up to date by
   -- every write (folded from appended points, or rebuilt from points for late data): n/total/lo/hi/last_* for aggregates, inc/inc_n for
   -- consumption (increases of the day's points over their predecessors, and how many had one).
   CREATE TABLE daily (
@@ -52,6 +53,12 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE dead_letters ADD COLUMN letter_key TEXT;
   CREATE UNIQUE INDEX dead_letters_by_key ON dead_letters (letter_key);
+  `,
+  // The time zone the days of `daily` are cut in (time-zone-record.ts). Files from before it
+  // was configurable hold Europe/Paris days.
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO settings (key, value) SELECT 'time_zone', 'Europe/Paris' WHERE EXISTS (SELECT 1 FROM daily);
   `,
 ];
 

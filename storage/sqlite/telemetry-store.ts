@@ -1,12 +1,17 @@
 // The embedded TelemetryStore: one SQLite file (or ":memory:"), raw points keyed by series and
 // time, and per-day rollups kept in step at write time for fast monthly and daily reads.
 import type Database from "better-sqlite3";
+import { z } from "zod";
 import type { Reading } from "../../model/reading.ts";
+import { DEFAULT_TIME_ZONE, timeZoneSchema } from "../../model/time-zone.ts";
 import type { AggregateQuery, SeriesFilter, TelemetryStore, WriteResult } from "../telemetry-store.ts";
 import { connectionLifecycle } from "./connection.ts";
 import { DailyRollup, type SeriesWrite, type TouchedDays } from "./daily-rollup.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
+import { SqliteStoreError } from "./errors.ts";
+import { LocalDays } from "./local-days.ts";
 import { StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
+import { claimTimeZone } from "./time-zone-record.ts";
 import { WindowQueries } from "./window-queries.ts";
 
 interface Connection {
@@ -62,10 +67,34 @@ class PointWriter {
   }
 }
 
-export function createSqliteTelemetryStore(options: { path: string }): TelemetryStore {
-  const config = parseSqliteOptions(options);
+export interface SqliteTelemetryOptions {
+  /** A file path, or ":memory:". */
+  path: string;
+  /** The site's IANA time zone, which days and months follow; Europe/Paris by default. */
+  timeZone?: string;
+}
+
+const zoneOption = z.object({ timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE) });
+
+export function createSqliteTelemetryStore(options: SqliteTelemetryOptions): TelemetryStore {
+  const { timeZone, ...file } = options;
+  const config = parseSqliteOptions(file);
+  const zone = zoneOption.safeParse({ timeZone });
+  if (!zone.success) {
+    throw new SqliteStoreError(
+      "sqlite_bad_config",
+      `invalid SQLite store options: timeZone: ${zone.error.issues.map((i) => i.message).join("; ")}`,
+    );
+  }
+  const days = new LocalDays(zone.data.timeZone);
   function open(): Connection {
     const db = openDatabase(config);
+    try {
+      claimTimeZone(db, days.calendar.zone);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     const c: Connection = {
       db,
       seriesIds: new Map(),
@@ -74,8 +103,8 @@ export function createSqliteTelemetryStore(options: { path: string }): Telemetry
       ),
       addSeries: db.prepare("INSERT INTO series (building, quantity, space, sensor) VALUES (?, ?, ?, ?)"),
       points: new PointWriter(db),
-      rollup: new DailyRollup(db),
-      windows: new WindowQueries(db),
+      rollup: new DailyRollup(db, days),
+      windows: new WindowQueries(db, days),
       statements: new StatementCache(db),
       writeBatch: () => {},
     };

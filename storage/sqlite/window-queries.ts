@@ -1,5 +1,5 @@
 // Windowed reads (count, aggregate, consumption) for the SQLite adapter. 15-minute and
-// hourly windows are grouped in SQL over raw points; days and months read whole Paris days
+// hourly windows are grouped in SQL over raw points; days and months read whole local days
 // from the `daily` rollup and only the partial days at the ends of the range from raw points.
 import type { Database } from "better-sqlite3";
 import type {
@@ -10,7 +10,7 @@ import type {
   WindowValue,
 } from "../telemetry-store.ts";
 import { windowStart } from "../windows.ts";
-import { PARIS_MONTH_OF_DAY_SQL, parisDayCeil, parisDayStart, parisMonthStart } from "./paris-days.ts";
+import type { LocalDays } from "./local-days.ts";
 import { type Params, StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
 
 interface Range {
@@ -18,16 +18,16 @@ interface Range {
   to: number;
 }
 
-/** [from, to) cut into whole Paris days and at most two partial days at its ends. */
+/** [from, to) cut into whole local days and at most two partial days at its ends. */
 interface SplitRange {
   raw: Range[];
   days: Range | undefined;
 }
 
-export function splitByParisDays(from: number, to: number): SplitRange {
+export function splitByLocalDays(from: number, to: number, localDays: LocalDays): SplitRange {
   if (from >= to) return { raw: [], days: undefined };
-  const firstWhole = parisDayCeil(from);
-  const lastEnd = parisDayStart(to);
+  const firstWhole = localDays.dayCeil(from);
+  const lastEnd = localDays.dayStart(to);
   if (firstWhole > lastEnd) return { raw: [{ from, to }], days: undefined };
   const raw: Range[] = [];
   if (from < firstWhole) raw.push({ from, to: firstWhole });
@@ -58,21 +58,31 @@ interface Increase {
   n: number;
 }
 
-/** Where the rows of one SQL pass come from and how their window start is computed. */
-type Pass =
-  | { source: "raw"; range: Range; startSql: string; extra: Params; monthKeys: false }
-  | { source: "daily"; range: Range; startSql: string; extra: Params; monthKeys: boolean };
+/** Where the rows of one SQL pass come from, how SQL computes their window start, and how
+ * that value becomes the window's first ms. */
+interface Pass {
+  source: "raw" | "daily";
+  range: Range;
+  startSql: string;
+  extra: Params;
+  start: (value: unknown) => number;
+}
+
+const asIs = (value: unknown) => value as number;
 
 export class WindowQueries {
   private readonly statements: StatementCache;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly days: LocalDays,
+  ) {
     this.statements = new StatementCache(db);
   }
 
   count(filter: SeriesFilter): number {
     let total = 0;
-    const { raw, days } = splitByParisDays(filter.from, filter.to);
+    const { raw, days } = splitByLocalDays(filter.from, filter.to, this.days);
     for (const range of raw) {
       const sql = `SELECT COUNT(*) AS n FROM series s JOIN points p ON p.series_id = s.id
         WHERE ${seriesWhere(filter)} AND p.t >= @from AND p.t < @to`;
@@ -91,7 +101,7 @@ export class WindowQueries {
     const params = seriesParams(query);
     if (query.fn === "last") {
       const byStart = new Map<number, Last>();
-      for (const pass of passes(query)) {
+      for (const pass of passes(query, this.days)) {
         const sql =
           pass.source === "raw"
             ? `SELECT ${pass.startSql} AS start, MAX(p.t) AS t, p.v AS v FROM series s
@@ -102,7 +112,7 @@ export class WindowQueries {
                  WHERE ${where} AND d.day >= @from AND d.day < @to GROUP BY 1`;
         // With a single max() aggregate, SQLite takes the bare column v from the row holding it.
         for (const row of this.all(sql, { ...params, ...pass.range, ...pass.extra }) as Last[]) {
-          const start = pass.monthKeys ? parisMonthStart(String(row.start)) : row.start;
+          const start = pass.start(row.start);
           const seen = byStart.get(start);
           if (seen === undefined || row.t > seen.t) byStart.set(start, { start, t: row.t, v: row.v });
         }
@@ -112,7 +122,7 @@ export class WindowQueries {
         .map((w) => ({ start: w.start, value: w.v }));
     }
     const byStart = new Map<number, Stats>();
-    for (const pass of passes(query)) {
+    for (const pass of passes(query, this.days)) {
       const sql =
         pass.source === "raw"
           ? `SELECT ${pass.startSql} AS start, COUNT(*) AS n, SUM(p.v) AS sum, MIN(p.v) AS lo, MAX(p.v) AS hi
@@ -122,7 +132,7 @@ export class WindowQueries {
                FROM series s JOIN daily d ON d.series_id = s.id
                WHERE ${where} AND d.day >= @from AND d.day < @to GROUP BY 1`;
       for (const row of this.all(sql, { ...params, ...pass.range, ...pass.extra }) as Stats[]) {
-        const start = pass.monthKeys ? parisMonthStart(String(row.start)) : row.start;
+        const start = pass.start(row.start);
         const seen = byStart.get(start);
         byStart.set(
           start,
@@ -172,7 +182,7 @@ export class WindowQueries {
     const spaceColumn = bySpace ? ", s.space AS space" : ", '' AS space";
     const groupBy = bySpace ? "GROUP BY 1, 2" : "GROUP BY 1";
     const merged = new Map<string, Increase>();
-    for (const pass of passes(query)) {
+    for (const pass of passes(query, this.days)) {
       // A point's predecessor is the previous point of its series in the range (LAG), or for
       // the first one the last point before `from`, found by one index seek per series.
       const sql =
@@ -192,7 +202,7 @@ export class WindowQueries {
              FROM series s JOIN daily d ON d.series_id = s.id
              WHERE ${where} AND d.day >= @from AND d.day < @to ${groupBy}`;
       for (const row of this.all(sql, { ...params, ...pass.range, ...pass.extra }) as Increase[]) {
-        const start = pass.monthKeys ? parisMonthStart(String(row.start)) : row.start;
+        const start = pass.start(row.start);
         const key = `${start}\u0000${row.space}`;
         const seen = merged.get(key);
         merged.set(
@@ -219,7 +229,7 @@ export class WindowQueries {
 }
 
 /** The SQL passes answering a windowed query over [from, to). */
-function passes(query: { from: number; to: number; every: Every }): Pass[] {
+function passes(query: { from: number; to: number; every: Every }, localDays: LocalDays): Pass[] {
   const width = WIDTH[query.every];
   if (width !== undefined) {
     if (query.from >= query.to) return [];
@@ -231,28 +241,41 @@ function passes(query: { from: number; to: number; every: Every }): Pass[] {
         // division would not truncate.
         startSql: `(p.t / ${width}) * ${width}`,
         extra: {},
-        monthKeys: false,
+        start: asIs,
       },
     ];
   }
-  const { raw, days } = splitByParisDays(query.from, query.to);
+  const { raw, days } = splitByLocalDays(query.from, query.to, localDays);
   const result: Pass[] = raw.map((range) => ({
     source: "raw",
     range,
     // A partial day lies in one window: its start is a constant.
     startSql: "@start",
-    extra: { start: windowStart(range.from, query.every) },
-    monthKeys: false,
+    extra: { start: windowStart(range.from, query.every, localDays.calendar.zone) },
+    start: asIs,
   }));
   if (days !== undefined) {
-    const month = query.every === "1mo";
-    result.push({
-      source: "daily",
-      range: days,
-      startSql: month ? PARIS_MONTH_OF_DAY_SQL("d.day") : "d.day",
-      extra: {},
-      monthKeys: month,
-    });
+    const monthSql = query.every === "1mo" ? localDays.monthOfDaySql("d.day", days.from, days.to) : undefined;
+    if (monthSql !== undefined) {
+      result.push({
+        source: "daily",
+        range: days,
+        startSql: monthSql,
+        extra: {},
+        start: (key) => localDays.monthStart(String(key)),
+      });
+    } else {
+      // Days, or months of a range no one SQL expression can cut (a zone that crossed the
+      // date line): one row per day, put in its month here.
+      const month = query.every === "1mo";
+      result.push({
+        source: "daily",
+        range: days,
+        startSql: "d.day",
+        extra: {},
+        start: month ? (day) => localDays.calendar.monthStart(day as number) : asIs,
+      });
+    }
   }
   return result;
 }

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { Quantity } from "../../model/quantities.ts";
+import { localMidnight } from "../../model/time-zone.ts";
 import { runBackfill } from "../../simulators/publisher.ts";
-import { parisMidnight } from "../../storage/windows.ts";
 import { startTestEmbedded } from "./embedded.ts";
 
-const FROM = parisMidnight(2025, 1, 1);
-const TO = parisMidnight(2025, 1, 31);
+const FROM = localMidnight(2025, 1, 1, "Europe/Paris");
+const TO = localMidnight(2025, 1, 31, "Europe/Paris");
 const STEPS = (TO - FROM) / 900_000;
 
 function correlation(xs: number[], ys: number[]): number {

@@ -11,12 +11,12 @@ import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { createGuardService, type GuardService } from "../../guard/service.ts";
 import type { Site } from "../../model/site.ts";
+import { localMidnight } from "../../model/time-zone.ts";
 import { dayNumberOfIso } from "../../simulators/calendar.ts";
 import type { MeteredQuantity } from "../../simulators/dwelling-model.ts";
 import { runBackfill } from "../../simulators/publisher.ts";
 import { loadScenarioFile, type Scenario } from "../../simulators/scenario.ts";
 import { SiteSimulation } from "../../simulators/site-simulation.ts";
-import { parisMidnight } from "../../storage/windows.ts";
 import { startTestEmbedded } from "./embedded.ts";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
@@ -86,8 +86,8 @@ describe("the charge-guard demo on the pilot site", () => {
       site: guardSensorsOnly(stack.registry.site),
       scenario,
       seed,
-      from: parisMidnight(2024, 4, 1),
-      to: parisMidnight(2026, 10, 1),
+      from: localMidnight(2024, 4, 1, "Europe/Paris"),
+      to: localMidnight(2026, 10, 1, "Europe/Paris"),
       stepMs: STEP_MS,
       quiet: true,
     });

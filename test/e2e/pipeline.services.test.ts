@@ -11,8 +11,8 @@ import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueToken } from "../../api/auth/tokens.ts";
 import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { RejectionReason } from "../../model/dead-letter.ts";
+import { localMidnight } from "../../model/time-zone.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
-import { parisMidnight } from "../../storage/windows.ts";
 import { publishAll } from "../services/publish.ts";
 import { until } from "../services/wait.ts";
 import { startTestEmbedded } from "./embedded.ts";
@@ -20,7 +20,7 @@ import { startTestEmbedded } from "./embedded.ts";
 const site = generateSite({ seed: 1, buildings: 2, dwellingsPerBuilding: 10 });
 const building = site.buildings[0]!;
 const dwellings = building.dwellings.map((d) => d.id);
-const T0 = parisMidnight(2025, 1, 6); // January: no DST, every Paris day is 24 h
+const T0 = localMidnight(2025, 1, 6, "Europe/Paris"); // January: no DST, every Paris day is 24 h
 const STEP = 900_000;
 const STEPS = 500;
 const DAY = 86_400_000;

@@ -16,13 +16,13 @@ import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { createTokenVerifier, issueToken } from "../../api/auth/tokens.ts";
 import type { Reading } from "../../model/reading.ts";
 import { SiteRegistry } from "../../model/registry.ts";
+import { localDate, localMidnight } from "../../model/time-zone.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
 import { createInfluxDeadLetterStore } from "../../storage/influx/dead-letter-store.ts";
 import { createInfluxTelemetryStore } from "../../storage/influx/telemetry-store.ts";
 import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { parisDate, parisMidnight } from "../../storage/windows.ts";
 import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
 import { freePort } from "../services/ports.ts";
@@ -38,8 +38,8 @@ const STEP = 900_000;
 const STEPS = 1_000; // 10 dwellings × 2 sensors × 1 000 = 20 000 readings
 const TOTAL = dwellings.length * 2 * STEPS;
 // Recent enough for the raw retention policy (400 days) and the ingest's age limit.
-const start = parisDate(Date.now() - 20 * DAY);
-const T0 = parisMidnight(start.year, start.month, start.day);
+const start = localDate(Date.now() - 20 * DAY, "Europe/Paris");
+const T0 = localMidnight(start.year, start.month, start.day, "Europe/Paris");
 const T_END = T0 + 11 * DAY;
 
 const SENSORS = [
