@@ -88,7 +88,8 @@ export function createGuardService(deps: GuardDeps): GuardService {
     const fallback = defaultWindow(proposal, now, policy, deps.registry.site.timezone);
     const window = { from: options.window?.from ?? fallback.from, to: options.window?.to ?? fallback.to };
     const evidence = await gatherEvidence(deps.telemetry, deps.registry, proposal, window);
-    const verdict = evaluateProposal(proposal, evidence, policy, deps.registry.site.tariffs, now);
+    const site = deps.registry.site;
+    const verdict = evaluateProposal(proposal, evidence, policy, site.tariffs, now, site.timezone);
     return { window, evidence, verdict };
   }
 

@@ -46,7 +46,14 @@ export async function watchPass(
       };
       const proposal = approved.verdict.inputs.proposal;
       const evidence = await gatherEvidence(deps.telemetry, deps.registry, proposal, window);
-      const { verdict, flag } = reevaluate(approved.verdict, evidence, deps.registry.site.tariffs, now);
+      const { verdict, flag } = reevaluate(
+        approved.verdict,
+        evidence,
+        deps.registry.site.tariffs,
+        now,
+        undefined,
+        deps.registry.site.timezone,
+      );
       const { record } = await deps.decisions.appendVerdict({ verdict, source: "watch", window });
       const flagRecord =
         flag && record.id !== approved.id

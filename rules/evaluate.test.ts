@@ -187,6 +187,28 @@ describe("evaluateProposal: gadgets and before/after", () => {
     expect(v.explanation.en).toContain("gain nothing they can check");
   });
 
+  it("prices at the tariff of the site's local day", () => {
+    // 21:00 UTC on 31 December is already 1 January in Réunion (UTC+4), not yet in Paris.
+    const now = new Date("2025-12-31T21:00:00Z");
+    const tariffs: Tariff[] = [
+      ...TARIFFS,
+      { quantity: "electricity", from: "2026-01-01", pricePerUnit: "0.40" },
+    ];
+    const nothing = { days: [], outdoor: [], series: [] };
+    const paris = evaluateProposal(example("voice-assistant.yaml"), nothing, DEFAULT_POLICY, tariffs, now);
+    const reunion = evaluateProposal(
+      example("voice-assistant.yaml"),
+      nothing,
+      DEFAULT_POLICY,
+      tariffs,
+      now,
+      "Indian/Reunion",
+    );
+    expect(paris.costs.tenantBillCentsPerYear).toBe(530);
+    // 3 W × 8 760 h = 26.28 kWh at €0.40
+    expect(reunion.costs.tenantBillCentsPerYear).toBe(1051);
+  });
+
   it("never annualises a partial reporting year", () => {
     const proposal = lightingProposal();
     const evidence = syntheticEvidence({

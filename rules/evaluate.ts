@@ -4,6 +4,7 @@ import { type Cents, costCents, parseMicros } from "../model/money.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { Tariff } from "../model/site.ts";
+import { localIsoDate } from "../model/time-zone.ts";
 import type { ClaimResult, Verdict } from "../model/verdict.ts";
 import { hashOf } from "./canonical.ts";
 import { HOURS_PER_YEAR, yearlyCosts } from "./cost-model.ts";
@@ -115,14 +116,16 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** `timeZone`: the site's; the tariffs and costs in force are those of its local day. */
 export function evaluateProposal(
   proposal: Proposal,
   evidence: Evidence,
   policy: Policy,
   tariffs: readonly Tariff[],
   now: Date,
+  timeZone = "Europe/Paris",
 ): Verdict {
-  const date = now.toISOString().slice(0, 10);
+  const date = localIsoDate(now.getTime(), timeZone);
   const costs = yearlyCosts(proposal, policy, tariffs, date);
   const claims = proposal.device.claims;
   const estimates = estimateClaims(proposal, evidence, policy).map((e) => addBackOwnDraw(e, proposal));

@@ -30,8 +30,9 @@ export function reevaluate(
   tariffs: readonly Tariff[],
   now: Date,
   policy: Policy = approved.inputs.policy,
+  timeZone = "Europe/Paris",
 ): WatchResult {
-  const verdict = evaluateProposal(approved.inputs.proposal, evidence, policy, tariffs, now);
+  const verdict = evaluateProposal(approved.inputs.proposal, evidence, policy, tariffs, now, timeZone);
   return { verdict, flag: approved.decision === "approve" ? flagFor(verdict) : null };
 }
 
