@@ -114,16 +114,11 @@ function columns(
   return out;
 }
 
-interface Fit {
-  kind: BaselineKind;
-  intercept: number;
-  hddSlope: number;
-  cddSlope: number;
-  hddBalance: number | null;
-  cddBalance: number | null;
-  sse: number;
-  adjustedRSquared: number;
-}
+/** A candidate as the search compares it. */
+type Fit = Pick<
+  BaselineModel,
+  "kind" | "intercept" | "hddSlope" | "cddSlope" | "hddBalance" | "cddBalance" | "sse" | "adjustedRSquared"
+>;
 
 /**
  * Fits the best candidate on the days with a use and a temperature. With `cooling` false (gas
