@@ -145,10 +145,10 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   if (verdict.toSettle) {
     const t = verdict.toSettle;
     const parts = [
-      t.moreDwellingsPerArm !== null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
-      t.moreMeters !== null ? `about ${t.moreMeters} more equipped meters` : null,
+      t.moreDwellingsPerArm != null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
+      t.moreMeters != null ? `about ${t.moreMeters} more equipped meters` : null,
       t.controlGroup ? "a comparison group of similar buildings without the device" : null,
-      t.moreMonths !== null ? `${t.moreMonths} more months of readings` : null,
+      t.moreMonths != null ? `${t.moreMonths} more months of readings` : null,
     ].filter(Boolean);
     if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);
   }

@@ -135,6 +135,20 @@ export const verdictSchema = z
 export type Decision = z.infer<typeof decisionSchema>;
 export type DecisionRule = z.infer<typeof ruleSchema>;
 export type ClaimResult = z.infer<typeof claimResultSchema>;
+
+/**
+ * A verdict as stored by any guard version, brought to the current shape: verdicts are never
+ * rewritten, so fields added later get the value that says "not given" (guard 1.0.0 knew no
+ * moreMeters or controlGroup).
+ */
+export function currentShape(stored: Verdict): Verdict {
+  const t = stored.toSettle;
+  if (!t) return stored;
+  return {
+    ...stored,
+    toSettle: { ...t, moreMeters: t.moreMeters ?? null, controlGroup: t.controlGroup ?? false },
+  };
+}
 export type BaselineSummary = z.infer<typeof baselineSummarySchema>;
 export type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;

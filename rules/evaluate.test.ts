@@ -100,7 +100,9 @@ describe("evaluateProposal: pilot with controls", () => {
     expect(v.explanation.en).toContain("20 homes with the device");
     expect(Object.isFrozen(v) && Object.isFrozen(v.claims[0])).toBe(true);
     expect(() => verdictSchema.parse(v)).not.toThrow();
-    expect(v.inputHash).toBe(hashOf({ proposal, evidence, policy: DEFAULT_POLICY, tariffs: TARIFFS }));
+    expect(v.inputHash).toBe(
+      hashOf({ proposal, evidence, policy: DEFAULT_POLICY, tariffs: TARIFFS, guardVersion: GUARD_VERSION }),
+    );
   });
 
   it("rejects when even the best case saves less than tenants pay", () => {

@@ -195,7 +195,8 @@ export function evaluateProposal(
     guardVersion: GUARD_VERSION,
     decidedAt: now.toISOString(),
     proposalId: proposal.id,
-    inputHash: hashOf({ proposal, evidence, policy, tariffs }),
+    // The guard's version is an input too: a new method must not be answered with an old verdict.
+    inputHash: hashOf({ proposal, evidence, policy, tariffs, guardVersion: GUARD_VERSION }),
     inputs: { proposal, policy, tariffs: [...tariffs], evidenceHash: hashOf(evidence) },
     window: { baseline: first?.window.baseline ?? null, reporting: first?.window.reporting ?? null },
     method,

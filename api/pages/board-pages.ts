@@ -198,10 +198,10 @@ ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
   const t = v?.toSettle;
   const settleItems = t
     ? [
-        t.moreDwellingsPerArm !== null ? b.moreDwellings(t.moreDwellingsPerArm) : null,
-        t.moreMeters !== null ? b.moreMeters(t.moreMeters) : null,
+        t.moreDwellingsPerArm != null ? b.moreDwellings(t.moreDwellingsPerArm) : null,
+        t.moreMeters != null ? b.moreMeters(t.moreMeters) : null,
         t.controlGroup ? b.controlGroup : null,
-        t.moreMonths !== null ? b.moreMonths(t.moreMonths) : null,
+        t.moreMonths != null ? b.moreMonths(t.moreMonths) : null,
       ].filter((x): x is string => x !== null)
     : [];
   const settle = settleItems.length

@@ -77,6 +77,35 @@ describe("SQLite decision store", () => {
     db.close();
   });
 
+  it("reads a verdict written by guard 1.0.0 in today's shape", async () => {
+    const path = freshPath();
+    const store = createSqliteDecisionStore({ path });
+    await store.connect();
+    await store.saveProposal(proposal);
+    await store.appendVerdict({ verdict, source: "evaluation", window });
+    await store.close();
+    // 1.0.0's toSettle had two fields only.
+    const db = new Database(path);
+    db.prepare(
+      `INSERT INTO verdicts (proposal_id, input_hash, source, decision, window_from, window_to, recorded_at, body)
+       SELECT proposal_id, 'old-hash', source, decision, window_from, window_to, recorded_at,
+              json_set(body, '$.toSettle', json('{"moreDwellingsPerArm":3,"moreMonths":null}'), '$.guardVersion', '1.0.0')
+       FROM verdicts`,
+    ).run();
+    db.close();
+    const reopened = createSqliteDecisionStore({ path });
+    await reopened.connect();
+    const records = await reopened.listVerdicts(proposal.id);
+    const old = records.find((r) => r.verdict.guardVersion === "1.0.0")!;
+    expect(old.verdict.toSettle).toEqual({
+      moreDwellingsPerArm: 3,
+      moreMonths: null,
+      moreMeters: null,
+      controlGroup: false,
+    });
+    await reopened.close();
+  });
+
   it("validates its options at creation, closes safely without connect and refuses use before it", async () => {
     expect(() => createSqliteDecisionStore({ path: "" })).toThrow(/expected \{ path/);
     const store = createSqliteDecisionStore({ path: freshPath() });

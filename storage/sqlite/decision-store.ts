@@ -3,7 +3,7 @@
 // flags append-only and proposals immutable, whoever opens the file.
 import type Database from "better-sqlite3";
 import { type Proposal, proposalSchema } from "../../model/proposal.ts";
-import { type Verdict, verdictSchema } from "../../model/verdict.ts";
+import { currentShape, type Verdict, verdictSchema } from "../../model/verdict.ts";
 import { canonicalJson } from "../../rules/canonical.ts";
 import {
   type DecisionStore,
@@ -115,7 +115,7 @@ function toVerdict(row: VerdictRow): VerdictRecord {
     source: row.source,
     window: { from: row.window_from, to: row.window_to },
     recordedAt: new Date(row.recorded_at).toISOString(),
-    verdict: JSON.parse(row.body) as Verdict,
+    verdict: currentShape(JSON.parse(row.body) as Verdict),
   };
 }
 
