@@ -47,7 +47,7 @@ function table(rows: string[][]): string[] {
 
 const FEATURE = {
   hourly_mean: "mean of the day's hourly temperatures (CalTRACK 2.0)",
-  tmin_tmax_midpoint: "(Tmin + Tmax)/2: no hourly outdoor readings (fallback)",
+  tmin_tmax_midpoint: "(Tmin + Tmax)/2: too few hourly outdoor readings (fallback)",
 } as const;
 
 const celsius = (x: number | null) => (x === null ? "-" : `${x.toFixed(1)} °C`);
@@ -80,7 +80,7 @@ function baselineLines(claim: Verdict["claims"][number]): string[] {
       `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${claim.unit} a year`,
     );
     out.push(
-      "    each ± = t(n − p) · K(m) · RMSE · √(m · (n/n′) · (1 + 2/n′)), n′ = n(1 − ρ)/(1 + ρ), ρ < 0 counted as 0 (rules/README.md)",
+      "    each ± = t(n − c) · K(m) · RMSE · √(m · (n/n′) · (1 + 2/n′)), n′ = n(1 − ρ)/(1 + ρ), ρ < 0 counted as 0 (rules/README.md)",
     );
   }
   return out;
@@ -147,7 +147,9 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     const parts = [
       t.moreDwellingsPerArm != null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
       t.moreMeters != null ? `about ${t.moreMeters} more equipped meters` : null,
-      t.controlGroup ? "a comparison group of similar buildings without the device" : null,
+      t.controlGroup === true
+        ? "a controlled trial on dwelling meters (more readings of the common meter would not change it)"
+        : null,
       t.moreMonths != null ? `${t.moreMonths} more months of readings` : null,
     ].filter(Boolean);
     if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);

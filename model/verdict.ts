@@ -40,9 +40,9 @@ export const baselineSummarySchema = z
     cddBalancePointC: z.number().nullable(),
     adjustedRSquared: z.number(),
     cvRmse: z.number(),
-    /** Lag-1 autocorrelation of the residuals, as measured (a negative one counts as 0). */
+    /** Lag-1 autocorrelation of the residuals, as measured (the uncertainty counts a negative one as 0). */
     residualAutocorrelation: z.number(),
-    /** Its share of the meters' summed uncertainty, same unit as the saving, per year. */
+    /** This meter's ± per year, same unit as the saving; the claim's combines them in quadrature. */
     savingsUncertaintyPerYear: z.number(),
   })
   .strict();

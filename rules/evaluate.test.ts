@@ -324,6 +324,61 @@ describe("evaluateProposal: before/after on dwelling meters", () => {
     expect(v38.claims[0]!.problems).toContain("baseline_too_many_missing_days");
   });
 
+  it("falls back to the midpoint when the hourly mean would leave a year short", () => {
+    const { proposal, evidence } = metered(3, "1", true);
+    // Hourly data only from the installation on (a daily import before, a sensor after).
+    const install = evidence.days.indexOf("2025-03-01");
+    const late = {
+      ...evidence,
+      outdoor: evidence.outdoor.map((o, i) =>
+        i < install ? { date: o.date, tmin: o.tmin, tmax: o.tmax } : o,
+      ),
+    };
+    const v = evaluateProposal(proposal, late, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.claims[0]!.temperatureFeature).toBe("tmin_tmax_midpoint");
+    expect(v.claims[0]!.savingPerDwellingPerYear).not.toBeNull();
+    // No hourly mean for 60 days of the baseline, the readings complete.
+    const stormy = {
+      ...evidence,
+      outdoor: evidence.outdoor.map((o, i) =>
+        i >= install - 100 && i < install - 40 ? { ...o, tmean: null } : o,
+      ),
+    };
+    // The midpoint is still there on those days: the whole claim uses it rather than fail.
+    expect(
+      evaluateProposal(proposal, stormy, DEFAULT_POLICY, TARIFFS, NOW).claims[0]!.temperatureFeature,
+    ).toBe("tmin_tmax_midpoint");
+  });
+
+  it("never asks for months when a meter's missing baseline days will not come back", () => {
+    const { proposal, evidence } = metered(3, "1", true);
+    const start = evidence.days.indexOf("2025-03-01") - 365;
+    const cutShort = evidence.days.length - 100;
+    const broken = {
+      days: evidence.days.slice(0, cutShort),
+      outdoor: evidence.outdoor.slice(0, cutShort),
+      series: evidence.series.map((x) => ({
+        ...x,
+        daily: x.daily
+          .slice(0, cutShort)
+          .map((d, i) => (x.space === "m0" && i >= start && i < start + 60 ? null : d)),
+      })),
+    };
+    const v = evaluateProposal(proposal, broken, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.claims[0]!.problems).toEqual(
+      expect.arrayContaining(["baseline_too_many_missing_days", "reporting_year_incomplete"]),
+    );
+    expect(v.toSettle?.moreMonths).toBeNull();
+  });
+
+  it("says a meter that counted nothing has no reference, not that its use varies too much", () => {
+    const { proposal, evidence } = metered(1, "1", true);
+    const zero = { ...evidence, series: evidence.series.map((x) => ({ ...x, daily: x.daily.map(() => 0) })) };
+    const v = evaluateProposal(proposal, zero, DEFAULT_POLICY, TARIFFS, NOW);
+    expect(v.claims[0]!.problems).toEqual(["baseline_no_use"]);
+    expect(v.explanation.fr).toContain("Le compteur n'a rien compté avant la pose");
+  });
+
   it("says which temperature the baselines used and every meter's balance point", () => {
     const hourly = metered(3, "1", true);
     const v = evaluateProposal(hourly.proposal, hourly.evidence, DEFAULT_POLICY, TARIFFS, NOW);

@@ -58,7 +58,7 @@ describe("plain-language explanation", () => {
     expect(e.en).toContain("about 5 more months of readings");
   });
 
-  it("settles a before/after with more equipped homes, or for a common meter a comparison group", () => {
+  it("settles a before/after with more equipped homes, or for a common meter a trial on dwelling meters", () => {
     const homes = explain({
       ...base,
       method: "caltrack_daily",
@@ -72,8 +72,8 @@ describe("plain-language explanation", () => {
       method: "caltrack_daily",
       toSettle: { moreDwellingsPerArm: null, moreMonths: null, moreMeters: null, controlGroup: true },
     });
-    expect(common.fr).toContain("une comparaison avec des immeubles semblables sans l'appareil");
-    expect(common.en).toContain("a comparison with similar buildings without the device");
+    expect(common.fr).toContain("un essai sur les compteurs de logements équipés et de logements semblables");
+    expect(common.en).toContain("more readings of the common meter would not change it");
     for (const text of [homes.fr, homes.en, common.fr, common.en]) expect(text).not.toMatch(JARGON);
   });
 });

@@ -70,6 +70,14 @@ const PROBLEMS: Record<string, { fr: string; en: string }> = {
     fr: "La consommation d'avant la pose varie trop pour servir de référence.",
     en: "Use before installation varies too much to serve as a reference.",
   },
+  outdoor_temperature_missing: {
+    fr: "Il manque trop de jours de température extérieure pour tenir compte de la météo.",
+    en: "Too many days lack an outdoor temperature to take the weather into account.",
+  },
+  baseline_no_use: {
+    fr: "Le compteur n'a rien compté avant la pose : il n'y a pas de référence.",
+    en: "The meter counted nothing before installation: there is no reference.",
+  },
   baseline_model_failed: {
     fr: "La consommation d'avant la pose ne permet pas de calculer une référence.",
     en: "Use before installation does not allow a reference to be computed.",
@@ -225,8 +233,8 @@ function paragraph(i: ExplainInput, l: Lang): string {
     if (i.toSettle?.controlGroup)
       settle.push(
         fr
-          ? "une comparaison avec des immeubles semblables sans l'appareil, sur la même période"
-          : "a comparison with similar buildings without the device, over the same period",
+          ? "un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : plus de relevés du compteur commun n'y changeraient rien"
+          : "a trial on the meters of homes with the device and of similar homes without it: more readings of the common meter would not change it",
       );
     if (i.toSettle?.moreMonths)
       settle.push(

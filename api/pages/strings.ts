@@ -163,7 +163,7 @@ const fr = {
     moreMonths: (n: number) => `${n} mois de relevés de plus.`,
     moreMeters: (n: number) => `Environ ${n} logements équipés de plus, mesurés de la même façon.`,
     controlGroup:
-      "Une comparaison avec des immeubles semblables sans l'appareil, sur la même période : d'autres mois de relevés n'y changeraient rien.",
+      "Un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : d'autres mois de relevés du compteur commun n'y changeraient rien.",
     data: "Les données",
     temperatureFeature: {
       hourly_mean:
@@ -375,7 +375,7 @@ const en: Strings = {
     moreMonths: (n) => `${n} more months of readings.`,
     moreMeters: (n) => `About ${n} more equipped homes, measured the same way.`,
     controlGroup:
-      "A comparison with similar buildings without the device, over the same period: more months of readings would not change it.",
+      "A trial on the meters of homes with the device and of similar homes without it: more months of the common meter's readings would not change it.",
     data: "The data",
     temperatureFeature: {
       hourly_mean: "Outdoor temperature of each day: the mean of its hourly readings (CalTRACK method).",

@@ -35,9 +35,25 @@ export function estimateBeforeAfter(
   const unit = QUANTITIES[claim.quantity].unit;
   const base = { quantity: claim.quantity, meter: claim.meter, unit, method: "caltrack_daily" as const };
   const min = policy.minimum;
-  const temperature = dailyTemperature(evidence.outdoor);
   const zeroIsMissing = ZERO_IS_MISSING.has(claim.quantity);
   const meters = pilot.meters.filter((m) => (claim.meter === "common") === (m.space === COMMON_SPACE));
+  const allowedMissing = (days: number) => Math.ceil(min.maxMissingShare * days);
+  // The hourly mean only if it leaves no meter's baseline or reporting year short of days.
+  const temperature = dailyTemperature(evidence.outdoor, (values) =>
+    meters.every((meter) => {
+      const cut = dayIndex(evidence, meter.installDate);
+      const windows = [
+        [cut - min.baselineDays, cut],
+        [evidence.days.length - YEAR, evidence.days.length],
+      ] as const;
+      return windows.every(
+        ([from, to]) =>
+          from < 0 ||
+          to <= from ||
+          values.slice(from, to).filter((v) => v === null).length <= allowedMissing(to - from),
+      );
+    }),
+  );
   const problems = new Set<string>();
   const parts: { savings: number; uncertainty: number; days: number }[] = [];
   const fits: Record<string, number>[] = [];
@@ -59,17 +75,24 @@ export function estimateBeforeAfter(
         temperature: temperature.values[from + i] ?? null,
       }));
     // §2.2.1.2: days missing a use or a temperature count alike, and a year may miss 37 days
-    // ("should not exceed 37 days (10%)": the share of its days, rounded up).
-    const tooManyMissing = (p: DayPoint[]) =>
-      p.filter((d) => d.use === null || d.temperature === null).length >
-      Math.ceil(min.maxMissingShare * p.length);
+    // ("should not exceed 37 days (10%)": the share of its days, rounded up). The problem says
+    // which was missing: the meter's readings, or the weather.
+    const shortOf = (p: DayPoint[]): "use" | "temperature" | null => {
+      const allowed = allowedMissing(p.length);
+      if (p.filter((d) => d.use === null).length > allowed) return "use";
+      if (p.filter((d) => d.use === null || d.temperature === null).length > allowed) return "temperature";
+      return null;
+    };
     if (cut < min.baselineDays) {
       problems.add("baseline_too_short");
       continue;
     }
     const baseline = points(cut - min.baselineDays, cut);
-    if (tooManyMissing(baseline)) {
-      problems.add("baseline_too_many_missing_days");
+    const baselineShort = shortOf(baseline);
+    if (baselineShort) {
+      problems.add(
+        baselineShort === "use" ? "baseline_too_many_missing_days" : "outdoor_temperature_missing",
+      );
       continue;
     }
     const reportingDays = evidence.days.length - cut;
@@ -80,8 +103,11 @@ export function estimateBeforeAfter(
     }
     // The latest full year: what a re-evaluation should weigh.
     const reporting = points(evidence.days.length - YEAR, evidence.days.length);
-    if (tooManyMissing(reporting)) {
-      problems.add("reporting_too_many_missing_days");
+    const reportingShort = shortOf(reporting);
+    if (reportingShort) {
+      problems.add(
+        reportingShort === "use" ? "reporting_too_many_missing_days" : "outdoor_temperature_missing",
+      );
       continue;
     }
     let model: ReturnType<typeof fitBaseline>;
@@ -90,6 +116,10 @@ export function estimateBeforeAfter(
     } catch (e) {
       if (!(e instanceof BaselineError)) throw e;
       problems.add("baseline_model_failed");
+      continue;
+    }
+    if (!(model.meanUse > 0)) {
+      problems.add("baseline_no_use");
       continue;
     }
     if (!(model.cvRmse <= min.maxCvRmse)) {
@@ -143,6 +173,8 @@ export function estimateBeforeAfter(
   // Every meter of the design must count, or the portfolio would be a selection.
   if (parts.length === 0 || parts.length < meters.length) {
     if (meters.length === 0) problems.add("no_meter_for_claim");
+    // Months help only when waiting is all that is missing.
+    if ([...problems].some((p) => p !== "reporting_year_incomplete")) moreMonths = null;
     return {
       result: { ...base, ...described, savingPerDwellingPerYear: null, fit: {}, problems: [...problems] },
       window,
