@@ -103,25 +103,24 @@ function savings(v: Verdict, lang: Lang): Html {
   }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${b.vendorClaim(formatNumber(vendor * 100, lang))}</p>` : ""}`;
 }
 
-/** How the before/after baselines were built, as ranges: one meter's figures are a household's. */
+/** How the before/after baselines were built. One meter's balance point is one household's, so
+ * the balance points show only as medians over at least MIN_AGGREGATE meters. */
 function baselineLines(v: Verdict, lang: Lang): Html {
   const b = STRINGS[lang].board;
   const claim = v.claims.find((c) => c.temperatureFeature !== undefined);
   if (!claim?.temperatureFeature) return html``;
   const baselines = claim.baselines ?? [];
-  const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
-  const range = (xs: number[]) => {
-    const lo = Math.min(...xs);
-    const hi = Math.max(...xs);
-    return lo === hi ? celsius(lo) : `${celsius(lo)} – ${celsius(hi)}`;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
   };
+  const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
   const heating = baselines.flatMap((x) => (x.hddBalancePointC === null ? [] : [x.hddBalancePointC]));
   const cooling = baselines.flatMap((x) => (x.cddBalancePointC === null ? [] : [x.cddBalancePointC]));
-  const flat = baselines.filter((x) => x.model === "intercept").length;
   return html`<p>${b.temperatureFeature[claim.temperatureFeature] ?? ""}</p>
-${heating.length ? html`<p>${b.balancePoints("heating", range(heating), heating.length)}</p>` : ""}
-${cooling.length ? html`<p>${b.balancePoints("cooling", range(cooling), cooling.length)}</p>` : ""}
-${flat ? html`<p>${b.noWeatherTerm(flat)}</p>` : ""}`;
+${heating.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("heating", celsius(median(heating)), heating.length)}</p>` : ""}
+${cooling.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("cooling", celsius(median(cooling)), cooling.length)}</p>` : ""}`;
 }
 
 function chartSection(chart: EvidenceChart | null, lang: Lang): Html {

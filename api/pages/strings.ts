@@ -171,10 +171,8 @@ const fr = {
       tmin_tmax_midpoint:
         "Température extérieure de chaque jour : le milieu entre son minimum et son maximum, faute de relevés heure par heure ; la méthode CalTRACK préfère la moyenne des heures.",
     } as Record<string, string>,
-    balancePoints: (kind: "heating" | "cooling", range: string, meters: number) =>
-      `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${range} selon les compteurs (${meters} compteur${meters > 1 ? "s" : ""}).`,
-    noWeatherTerm: (meters: number) =>
-      `Consommation sans lien mesurable avec la météo sur ${meters} compteur${meters > 1 ? "s" : ""} : la référence est la moyenne d'avant la pose.`,
+    balancePoints: (kind: "heating" | "cooling", median: string, meters: number) =>
+      `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${median} en médiane sur ${meters} compteurs.`,
     baseline: (from: string, to: string) => `Avant la pose : du ${from} au ${to}.`,
     reporting: (from: string, to: string) => `Après la pose : du ${from} au ${to}.`,
     method: {
@@ -382,10 +380,8 @@ const en: Strings = {
       tmin_tmax_midpoint:
         "Outdoor temperature of each day: halfway between its minimum and maximum, for lack of hourly readings; the CalTRACK method prefers the mean of the hours.",
     },
-    balancePoints: (kind, range, meters) =>
-      `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${range} depending on the meter (${meters} meter${meters > 1 ? "s" : ""}).`,
-    noWeatherTerm: (meters) =>
-      `Use with no measurable link to the weather on ${meters} meter${meters > 1 ? "s" : ""}: the reference is the mean before installation.`,
+    balancePoints: (kind, median, meters) =>
+      `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${median}, the median over ${meters} meters.`,
     baseline: (from, to) => `Before installation: ${from} to ${to}.`,
     reporting: (from, to) => `After installation: ${from} to ${to}.`,
     method: {

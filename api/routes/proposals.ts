@@ -102,10 +102,20 @@ const recordFor = (principal: Principal) => (r: VerdictRecord) => {
   const buildings = [...r.verdict.inputs.proposal.buildings].sort();
   const v = r.verdict;
   if (principal.role !== "board") return { ...r, buildings };
-  // Each meter's baseline (its balance points, its noise) is one household's: boards see the
-  // claim's figures, not the meters'.
+  // Each meter's baseline (its balance points, its noise, the noisiest meter's CV) is one
+  // household's: boards see the claim's figures, not the meters'.
   if (!identifiesHouseholds(v.inputs.proposal))
-    return { ...r, buildings, verdict: { ...v, claims: v.claims.map(({ baselines: _, ...c }) => c) } };
+    return {
+      ...r,
+      buildings,
+      verdict: {
+        ...v,
+        claims: v.claims.map(({ baselines: _, ...c }) => {
+          const { maxCvRmse: __, ...fit } = c.fit;
+          return { ...c, fit };
+        }),
+      },
+    };
   const verdict: z.infer<typeof withheldVerdict> = {
     withheld: true,
     reason: `the pilot's smallest group has ${smallestPilotGroup(v.inputs.proposal)} households, fewer than ${MIN_AGGREGATE}: its measured figures would show a household's use, so boards see the decision and the costs only`,
