@@ -163,8 +163,8 @@ function paragraph(i: ExplainInput, l: Lang): string {
           ? `Mesure faite sur ${i.treatedHomes} logements équipés et ${i.controlHomes} logements comparables sans l'appareil, avant et après la pose, en tenant compte de la météo.`
           : `Measured on ${i.treatedHomes} homes with the device and ${i.controlHomes} similar homes without it, before and after installation, taking the weather into account.`
         : fr
-          ? "Mesure faite sur les mêmes compteurs un an avant et un an après la pose, en tenant compte de la météo."
-          : "Measured on the same meters a year before and a year after installation, taking the weather into account.";
+          ? "Mesure faite sur les mêmes compteurs, l'année avant la pose et la dernière année, en tenant compte de la météo."
+          : "Measured on the same meters, the year before installation and the latest year, taking the weather into account.";
     s.push(how);
     s.push(
       fr
