@@ -16,11 +16,21 @@ import { MIN_COMPARISON_GROUP } from "./tenant-usage.ts";
 /** The same threshold as tenants' comparisons: no aggregate over fewer dwellings. */
 export const MIN_AGGREGATE = MIN_COMPARISON_GROUP;
 
-/** The households of the pilot's smallest measured group (a common meter counts the building's). */
+/**
+ * The households of the pilot's smallest measured group. Before/after, each claim is measured
+ * on its own meters: a common meter counts the building's households, dwelling meters count
+ * themselves, so a claim on two flats' meters stays two flats even beside a common meter.
+ */
 export function smallestPilotGroup(proposal: Proposal): number {
   const pilot = proposal.pilot;
   if (pilot.design === "controlled") return Math.min(pilot.treated.length, pilot.control.length);
-  return pilot.meters.some((m) => m.space === COMMON_SPACE) ? proposal.households : pilot.meters.length;
+  const dwellingMeters = pilot.meters.filter((m) => m.space !== COMMON_SPACE).length;
+  const common = pilot.meters.some((m) => m.space === COMMON_SPACE);
+  const groups = proposal.device.claims.map((c) =>
+    c.meter === "common" ? proposal.households : dwellingMeters,
+  );
+  if (groups.length > 0) return Math.min(...groups);
+  return common ? proposal.households : dwellingMeters;
 }
 
 /** Whether a verdict's measured figures would show a group of fewer than MIN_AGGREGATE
