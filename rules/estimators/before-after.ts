@@ -38,15 +38,21 @@ export function estimateBeforeAfter(
   const zeroIsMissing = ZERO_IS_MISSING.has(claim.quantity);
   const meters = pilot.meters.filter((m) => (claim.meter === "common") === (m.space === COMMON_SPACE));
   const allowedMissing = (days: number) => Math.ceil(min.maxMissingShare * days);
+  /** A meter's baseline (the year before installation) and reporting (the latest year) days,
+   * as [from, to) indexes into the evidence. */
+  const windowsOf = (installDate: string) => {
+    const cut = dayIndex(evidence, installDate);
+    return {
+      cut,
+      baseline: [cut - min.baselineDays, cut] as const,
+      reporting: [evidence.days.length - YEAR, evidence.days.length] as const,
+    };
+  };
   // The hourly mean only if it leaves no meter's baseline or reporting year short of days.
   const temperature = dailyTemperature(evidence.outdoor, (values) =>
     meters.every((meter) => {
-      const cut = dayIndex(evidence, meter.installDate);
-      const windows = [
-        [cut - min.baselineDays, cut],
-        [evidence.days.length - YEAR, evidence.days.length],
-      ] as const;
-      return windows.every(
+      const { baseline, reporting } = windowsOf(meter.installDate);
+      return [baseline, reporting].every(
         ([from, to]) =>
           from < 0 ||
           to <= from ||
@@ -54,6 +60,15 @@ export function estimateBeforeAfter(
       );
     }),
   );
+  // §2.2.1.2: days missing a use or a temperature count alike, and a year may miss 37 days
+  // ("should not exceed 37 days (10%)": the share of its days, rounded up). The problem says
+  // which was missing: the meter's readings, or the weather.
+  const shortOf = (p: DayPoint[]): "use" | "temperature" | null => {
+    const allowed = allowedMissing(p.length);
+    if (p.filter((d) => d.use === null).length > allowed) return "use";
+    if (p.filter((d) => d.use === null || d.temperature === null).length > allowed) return "temperature";
+    return null;
+  };
   const problems = new Set<string>();
   const parts: { savings: number; uncertainty: number; days: number }[] = [];
   const fits: Record<string, number>[] = [];
@@ -68,26 +83,18 @@ export function estimateBeforeAfter(
       problems.add("meter_series_missing");
       continue;
     }
-    const cut = dayIndex(evidence, meter.installDate);
-    const points = (from: number, to: number): DayPoint[] =>
+    const windows = windowsOf(meter.installDate);
+    const cut = windows.cut;
+    const points = ([from, to]: readonly [number, number]): DayPoint[] =>
       daily.slice(from, to).map((use, i) => ({
         use: zeroIsMissing && use === 0 ? null : use,
         temperature: temperature.values[from + i] ?? null,
       }));
-    // §2.2.1.2: days missing a use or a temperature count alike, and a year may miss 37 days
-    // ("should not exceed 37 days (10%)": the share of its days, rounded up). The problem says
-    // which was missing: the meter's readings, or the weather.
-    const shortOf = (p: DayPoint[]): "use" | "temperature" | null => {
-      const allowed = allowedMissing(p.length);
-      if (p.filter((d) => d.use === null).length > allowed) return "use";
-      if (p.filter((d) => d.use === null || d.temperature === null).length > allowed) return "temperature";
-      return null;
-    };
     if (cut < min.baselineDays) {
       problems.add("baseline_too_short");
       continue;
     }
-    const baseline = points(cut - min.baselineDays, cut);
+    const baseline = points(windows.baseline);
     const baselineShort = shortOf(baseline);
     if (baselineShort) {
       problems.add(
@@ -102,7 +109,7 @@ export function estimateBeforeAfter(
       continue;
     }
     // The latest full year: what a re-evaluation should weigh.
-    const reporting = points(evidence.days.length - YEAR, evidence.days.length);
+    const reporting = points(windows.reporting);
     const reportingShort = shortOf(reporting);
     if (reportingShort) {
       problems.add(
@@ -161,11 +168,12 @@ export function estimateBeforeAfter(
       residualAutocorrelation: model.rho,
       savingsUncertaintyPerYear: u.savingsUncertainty * scale,
     });
-    baselineWindow = { from: evidence.days[cut - min.baselineDays]!, to: evidence.days[cut - 1]! };
-    reportingWindow = {
-      from: evidence.days[evidence.days.length - YEAR]!,
-      to: evidence.days[evidence.days.length - 1]!,
-    };
+    const dates = ([from, to]: readonly [number, number]): Window => ({
+      from: evidence.days[from]!,
+      to: evidence.days[to - 1]!,
+    });
+    baselineWindow = dates(windows.baseline);
+    reportingWindow = dates(windows.reporting);
   }
 
   const window = { baseline: baselineWindow, reporting: reportingWindow };
