@@ -179,7 +179,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     request: FastifyRequest,
     text: string,
     lang: Lang,
-  ): Promise<{ token: string; fresh: boolean } | { refused: string }> => {
+  ): Promise<{ token: string; fresh: boolean; principal?: Principal } | { refused: string }> => {
     const l = STRINGS[lang].login;
     if (!normaliseSignInCode(text)) return { token: text, fresh: true };
     if (!options.signInCodes) return { refused: l.invalid };
@@ -189,7 +189,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
       // Pressed twice, or the answer lost on the way: this browser already holds the session.
       const held = readCookie(request.headers.cookie, SESSION_COOKIE);
       const holder = held ? await verified(held) : undefined;
-      if (held && holder?.subject === redeemed.subject) return { token: held, fresh: false };
+      if (held && holder?.subject === redeemed.subject)
+        return { token: held, fresh: false, principal: holder };
       return { refused: l.used(formatDate(localIsoDate(redeemed.usedAt, options.timeZone), lang)) };
     }
     return { refused: l.invalid };
@@ -206,7 +207,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     const found = await tokenOf(request, text, lang);
     if ("refused" in found) return sendLoginPage(request, reply, 401, fields.next, found.refused);
     const token = found.token;
-    const principal = await verified(token);
+    const principal = found.principal ?? (await verified(token));
     if (!principal) return sendLoginPage(request, reply, 401, fields.next, STRINGS[lang].login.invalid);
     const next = safeNext(fields.next, principal);
     const target = /[?&]lang=/.test(next) ? next : `${next}${next.includes("?") ? "&" : "?"}lang=${lang}`;
