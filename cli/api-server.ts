@@ -13,7 +13,7 @@ import type { ReadinessCheck } from "../api/routes/ops.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
-import { createSqliteSignInCodeStore, SIGN_IN_CODES_FILE } from "../storage/sqlite/sign-in-code-store.ts";
+import { createSqliteSignInCodeStore, signInCodesPath } from "../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "./config.ts";
 import { influxOptionsFrom, type Stores } from "./wiring.ts";
 
@@ -37,7 +37,7 @@ export async function buildApiServer(
     path: config.STORE === "sqlite" ? config.SQLITE_PATH : join(config.DATA_DIR, "consents.db"),
   });
   await consents.connect();
-  const signInCodes = createSqliteSignInCodeStore({ path: join(config.DATA_DIR, SIGN_IN_CODES_FILE) });
+  const signInCodes = createSqliteSignInCodeStore({ path: signInCodesPath(config.DATA_DIR) });
   await signInCodes.connect();
   const pruner =
     config.STORE === "sqlite"

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { lag1Autocorrelation, mean, tQuantile, tTwoSided, variance, zQuantile } from "./stats.ts";
+import { lag1Autocorrelation, mean, median, tQuantile, tTwoSided, variance, zQuantile } from "./stats.ts";
 
 describe("stats", () => {
+  it("median of an odd and an even count", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
   it("mean and sample variance", () => {
     expect(mean([2, 4, 6])).toBe(4);
     expect(variance([-10, -12, -8, -14, -6])).toBe(10);

@@ -10,6 +10,14 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /** Sample variance (n − 1 denominator). */
 export function variance(xs: readonly number[]): number {
   const n = xs.length;

@@ -5,6 +5,7 @@ import { QUANTITIES } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import type { Verdict } from "../../model/verdict.ts";
+import { median } from "../../rules/stats.ts";
 import type { BoardProposalView, EvidenceChart, ProposalListItem } from "../views/board-proposals.ts";
 import { identifiesHouseholds, MIN_AGGREGATE, smallestPilotGroup } from "../views/board-proposals.ts";
 import { lineChart } from "./chart.ts";
@@ -110,11 +111,6 @@ function baselineLines(v: Verdict, lang: Lang): Html {
   const claim = v.claims.find((c) => c.temperatureFeature !== undefined);
   if (!claim?.temperatureFeature) return html``;
   const baselines = claim.baselines ?? [];
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((x, y) => x - y);
-    const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  };
   const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
   const heating = baselines.flatMap((x) => (x.hddBalancePointC === null ? [] : [x.hddBalancePointC]));
   const cooling = baselines.flatMap((x) => (x.cddBalancePointC === null ? [] : [x.cddBalancePointC]));

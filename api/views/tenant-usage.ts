@@ -6,6 +6,7 @@ import { costCents } from "../../model/money.ts";
 import { QUANTITIES } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building, Dwelling } from "../../model/site.ts";
+import { median } from "../../rules/stats.ts";
 import { tariffAt } from "../../rules/tariffs.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { ApiError } from "../problem.ts";
@@ -93,12 +94,6 @@ export function findDwelling(
   const d = b?.dwellings.find((x) => x.id === dwelling);
   if (!b || !d) throw new ApiError("NOT_FOUND", "No such dwelling.");
   return { building: b, dwelling: d };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function priceOn(registry: SiteRegistry, quantity: Metered, date: string): string | null {

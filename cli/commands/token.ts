@@ -1,12 +1,11 @@
 // `token`: issues a bearer token for the embedded mode, signed with DATA_DIR/jwt-secret
 // (created if absent), and prints it on stdout; with --link, a sign-in link holding a one-time
 // code for it instead (the code waits in DATA_DIR/sign-in-codes.db for the API to take it).
-import { join } from "node:path";
 import { principalClaimsSchema } from "../../api/auth/principal.ts";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueSignInCode } from "../../api/auth/sign-in-code.ts";
 import { issueToken, MAX_TOKEN_LIFETIME_S, parseTtl } from "../../api/auth/tokens.ts";
-import { createSqliteSignInCodeStore, SIGN_IN_CODES_FILE } from "../../storage/sqlite/sign-in-code-store.ts";
+import { createSqliteSignInCodeStore, signInCodesPath } from "../../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "../config.ts";
 import { loadRegistry } from "../wiring.ts";
 
@@ -96,7 +95,7 @@ export async function token(config: Config, options: Record<string, unknown>): P
   const sessionS = Math.min(ttlS + waitS, MAX_TOKEN_LIFETIME_S);
   const token = await issueToken(secret, claims, sessionS);
   const codeExpiresAt = now + Math.min(waitS, sessionS) * 1000;
-  const store = createSqliteSignInCodeStore({ path: join(config.DATA_DIR, SIGN_IN_CODES_FILE) });
+  const store = createSqliteSignInCodeStore({ path: signInCodesPath(config.DATA_DIR) });
   await store.connect();
   try {
     const code = await issueSignInCode(

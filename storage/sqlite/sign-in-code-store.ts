@@ -3,13 +3,14 @@
 // sealed under it (api/auth/sign-in-code.ts), never either in clear; a used row keeps only
 // when it was used and for whom, so a spent code and a copy of the file open nothing.
 import { chmodSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { SignInCodeStore } from "../../api/auth/sign-in-code.ts";
 import { connectionLifecycle } from "./connection.ts";
 import { parseSqliteOptions } from "./database.ts";
 
 /** The file in DATA_DIR both the command and the API open. */
-export const SIGN_IN_CODES_FILE = "sign-in-codes.db";
+export const signInCodesPath = (dataDir: string) => join(dataDir, "sign-in-codes.db");
 
 const DDL = `
   CREATE TABLE IF NOT EXISTS sign_in_codes (
