@@ -4,7 +4,7 @@ import { type Cents, costCents, parseMicros } from "../model/money.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { Tariff } from "../model/site.ts";
-import { localIsoDate } from "../model/time-zone.ts";
+import { DEFAULT_TIME_ZONE, localIsoDate } from "../model/time-zone.ts";
 import type { ClaimResult, Verdict } from "../model/verdict.ts";
 import { hashOf } from "./canonical.ts";
 import { HOURS_PER_YEAR, yearlyCosts } from "./cost-model.ts";
@@ -123,7 +123,7 @@ export function evaluateProposal(
   policy: Policy,
   tariffs: readonly Tariff[],
   now: Date,
-  timeZone = "Europe/Paris",
+  timeZone = DEFAULT_TIME_ZONE,
 ): Verdict {
   const date = localIsoDate(now.getTime(), timeZone);
   const costs = yearlyCosts(proposal, policy, tariffs, date);

@@ -3,6 +3,7 @@
 // schedule and the command live elsewhere; this is the rule.
 import type { Policy } from "../model/policy.ts";
 import type { Tariff } from "../model/site.ts";
+import { DEFAULT_TIME_ZONE } from "../model/time-zone.ts";
 import type { Verdict } from "../model/verdict.ts";
 import { evaluateProposal } from "./evaluate.ts";
 import type { Evidence } from "./evidence.ts";
@@ -30,7 +31,7 @@ export function reevaluate(
   tariffs: readonly Tariff[],
   now: Date,
   policy: Policy = approved.inputs.policy,
-  timeZone = "Europe/Paris",
+  timeZone = DEFAULT_TIME_ZONE,
 ): WatchResult {
   const verdict = evaluateProposal(approved.inputs.proposal, evidence, policy, tariffs, now, timeZone);
   return { verdict, flag: approved.decision === "approve" ? flagFor(verdict) : null };
