@@ -9,11 +9,20 @@ export type SensorLookup =
   | { found: true; sensor: SensorSpec }
   | { found: false; missing: "building" | "space" | "sensor" };
 
+/** A sensor and where it is. */
+export interface MeterLocation {
+  building: string;
+  space: string;
+  sensor: SensorSpec;
+}
+
 export class SiteRegistry {
   readonly site: Site;
   readonly #buildings = new Map<string, Building>();
   readonly #sensors = new Map<string, Map<string, Map<string, SensorSpec>>>();
   readonly #devices = new Map<string, DeviceAccount>();
+  readonly #meters = new Map<string, MeterLocation>();
+  readonly #stations = new Map<string, MeterLocation[]>();
 
   constructor(site: Site) {
     this.site = site;
@@ -25,8 +34,36 @@ export class SiteRegistry {
         spaces.set(dwelling.id, new Map(dwelling.sensors.map((s) => [s.id, s])));
       }
       this.#sensors.set(building.id, spaces);
+      for (const [space, sensors] of spaces) {
+        for (const sensor of sensors.values()) {
+          if (sensor.meter !== undefined)
+            this.#meters.set(sensor.meter, { building: building.id, space, sensor });
+        }
+      }
+      if (building.weather) {
+        const outdoor = building.common.sensors.find((s) =>
+          building.weather?.sensor !== undefined
+            ? s.id === building.weather.sensor
+            : s.quantity === "outdoor_temperature",
+        );
+        if (outdoor) {
+          const fed = this.#stations.get(building.weather.station) ?? [];
+          fed.push({ building: building.id, space: COMMON_SPACE, sensor: outdoor });
+          this.#stations.set(building.weather.station, fed);
+        }
+      }
     }
     for (const device of site.devices) this.#devices.set(device.id, device);
+  }
+
+  /** The sensor whose meter carries this number (the site file's `meter`). */
+  meter(number: string): MeterLocation | undefined {
+    return this.#meters.get(number);
+  }
+
+  /** The outdoor sensors a Météo-France station feeds (buildings' `weather.station`). */
+  fedBy(station: string): readonly MeterLocation[] {
+    return this.#stations.get(station) ?? [];
   }
 
   /** The device account with this MQTT user name. */

@@ -12,6 +12,16 @@ export const sensorSchema = z
     quantity: quantitySchema,
     /** Defaults to the catalogue's unit for the quantity; a different unit is refused. */
     unit: z.string().optional(),
+    /** The number printed on the meter (numéro de compteur), by which contractors' files name it. */
+    meter: z
+      .string()
+      .min(1)
+      .max(64)
+      .refine(
+        (s) => s.trim() === s && !/\p{Cc}/u.test(s),
+        "a meter number has no blanks at either end nor control characters",
+      )
+      .optional(),
   })
   .strict()
   .refine((s) => s.unit === undefined || s.unit === QUANTITIES[s.quantity].unit, {
@@ -34,6 +44,17 @@ export const dwellingSchema = z
   })
   .strict();
 
+/** Where a building's outdoor temperature history comes from when imported from Météo-France. */
+export const weatherStationSchema = z
+  .object({
+    /** Météo-France's station number (NUM_POSTE), 8 digits: department, commune, rank. */
+    station: z.string().regex(/^\d{8}$/, "a Météo-France station number (NUM_POSTE) has 8 digits"),
+    /** The building's outdoor_temperature sensor the station's readings go to; defaults to the
+     * only one in its common areas. */
+    sensor: idSchema.optional(),
+  })
+  .strict();
+
 export const buildingSchema = z
   .object({
     id: idSchema,
@@ -41,6 +62,7 @@ export const buildingSchema = z
     address: z.string().max(300).optional(),
     constructionYear: z.number().int().min(1700).max(2100).optional(),
     heating: z.enum(["collective", "individual"]).default("collective"),
+    weather: weatherStationSchema.optional(),
     dwellings: z.array(dwellingSchema).refine(uniqueIds, "dwelling ids must be unique within a building"),
     common: z
       .object({
@@ -53,6 +75,21 @@ export const buildingSchema = z
   .refine((b) => b.dwellings.every((d) => d.id !== "common"), {
     message: "'common' is reserved for the common areas",
     path: ["dwellings"],
+  })
+  .superRefine((b, ctx) => {
+    if (b.weather === undefined) return;
+    const outdoor = b.common.sensors.filter((s) => s.quantity === "outdoor_temperature");
+    const named = b.weather.sensor;
+    if (named !== undefined ? !outdoor.some((s) => s.id === named) : outdoor.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["weather", "sensor"],
+        message:
+          named !== undefined
+            ? `no outdoor_temperature sensor "${named}" in the building's common areas`
+            : `the building's common areas have ${outdoor.length} outdoor_temperature sensors; name the one the station feeds`,
+      });
+    }
   });
 
 export const climateSchema = z.enum(["temperate", "tropical"]);
@@ -139,6 +176,31 @@ export const siteSchema = z
   })
   .strict()
   .superRefine((site, ctx) => {
+    const meters = new Map<string, string>();
+    for (const building of site.buildings) {
+      const spaces = [
+        ...building.dwellings.map((d) => ({
+          id: d.id,
+          sensors: d.sensors,
+          path: ["dwellings", building.dwellings.indexOf(d)],
+        })),
+        { id: COMMON_SPACE, sensors: building.common.sensors, path: ["common"] },
+      ];
+      for (const space of spaces) {
+        for (const sensor of space.sensors) {
+          if (sensor.meter === undefined) continue;
+          const where = `${building.id}/${space.id}/${sensor.id}`;
+          const other = meters.get(sensor.meter);
+          if (other !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["buildings", site.buildings.indexOf(building), ...space.path, "sensors"],
+              message: `meter number "${sensor.meter}" is given to both ${other} and ${where}`,
+            });
+          } else meters.set(sensor.meter, where);
+        }
+      }
+    }
     site.devices.forEach((device, i) => {
       const building = site.buildings.find((b) => b.id === device.building);
       if (!building) {
@@ -164,6 +226,7 @@ export const siteSchema = z
 export type SensorSpec = z.infer<typeof sensorSchema>;
 export type Dwelling = z.infer<typeof dwellingSchema>;
 export type Building = z.infer<typeof buildingSchema>;
+export type WeatherStation = z.infer<typeof weatherStationSchema>;
 export type Tariff = z.infer<typeof tariffSchema>;
 export type DeviceAccount = z.infer<typeof deviceAccountSchema>;
 export type Climate = z.infer<typeof climateSchema>;
