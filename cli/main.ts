@@ -80,6 +80,38 @@ withConfigFlags(
 
 withConfigFlags(
   program
+    .command("import")
+    .description(
+      "Import history files into the configured store: long or wide meter CSV, Météo-France daily or hourly files (imports/FORMATS.md); exit 0 all taken, 1 some rows refused, 2 unreadable file or option, 6 interrupted (run again to resume)",
+    )
+    .argument("<files...>", "CSV files, plain or gzip")
+    .option(
+      "--format <format>",
+      "long, wide, meteo-france-daily or meteo-france-hourly (default: from the header)",
+    )
+    .option("--encoding <encoding>", "utf-8 or windows-1252 (default: detected)")
+    .option("--delimiter <char>", "; , tab or | (default: detected from the header)")
+    .option("--decimal <char>", ". or , (default: detected from the first rows)")
+    .option("--zone <zone>", "IANA time zone of local times in the files (default: the site's)")
+    .option(
+      "--date-is <when>",
+      "a date without a time is an index at end-of-day (23:59:59) or start-of-day",
+      "end-of-day",
+    )
+    .option("--from <date>", "refuse readings before this date (YYYY-MM-DD, local) or ISO instant")
+    .option("--to <date>", "refuse readings from this date (YYYY-MM-DD, local) or ISO instant on")
+    .option(
+      "--refused <file>",
+      "write every refused row to this CSV (file, line, column, reason, detail, row)",
+    )
+    .option("--batch-size <n>", "readings per store write", "5000")
+    .option("--quiet", "no progress bar or progress lines"),
+).action(async (files: string[], options) =>
+  run((await import("./commands/import.ts")).importFiles, { ...options, files }),
+);
+
+withConfigFlags(
+  program
     .command("evaluate")
     .description(
       "Charge guard: evaluate a proposal (YAML/JSON) on stored telemetry; exit 0 approve, 3 reject, 4 insufficient evidence, 2 bad input",

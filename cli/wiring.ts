@@ -57,6 +57,13 @@ export interface Stores {
   decisions: DecisionStore;
 }
 
+/** The telemetry store of the configured kind, not yet connected. */
+export function createTelemetryStore(config: Config, timeZone: string): TelemetryStore {
+  return config.STORE === "influx"
+    ? createInfluxTelemetryStore(influxOptionsFrom(config, timeZone))
+    : createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone });
+}
+
 /** Opens the stores of the configured kind for a site whose days follow `timeZone`. */
 export async function openStores(config: Config, timeZone: string): Promise<Stores> {
   mkdirSync(config.DATA_DIR, { recursive: true });
@@ -64,12 +71,12 @@ export async function openStores(config: Config, timeZone: string): Promise<Stor
   if (config.STORE === "influx") {
     const influx = influxOptionsFrom(config, timeZone);
     stores = {
-      telemetry: createInfluxTelemetryStore(influx),
+      telemetry: createTelemetryStore(config, timeZone),
       deadLetters: createInfluxDeadLetterStore(influx),
     };
   } else {
     stores = {
-      telemetry: createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone }),
+      telemetry: createTelemetryStore(config, timeZone),
       deadLetters: createSqliteDeadLetterStore({ path: join(config.DATA_DIR, "dead-letters.db") }),
     };
   }

@@ -147,6 +147,25 @@ export class ZoneCalendar {
     return this.#changeBetween(first, second);
   }
 
+  /**
+   * The instant the zone's clocks read year-month-day hour:minute:second.ms (fields may overflow,
+   * as with Date.UTC). A time read twice (the clock went back) is the first; a time the clock
+   * skipped is read as if the change had not happened yet (02:30 on the night clocks go forward
+   * is 03:30 of the new offset), as RFC 9557 and Temporal's "compatible" disambiguation do.
+   */
+  local(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+    const naive = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    const early = naive - this.offset(naive - MAX_LEAD);
+    const late = naive - this.offset(naive + MAX_LAG);
+    const valid = (u: number) => u + this.offset(u) === naive;
+    const first = Math.min(early, late);
+    if (valid(first)) return first;
+    const second_ = Math.max(early, late);
+    if (valid(second_)) return second_;
+    // Skipped: before the change the offset was the earlier one.
+    return naive - this.offset(naive - MAX_LEAD);
+  }
+
   /** First instant of the local day holding t. */
   dayStart(t: number): number {
     if (t >= this.#dayFrom && t < this.#dayTo) return this.#dayFrom;
@@ -297,6 +316,20 @@ export function localDate(t: number, zone: string): LocalDate {
 /** The first instant of the local day year-month-day in `zone` (day and month may overflow). */
 export function localMidnight(year: number, month: number, day: number, zone: string): number {
   return zoneCalendar(zone).midnight(year, month, day);
+}
+
+/** The instant `zone`'s clocks read the given local date and time (ZoneCalendar.local). */
+export function localInstant(
+  zone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): number {
+  return zoneCalendar(zone).local(year, month, day, hour, minute, second, ms);
 }
 
 /** The local date of instant t in `zone`, as YYYY-MM-DD. */

@@ -1,0 +1,73 @@
+// The ImportLedger port: every import, how far it got and what it refused. A crashed import
+// resumes from its checkpoint (the last line whose readings the store confirmed); the refused
+// rows are kept for the user to download and fix.
+import type { ImportFormat, RefusalReason } from "./types.ts";
+
+export type ImportState = "running" | "done" | "interrupted";
+
+export interface ImportCounts {
+  /** Data rows read (header and blank lines excluded). */
+  rows: number;
+  /** Readings the store confirmed (a duplicate within the file is not counted twice). */
+  stored: number;
+  /** Readings or rows refused, each kept with its line and reason. */
+  refused: number;
+  /** Readings the file repeats with the same value. */
+  duplicates: number;
+  /** Cells or rows left out on purpose, by why ("empty cells", "rows of stations no building names"). */
+  skipped: Record<string, number>;
+  /** Earliest and latest instant stored, ms. */
+  firstT?: number;
+  lastT?: number;
+}
+
+export interface ImportRecord {
+  id: number;
+  /** Who the file is: its name, first megabyte and the options it is read with. */
+  identity: string;
+  name: string;
+  format: ImportFormat;
+  by: string;
+  startedAt: number;
+  finishedAt?: number;
+  state: ImportState;
+  /** The last line of the file whose readings and refusals are all recorded. */
+  line: number;
+  counts: ImportCounts;
+  /** SHA-256 of the whole file, once read whole. */
+  sha256?: string;
+  /** Why it stopped, when interrupted. */
+  error?: string;
+}
+
+export interface RefusedRow {
+  line: number;
+  /** The column, for rows holding several readings ("" otherwise). */
+  column: string;
+  reason: RefusalReason;
+  detail: string;
+  /** The row as read, cut to 1 000 characters. */
+  row: string;
+}
+
+export interface ImportLedger {
+  connect(): Promise<void>;
+  close(): Promise<void>;
+  /** An unfinished import of the same identity, to resume. */
+  unfinished(identity: string): Promise<ImportRecord | undefined>;
+  /** A finished import of a file with this content. */
+  doneWithContent(sha256: string): Promise<ImportRecord | undefined>;
+  begin(record: Omit<ImportRecord, "id">): Promise<ImportRecord>;
+  /** Marks an unfinished import running again. */
+  resume(id: number): Promise<void>;
+  /** Records refusals and moves the checkpoint, in one transaction. */
+  checkpoint(id: number, line: number, counts: ImportCounts, refused: readonly RefusedRow[]): Promise<void>;
+  finish(
+    id: number,
+    outcome: { state: ImportState; sha256?: string; error?: string; at: number },
+  ): Promise<void>;
+  get(id: number): Promise<ImportRecord | undefined>;
+  list(limit: number): Promise<ImportRecord[]>;
+  /** Refused rows in line order, from `afterLine` (exclusive), at most `limit`. */
+  refused(id: number, afterLine: number, limit: number): Promise<RefusedRow[]>;
+}

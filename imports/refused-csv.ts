@@ -1,0 +1,14 @@
+// The refused rows of an import as a CSV a spreadsheet opens: file, line, column, reason,
+// what to fix, and the row as it was read.
+import type { RefusedRow } from "./ledger.ts";
+
+export const REFUSED_CSV_HEADER = "file;line;column;reason;detail;row\n";
+
+function field(value: string | number): string {
+  const s = String(value);
+  return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function refusedCsvRow(file: string, r: RefusedRow): string {
+  return `${[file, r.line, r.column, r.reason, r.detail, r.row].map(field).join(";")}\n`;
+}
