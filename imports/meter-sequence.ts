@@ -4,7 +4,7 @@
 
 import { instant } from "../ingest/validate.ts";
 import { isCounter } from "../model/quantities.ts";
-import { type Reading, seriesKeyOf } from "../model/reading.ts";
+import { type Reading, sameSeries, seriesKeyOf } from "../model/reading.ts";
 import { type CellRefusal, refusal } from "./types.ts";
 
 /** An index below this fraction of the one before is a meter replaced or reset (consumption
@@ -21,10 +21,14 @@ export type SequenceVerdict = "new" | "duplicate" | CellRefusal;
 
 export class MeterSequence {
   readonly #last = new Map<string, Last>();
+  /** The series of the reading before, whose key need not be built again. */
+  #previous: { reading: Reading; key: string } | undefined;
 
   /** How `r`, read on `line`, stands against the last reading of its series in the file. */
   check(r: Reading, line: number, column?: string): SequenceVerdict {
-    const key = seriesKeyOf(r);
+    const previous = this.#previous;
+    const key = previous !== undefined && sameSeries(previous.reading, r) ? previous.key : seriesKeyOf(r);
+    this.#previous = { reading: r, key };
     const last = this.#last.get(key);
     if (last === undefined || r.t > last.t) {
       if (last !== undefined && isCounter(r.quantity) && r.v < last.v && r.v >= last.v * RESET_FRACTION) {

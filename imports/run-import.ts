@@ -2,13 +2,12 @@
 // reading like a live one, write in batches, checkpoint what the store confirmed, keep every
 // refusal. Memory stays flat: rows stream through, one batch is written while the next is read.
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { blameOf } from "../storage/store-error.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { type CheckContext, checkCandidate, type ImportRange } from "./check.ts";
+import { CandidateChecker, type CheckContext, type ImportRange } from "./check.ts";
+import { type CsvRecord, csvRecords } from "./csv-records.ts";
 import { longReader } from "./formats/long.ts";
 import { isMeteoFranceHeader, meteoFranceReader } from "./formats/meteo-france.ts";
 import { wideReader } from "./formats/wide.ts";
@@ -24,7 +23,7 @@ import {
 } from "./sniff.ts";
 import { openTextSource } from "./text-source.ts";
 import type { DateIs } from "./time.ts";
-import type { CellRefusal, ImportFormat, RowReader } from "./types.ts";
+import { type CellRefusal, type ImportFormat, type RowReader, refusal } from "./types.ts";
 
 export interface ImportOptions {
   format?: ImportFormat;
@@ -111,10 +110,7 @@ const DECIMAL_SAMPLE_ROWS = 200;
 const ROW_EXCERPT = 1_000;
 const DEFAULT_RETRY_DELAYS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 
-interface ParsedRecord {
-  cells: string[];
-  line: number;
-}
+type ParsedRecord = CsvRecord;
 
 export async function runImport(request: ImportRequest, deps: ImportDeps): Promise<ImportSummary> {
   const now = deps.now ?? Date.now;
@@ -131,36 +127,26 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
       `${request.name}: the header line has a single column (no ";", ",", tab or "|"); declare the delimiter with --delimiter`,
     );
   }
-  const skippedWithError: { line: number; detail: string; row: string }[] = [];
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    bom: true,
-    info: true,
-  });
-  parser.on("skip", (error: Error & { lines?: number; raw?: string }) => {
-    skippedWithError.push({ line: error.lines ?? 0, detail: error.message, row: error.raw ?? "" });
-  });
-  Readable.from(rest)
-    .on("error", (e) => parser.destroy(e))
-    .pipe(parser);
-  const records = recordsOf(parser);
+  const records = csvRecords(rest, delimiter);
 
-  const headerRecord = await records.next();
-  if (headerRecord.done) throw new ImportError("empty_file", `${request.name} is empty: no header line`);
-  const header = headerRecord.value.cells;
+  const buffered: ParsedRecord[] = [];
+  const take = async (count: number) => {
+    while (buffered.length < count) {
+      const next = await records.next();
+      if (next.done) return;
+      buffered.push(...next.value);
+    }
+  };
+  await take(1);
+  const headerRecord = buffered.shift();
+  if (headerRecord === undefined)
+    throw new ImportError("empty_file", `${request.name} is empty: no header line`);
+  const header = headerRecord.cells;
   const reader = pickReader(header, options.format, { zone, dateIs }, deps.registry, request.name);
 
   // The first rows tell the decimal separator; they are read again from the buffer.
-  const sample: ParsedRecord[] = [];
-  while (sample.length < DECIMAL_SAMPLE_ROWS) {
-    const next = await records.next();
-    if (next.done) break;
-    sample.push(next.value);
-  }
+  await take(DECIMAL_SAMPLE_ROWS);
+  const sample = buffered.slice(0, DECIMAL_SAMPLE_ROWS);
   const decimal =
     options.decimal ??
     (reader.format.startsWith("meteo-france") && delimiter !== ";"
@@ -212,6 +198,7 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
     maxFutureSkewMs: deps.maxFutureSkewMs ?? 5 * 60_000,
   };
   if (request.buildings) ctx.buildings = request.buildings;
+  const checker = new CandidateChecker(ctx);
   const sequence = new MeterSequence();
   const batchSize = request.batchSize ?? DEFAULT_BATCH;
   const writer = new CheckpointedWriter(deps, record.id, counts, request.name);
@@ -242,70 +229,52 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
     });
 
   try {
-    for (const rec of chain(sample, records)) {
+    for await (const group of chain(buffered, records)) {
       if (request.signal?.aborted) throw new ImportError("stopped", "stopped before the end of the file");
-      const item = await rec;
-      if (item === undefined) break;
-      for (const bad of skippedWithError.splice(0)) {
-        if (bad.line > resumeAfter) {
-          refusedRows.push({
-            line: bad.line,
-            column: "",
-            reason: "malformed_row",
-            detail: bad.detail,
-            row: bad.row.slice(0, ROW_EXCERPT),
-          });
-          counts.refused++;
-          counts.rows++;
-        }
-      }
-      const { cells, line } = item;
-      const replay = line <= resumeAfter;
-      const result = reader.read(cells, decimal);
-      if (!replay) {
-        counts.rows++;
-        if (result.skipped > 0 && result.skippedAs) {
-          counts.skipped[result.skippedAs] = (counts.skipped[result.skippedAs] ?? 0) + result.skipped;
-        }
-        for (const r of result.refusals) refuse(line, cells, r);
-      }
-      for (const candidate of result.candidates) {
-        const checked = checkCandidate(candidate, ctx);
-        if ("refused" in checked) {
-          if (!replay) refuse(line, cells, checked);
+      for (const item of group) {
+        const { cells, line } = item;
+        const replay = line <= resumeAfter;
+        if (item.malformed !== undefined) {
+          if (!replay) {
+            counts.rows++;
+            refuse(line, cells, refusal("malformed_row", `${item.malformed}; check the quotes`));
+          }
+          lastLine = line;
           continue;
         }
-        const verdict = sequence.check(checked, line, candidate.column);
-        if (replay) continue;
-        if (verdict === "new") {
-          batch.push(checked);
-          batchLines.push(line);
-        } else if (verdict === "duplicate") counts.duplicates++;
-        else refuse(line, cells, verdict);
-      }
-      lastLine = line;
-      if (!replay && batch.length >= batchSize) {
-        await writer.flush(batch, batchLines, refusedRows, line);
-        batch = [];
-        batchLines = [];
-        refusedRows = [];
-      }
-      if (++sinceProgress >= 2_000) {
-        sinceProgress = 0;
-        report();
-      }
-    }
-    for (const bad of skippedWithError.splice(0)) {
-      if (bad.line > resumeAfter) {
-        refusedRows.push({
-          line: bad.line,
-          column: "",
-          reason: "malformed_row",
-          detail: bad.detail,
-          row: bad.row.slice(0, ROW_EXCERPT),
-        });
-        counts.refused++;
-        counts.rows++;
+        const result = reader.read(cells, decimal);
+        if (!replay) {
+          counts.rows++;
+          if (result.skipped > 0 && result.skippedAs) {
+            counts.skipped[result.skippedAs] = (counts.skipped[result.skippedAs] ?? 0) + result.skipped;
+          }
+          for (const r of result.refusals) refuse(line, cells, r);
+        }
+        for (const candidate of result.candidates) {
+          const checked = checker.check(candidate);
+          if ("refused" in checked) {
+            if (!replay) refuse(line, cells, checked);
+            continue;
+          }
+          const verdict = sequence.check(checked, line, candidate.column);
+          if (replay) continue;
+          if (verdict === "new") {
+            batch.push(checked);
+            batchLines.push(line);
+          } else if (verdict === "duplicate") counts.duplicates++;
+          else refuse(line, cells, verdict);
+        }
+        lastLine = line;
+        if (!replay && batch.length >= batchSize) {
+          await writer.flush(batch, batchLines, refusedRows, line);
+          batch = [];
+          batchLines = [];
+          refusedRows = [];
+        }
+        if (++sinceProgress >= 2_000) {
+          sinceProgress = 0;
+          report();
+        }
       }
     }
     await writer.flush(batch, batchLines, refusedRows, lastLine);
@@ -407,13 +376,13 @@ async function* recordsOf(
   for await (const { record, info } of parser) yield { cells: record, line: info.lines };
 }
 
-/** The buffered sample, then the rest of the records, as promises one at a time. */
-function* chain(
-  sample: ParsedRecord[],
-  rest: AsyncGenerator<ParsedRecord>,
-): Generator<Promise<ParsedRecord | undefined>> {
-  for (const r of sample) yield Promise.resolve(r);
-  for (;;) yield rest.next().then((n) => (n.done ? undefined : n.value));
+/** The buffered records, then the rest, a chunk's records at a time. */
+async function* chain(
+  buffered: ParsedRecord[],
+  rest: AsyncGenerator<ParsedRecord[]>,
+): AsyncGenerator<ParsedRecord[]> {
+  yield buffered;
+  yield* rest;
 }
 
 /** Writes batches one after another, a batch in flight while the next is read, and moves the
@@ -459,10 +428,10 @@ class CheckpointedWriter {
     const rejected: RefusedRow[] = [];
     let written = 0;
     if (batch.length > 0) {
-      const lineOf = new Map<Reading, number>();
-      batch.forEach((r, i) => lineOf.set(r, lines[i]!));
       const result = await this.#writeSplitting(batch);
       written = result.written;
+      const lineOf = new Map<Reading, number>();
+      if (result.rejected.length > 0) for (let i = 0; i < batch.length; i++) lineOf.set(batch[i]!, lines[i]!);
       for (const { reading, reason } of result.rejected) {
         rejected.push({
           line: lineOf.get(reading) ?? line,

@@ -18,8 +18,26 @@ export type ParsedTime = { ok: true; t: number; dateOnly: boolean } | { ok: fals
 const EXPECTED =
   "an ISO 8601 time (2025-01-31T23:00:00+01:00), a local time (2025-01-31 23:00 or 31/01/2025 23:00) or a date (2025-01-31 or 31/01/2025)";
 
-/** The instant a cell names, or why it names none. */
+const CACHE_SIZE = 4_096;
+const caches = new WeakMap<TimeReading, Map<string, ParsedTime>>();
+
+/** The instant a cell names, or why it names none. Remembers the last few thousand cells: the
+ * same dates come back for every meter of a file. */
 export function parseTime(cell: string, how: TimeReading): ParsedTime {
+  let cache = caches.get(how);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(how, cache);
+  }
+  const known = cache.get(cell);
+  if (known !== undefined) return known;
+  const parsed = parseTimeUncached(cell, how);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(cell, parsed);
+  return parsed;
+}
+
+function parseTimeUncached(cell: string, how: TimeReading): ParsedTime {
   const s = cell.trim();
   let m = ISO.exec(s);
   let fields: {

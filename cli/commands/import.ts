@@ -85,7 +85,7 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
       try {
         const summary = await runImport(
           {
-            input: createReadStream(file, { highWaterMark: 1 << 20 }),
+            input: createReadStream(file, { highWaterMark: 1 << 16 }),
             name,
             size,
             by: "cli",
