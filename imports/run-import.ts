@@ -230,8 +230,8 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
 
   try {
     for await (const group of chain(buffered, records)) {
-      if (request.signal?.aborted) throw new ImportError("stopped", "stopped before the end of the file");
       for (const item of group) {
+        if (request.signal?.aborted) throw new ImportError("stopped", "stopped before the end of the file");
         const { cells, line } = item;
         const replay = line <= resumeAfter;
         if (item.malformed !== undefined) {
