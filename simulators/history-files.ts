@@ -143,7 +143,7 @@ export async function writeToPath<T>(path: string, write: (out: Writable) => Pro
     });
     return result;
   }
-  const gzip = createGzip({ level: 9 });
+  const gzip = createGzip();
   const done = pipeline(gzip, file);
   let result: T;
   try {
