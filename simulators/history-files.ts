@@ -829,7 +829,7 @@ export async function writeMeteoHourly(
 export const largeLongCsvOptionsSchema = z
   .object({
     path: z.string().min(1),
-    /** Stop after the first row that reaches this many bytes (the text, before any gzip). */
+    /** Stop at the end of the first instant that reaches this many bytes (the text, before any gzip). */
     targetBytes: z.number().int().positive(),
     seed: z.number().int().default(42),
     buildings: z.number().int().min(1).max(200).default(20),
