@@ -17,6 +17,7 @@ import {
   type MeteoStation,
   simulatedReadings,
   wideMeterTable,
+  wideTableFromDaily,
   writeLargeLongCsv,
   writeLongCsv,
   writeMeteoDaily,
@@ -24,6 +25,7 @@ import {
   writeToBuffer,
   writeWideMeterCsv,
 } from "./history-files.ts";
+import { simulatePilot } from "./pilot.ts";
 import { generateSite } from "./site-generator.ts";
 import { SiteSimulation } from "./site-simulation.ts";
 import { Weather } from "./weather.ts";
@@ -230,6 +232,38 @@ describe("wide meter-index CSV", () => {
     );
     expect(lines).toHaveLength(1 + 4);
     expect(lines.slice(1).some((l) => l.includes(";;") || l.endsWith(";"))).toBe(true);
+  });
+
+  it("turns a daily pilot's consumptions into indexes, a column per day after the starting one", async () => {
+    const pilot = simulatePilot({
+      seed: 9,
+      dwellings: 6,
+      treatedShare: 0.5,
+      start: "2025-01-01",
+      baselineDays: 20,
+      reportingDays: 20,
+      quantity: "heating_energy",
+      trueEffect: -0.1,
+      deviceStandbyW: 0,
+    });
+    const table = wideTableFromDaily({
+      building: "pilot",
+      sensor: "heat",
+      quantity: "heating_energy",
+      firstDay: pilot.days[0]!,
+      meters: pilot.dwellings.map((d) => ({ space: d.id, daily: d.daily })),
+      decimals: 3,
+    });
+    expect(table.columns).toHaveLength(41);
+    expect(table.columns[0]!.day).toBe(dayNumberOfIso("2024-12-31"));
+    const row = table.rows[0]!;
+    expect(row.values[5]! - row.values[4]!).toBeCloseTo(pilot.dwellings[0]!.daily[4]!, 2);
+    const bytes = await writeToBuffer((out) =>
+      writeWideMeterCsv(out, table, { identify: "sensor", dates: "iso" }),
+    );
+    expect(bytes.toString("utf8").split("\n")[0]).toMatch(
+      /^Bâtiment;Logement;Capteur;Unité;2024-12-31;2025-01-01;/,
+    );
   });
 
   it("needs a meter number to name meters by it", async () => {

@@ -514,6 +514,44 @@ export function wideMeterTable(
   return { columns, rows: [...rows.values()] };
 }
 
+/**
+ * A wide table from daily consumptions (simulatePilot's dwellings, simulateBeforeAfter's
+ * meters): a column for the day before the first (the starting index), then each day's end.
+ */
+export function wideTableFromDaily(input: {
+  building: string;
+  sensor: string;
+  quantity: Quantity;
+  /** The local day of daily[0], ISO date. */
+  firstDay: string;
+  meters: readonly { space: string; daily: readonly number[]; meter?: string }[];
+  initialIndex?: number;
+  decimals?: number;
+}): { columns: WideColumn[]; rows: WideMeterRow[] } {
+  const first = dayNumberOfIso(input.firstDay);
+  const length = Math.max(0, ...input.meters.map((m) => m.daily.length));
+  const columns = Array.from({ length: length + 1 }, (_, i) => ({ day: first - 1 + i }));
+  const f = 10 ** (input.decimals ?? 3);
+  const rows = input.meters.map((m) => {
+    let index = input.initialIndex ?? 1_000;
+    const values: (number | null)[] = [Math.floor(index * f) / f];
+    for (const use of m.daily) {
+      index += use;
+      values.push(Math.floor(index * f + 1e-9) / f);
+    }
+    while (values.length < columns.length) values.push(null);
+    return {
+      ...(m.meter === undefined ? {} : { meter: m.meter }),
+      building: input.building,
+      space: m.space,
+      sensor: input.sensor,
+      quantity: input.quantity,
+      values,
+    };
+  });
+  return { columns, rows };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Météo-France climatological files (meteo.data.gouv.fr, Données climatologiques de base)
 
