@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { ImportLedger } from "../imports/ledger.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
@@ -20,6 +21,7 @@ import { sessionRoutes } from "./pages/session.ts";
 import { installProblemHandlers } from "./problem.ts";
 import { boardRoutes } from "./routes/boards.ts";
 import { buildingRoutes } from "./routes/buildings.ts";
+import { importRoutes } from "./routes/imports.ts";
 import { type ConsentStore, managerRoutes } from "./routes/managers.ts";
 import { opsRoutes, type ReadinessCheck } from "./routes/ops.ts";
 import { proposalRoutes } from "./routes/proposals.ts";
@@ -35,6 +37,8 @@ export interface ApiDependencies {
   consents?: ConsentStore;
   /** One-time sign-in codes (`token --link`); without it /login takes tokens only. */
   signInCodes?: SignInCodeStore;
+  /** History imports (POST /imports); without it the /imports routes are not mounted. */
+  imports?: { ledger: ImportLedger; maxBytes: number; maxFutureSkewMs?: number };
   /** Each dependency /readyz checks, e.g. the store and the MQTT broker. */
   readiness: ReadinessCheck[];
   /** RETENTION_FINE_DAYS: per-dwelling reads finer than daily start no earlier than its cutoff
@@ -132,6 +136,16 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
   await app.register(proposalRoutes, deps);
   await app.register(tenantRoutes, deps);
   await app.register(boardRoutes, deps);
+  if (deps.imports) {
+    const { ledger, maxBytes, maxFutureSkewMs } = deps.imports;
+    await app.register(importRoutes, {
+      registry: deps.registry,
+      store: deps.store,
+      imports: ledger,
+      maxImportBytes: maxBytes,
+      ...(maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs }),
+    });
+  }
   await app.register(sessionRoutes, {
     verifyToken: options.verifyToken,
     signInCodes: deps.signInCodes,

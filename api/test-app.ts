@@ -12,6 +12,7 @@ import { siteSchema } from "../model/site.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
+import { createSqliteImportLedger } from "../storage/sqlite/import-ledger.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { type ApiDependencies, type ApiOptions, buildApp } from "./app.ts";
@@ -110,6 +111,8 @@ export async function createTestApp(
   const consents = createSqliteConsentStore({ path });
   const decisions = createSqliteDecisionStore({ path: join(folder, "decisions.db") });
   await decisions.connect();
+  const imports = createSqliteImportLedger({ path: join(folder, "imports.db") });
+  await imports.connect();
   await store.connect();
   await deadLetters.connect();
   await consents.connect();
@@ -123,6 +126,7 @@ export async function createTestApp(
       deadLetters,
       decisions,
       consents,
+      imports: { ledger: imports, maxBytes: 50 * 1024 * 1024 },
       readiness: [{ name: "store", check: () => store.ping() }],
       ...extraDeps,
     },
@@ -147,6 +151,7 @@ export async function createTestApp(
       await app.close();
       await consents.close();
       await decisions.close();
+      await imports.close();
       await deadLetters.close();
       await store.close();
       rmSync(folder, { recursive: true, force: true });

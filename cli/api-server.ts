@@ -13,6 +13,7 @@ import type { ReadinessCheck } from "../api/routes/ops.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import { createSqliteImportLedger, importLedgerPath } from "../storage/sqlite/import-ledger.ts";
 import { createSqliteSignInCodeStore, signInCodesPath } from "../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "./config.ts";
 import { influxOptionsFrom, type Stores } from "./wiring.ts";
@@ -39,6 +40,8 @@ export async function buildApiServer(
   await consents.connect();
   const signInCodes = createSqliteSignInCodeStore({ path: signInCodesPath(config.DATA_DIR) });
   await signInCodes.connect();
+  const imports = createSqliteImportLedger({ path: importLedgerPath(config.DATA_DIR) });
+  await imports.connect();
   const pruner =
     config.STORE === "sqlite"
       ? consents
@@ -51,6 +54,11 @@ export async function buildApiServer(
       decisions: stores.decisions,
       consents,
       signInCodes,
+      imports: {
+        ledger: imports,
+        maxBytes: config.IMPORT_MAX_BYTES,
+        maxFutureSkewMs: config.INGEST_MAX_FUTURE_SKEW_S * 1000,
+      },
       readiness,
       fineDays: config.RETENTION_FINE_DAYS,
     },
@@ -83,6 +91,7 @@ export async function buildApiServer(
       await app.close();
       await consents.close();
       await signInCodes.close();
+      await imports.close();
     },
   };
 }

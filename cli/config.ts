@@ -145,6 +145,9 @@ export const configSchema = z
     API_BODY_LIMIT_BYTES: positiveInt
       .default(64 * 1024)
       .describe("API: largest request body; larger ones get 413"),
+    IMPORT_MAX_BYTES: positiveInt
+      .default(10 * 1024 ** 3)
+      .describe("API: largest file POST /imports takes (streamed, never held in memory)"),
     RETENTION_FINE_DAYS: positiveInt
       .max(3_660)
       .default(31)

@@ -68,6 +68,10 @@ export interface ImportLedger {
   ): Promise<void>;
   get(id: number): Promise<ImportRecord | undefined>;
   list(limit: number): Promise<ImportRecord[]>;
-  /** Refused rows in line order, from `afterLine` (exclusive), at most `limit`. */
-  refused(id: number, afterLine: number, limit: number): Promise<RefusedRow[]>;
+  /** Refused rows in line and column order, after the row `after` (the start when undefined), at most `limit`. */
+  refused(
+    id: number,
+    after: Pick<RefusedRow, "line" | "column"> | undefined,
+    limit: number,
+  ): Promise<RefusedRow[]>;
 }

@@ -20,7 +20,7 @@ tilleuls-a;common;outdoor;2025-01-03 14:00;6,5;°C
 `;
 
 async function refusedOf(id: number) {
-  return f.ledger.refused(id, 0, 1000);
+  return f.ledger.refused(id, undefined, 1000);
 }
 
 describe("long CSV", () => {

@@ -106,6 +106,7 @@ export class ImportError extends Error {
 }
 
 const DEFAULT_BATCH = 5_000;
+const OTHERS_BUILDINGS = "readings of buildings you do not manage";
 const DECIMAL_SAMPLE_ROWS = 200;
 const ROW_EXCERPT = 1_000;
 const DEFAULT_RETRY_DELAYS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
@@ -253,7 +254,12 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
         for (const candidate of result.candidates) {
           const checked = checker.check(candidate);
           if ("refused" in checked) {
-            if (!replay) refuse(line, cells, checked);
+            if (replay) continue;
+            // A station's department file also feeds buildings the importer does not manage:
+            // theirs are left out, not refused.
+            if (checked.reason === "not_in_scope" && reader.format !== "long" && reader.format !== "wide") {
+              counts.skipped[OTHERS_BUILDINGS] = (counts.skipped[OTHERS_BUILDINGS] ?? 0) + 1;
+            } else refuse(line, cells, checked);
             continue;
           }
           const verdict = sequence.check(checked, line, candidate.column);

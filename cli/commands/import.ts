@@ -161,7 +161,7 @@ async function writeRefused(
   out: NodeJS.WritableStream | undefined,
   outPath: string | undefined,
 ): Promise<void> {
-  let after = 0;
+  let after: { line: number; column: string } | undefined;
   let shown = 0;
   for (;;) {
     const page = await ledger.refused(summary.id, after, 5_000);
@@ -175,7 +175,7 @@ async function writeRefused(
       }
       if (out && !out.write(refusedCsvRow(summary.name, r))) await once(out, "drain");
     }
-    after = page[page.length - 1]!.line;
+    after = page[page.length - 1]!;
     if (!out && shown >= SHOWN_REFUSALS) break;
   }
   process.stdout.write(

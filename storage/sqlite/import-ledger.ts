@@ -106,10 +106,10 @@ export function createSqliteImportLedger(options: { path: string }): ImportLedge
       get: db.prepare<[number], ImportRow>("SELECT * FROM imports WHERE id = ?"),
       list: db.prepare<[number], ImportRow>("SELECT * FROM imports ORDER BY id DESC LIMIT ?"),
       refused: db.prepare<
-        [number, number, number],
+        [number, number, string, number],
         { line: number; col: string; reason: string; detail: string; row: string }
       >(
-        "SELECT line, col, reason, detail, row FROM refused_rows WHERE import_id = ? AND line > ? ORDER BY line, col LIMIT ?",
+        "SELECT line, col, reason, detail, row FROM refused_rows WHERE import_id = ? AND (line, col) > (?, ?) ORDER BY line, col LIMIT ?",
       ),
     };
   });
@@ -157,9 +157,9 @@ export function createSqliteImportLedger(options: { path: string }): ImportLedge
     async list(limit) {
       return connected().list.all(limit).map(recordOf);
     },
-    async refused(id, afterLine, limit) {
+    async refused(id, after, limit) {
       return connected()
-        .refused.all(id, afterLine, limit)
+        .refused.all(id, after?.line ?? -1, after?.column ?? "", limit)
         .map((r) => ({
           line: r.line,
           column: r.col,
