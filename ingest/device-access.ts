@@ -6,9 +6,12 @@ import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter, topicExcerpt } from "../m
 import { verifyDecoy, verifySecret } from "../model/device-credentials.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeviceAccount } from "../model/site.ts";
+import { filterCovers, topicMatches } from "../model/topic-filter.ts";
 import type { Journal } from "./journal.ts";
 import type { LetterBudget } from "./letter-budget.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+
+export { filterCovers, topicMatches };
 
 const TELEMETRY_PREFIX = "telemetry/";
 
@@ -18,35 +21,6 @@ export function deviceTopicFilter(
   prefix = TELEMETRY_PREFIX,
 ): string {
   return `${prefix}${device.building}/${device.space ?? "+"}/#`;
-}
-
-/** MQTT topic matching (3.1.1 §4.7) of a topic name against a filter with + and #. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split("/");
-  const t = topic.split("/");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === "#") return i < f.length - 1 ? false : !(i === 0 && topic.startsWith("$"));
-    if (i >= t.length) return false;
-    if (f[i] === "+") {
-      if (i === 0 && topic.startsWith("$")) return false;
-      continue;
-    }
-    if (f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
-
-/** Whether every topic that `filter` matches is matched by `granted` too. */
-export function filterCovers(granted: string, filter: string): boolean {
-  const g = granted.split("/");
-  const f = filter.split("/");
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] === "#") return true;
-    if (i >= f.length || f[i] === "#") return false;
-    if (g[i] === "+") continue;
-    if (f[i] === "+" || f[i] !== g[i]) return false;
-  }
-  return f.length === g.length;
 }
 
 /** Who a connected client is: a device account, or anonymous (allowed only when the site says so). */
