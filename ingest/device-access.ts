@@ -44,6 +44,8 @@ export class DeviceAccess {
   readonly #deps: DeviceAccessDeps;
   readonly #prefix: string;
   #lastRefusalLog = 0;
+  /** The source topics of each device account, computed at its first publish. */
+  readonly #granted = new Map<string, string[]>();
 
   constructor(deps: DeviceAccessDeps, options: { telemetryPrefix?: string } = {}) {
     this.#deps = deps;
@@ -83,10 +85,22 @@ export class DeviceAccess {
     return { ok: true, identity: { kind: "device", device } };
   }
 
-  /** Whether this identity may publish on this telemetry topic; a device only within its filter. */
+  /** Whether this identity may publish on this telemetry or source topic; a device only within
+   * its filter and its sources' topics (SiteRegistry.sourceTopicsOf). */
   mayPublish(identity: Identity | undefined, topic: string): boolean {
     if (identity === undefined || identity.kind === "anonymous") return this.allowsAnonymous;
-    return topicMatches(deviceTopicFilter(identity.device, this.#prefix), topic);
+    if (topic.startsWith(this.#prefix))
+      return topicMatches(deviceTopicFilter(identity.device, this.#prefix), topic);
+    return this.#sourceTopics(identity.device).some((filter) => topicMatches(filter, topic));
+  }
+
+  #sourceTopics(device: DeviceAccount): string[] {
+    let topics = this.#granted.get(device.id);
+    if (topics === undefined) {
+      topics = this.#deps.registry.sourceTopicsOf(device);
+      this.#granted.set(device.id, topics);
+    }
+    return topics;
   }
 
   /**
@@ -112,15 +126,16 @@ export class DeviceAccess {
    * False when the journal is full or failing: the caller must not acknowledge (as for readings).
    */
   refuse(identity: Identity | undefined, topic: string, payload: Buffer, receivedAt: number): boolean {
+    const sources = identity?.kind === "device" ? this.#sourceTopics(identity.device) : [];
     const who =
       identity?.kind === "device"
-        ? `device "${identity.device.id}" may publish only under ${deviceTopicFilter(identity.device, this.#prefix)}`
+        ? `device "${identity.device.id}" may publish only under ${deviceTopicFilter(identity.device, this.#prefix)}${sources.length > 0 ? ` and its sources' topics (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""})` : ""}`
         : "this site refuses clients without a user name";
     const letter: DeadLetter = {
       receivedAt,
       topic: topicExcerpt(topic),
       reason: "not_authorised",
-      detail: `${who}; the message was acknowledged and not stored. Fix the device's topic or its account in the site file (devices).`,
+      detail: `${who}; the message was acknowledged and not stored. Fix the device's topic or its account in the site file (devices, sources).`,
       payload: payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8"),
     };
     const building = topic.startsWith(this.#prefix)
