@@ -1,5 +1,6 @@
 // Each profile's decoding through acceptMessage, on the example site: the readings of a good
 // message, and a dead letter naming what to fix for every broken one.
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deadLetterSchema } from "../../model/dead-letter.ts";
@@ -341,5 +342,26 @@ describe("any message on a source's topic", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("PAYLOADS.md's third-party examples", () => {
+  it("each decode to readings on the example site", () => {
+    const doc = readFileSync(new URL("../PAYLOADS.md", import.meta.url), "utf8");
+    const section = doc.slice(doc.indexOf("## Third-party devices"), doc.indexOf("## Limits"));
+    const examples = [...section.matchAll(/mosquitto_pub -t '([^']+)' -q 1 -m (?:\\\n\s*)?'([^']+)'/g)];
+    expect(examples.map((m) => registry.profileOf(m[1]!)?.profile)).toEqual([
+      "chirpstack",
+      "ttn",
+      "zigbee2mqtt",
+      "wmbusmeters",
+      "json",
+    ]);
+    for (const [, topic, body] of examples) {
+      const result = acceptMessage(topic!, Buffer.from(body!), NOW, registry, LIMITS);
+      expect(result.rejected, topic).toEqual([]);
+      expect(result.accepted.length, topic).toBeGreaterThan(0);
+      expect(result.atReceipt, topic).toBeUndefined();
+    }
   });
 });
