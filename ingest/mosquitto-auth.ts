@@ -93,10 +93,9 @@ export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string
       "",
     );
   }
-  acl.push(
-    "# Ingest reads every building, directly or through the shared subscription of several workers,",
-    "# and the topics of the site's third-party sources (sources:).",
-  );
+  acl.push("# Ingest reads every building, directly or through the shared subscription of several workers.");
+  if (sourceFilters.length > 0)
+    acl.push("# It reads the topics of the site's third-party sources (sources:) too.");
   for (const worker of workers) {
     acl.push(
       `user ${worker.username}`,
