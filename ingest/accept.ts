@@ -1,9 +1,8 @@
-// One MQTT message in, its readings and dead letters out: checks the topic and the size,
-// decodes the payload by its first non-blank character ("{" JSON object, "[" SenML pack,
-// otherwise line protocol), then resolves and checks every reading. Pure and synchronous,
+// One MQTT message in, its readings and dead letters out: a topic of a third-party source
+// (the site file's sources) goes to its profile (profiles/accept-source.ts); telemetry's topic
+// and size are checked, the payload decoded by its first non-blank character ("{" JSON object,
+// "[" SenML pack, otherwise line protocol), then every reading resolved and checked. Pure and synchronous,
 // never throws: whatever a sender publishes ends as readings or dead letters.
-import type { DeadLetter, RejectionReason } from "../model/dead-letter.ts";
-import { DEAD_LETTER_PAYLOAD_EXCERPT, topicExcerpt } from "../model/dead-letter.ts";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { decodeJsonObject } from "./decoders/json.ts";
@@ -11,16 +10,13 @@ import { decodeLineProtocol } from "./decoders/line-protocol.ts";
 import { decodeSenml } from "./decoders/senml.ts";
 import type { DecodeContext, DecodeResult, PayloadFormat } from "./decoders/types.ts";
 import { quote } from "./decoders/types.ts";
+import { type Accepted, Letters } from "./letters.ts";
 import type { IngestLimits } from "./limits.ts";
-import { parseTopic } from "./topic.ts";
+import { acceptSourced } from "./profiles/accept-source.ts";
+import { parseTopic, TELEMETRY_PREFIX } from "./topic.ts";
 import { checkReading, type TopicTarget } from "./validate.ts";
 
-export interface Accepted {
-  accepted: Reading[];
-  rejected: DeadLetter[];
-  /** Indices in `accepted` of the readings timed from the time of receipt (receipt-clock.ts). */
-  atReceipt?: number[];
-}
+export type { Accepted };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -60,6 +56,10 @@ function accept(
   limits: IngestLimits,
   letters: Letters,
 ): Accepted {
+  if (!topic.startsWith(TELEMETRY_PREFIX)) {
+    const route = registry.profileOf(topic);
+    if (route) return acceptSourced(route, payload, receivedAt, registry, limits, letters);
+  }
   const parsed = parseTopic(topic);
   // A letter names its building only when the site has it: the building scopes who may read the
   // letter and is a tag in InfluxDB, which a sender must not be able to multiply at will.
@@ -154,39 +154,7 @@ function accept(
     : { accepted, rejected: letters.list };
 }
 
-/** Dead letters of one message: same topic, time, excerpt and building. */
-class Letters {
-  readonly list: DeadLetter[] = [];
-  building: string | undefined;
-  #excerpt: string | undefined;
-
-  constructor(
-    readonly topic: string,
-    readonly payload: Buffer,
-    readonly receivedAt: number,
-  ) {}
-
-  add(reason: RejectionReason, detail: string): void {
-    this.#excerpt ??= this.payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8");
-    const letter: DeadLetter = {
-      receivedAt: this.receivedAt,
-      topic: topicExcerpt(this.topic),
-      reason,
-      detail,
-      payload: this.#excerpt,
-    };
-    if (this.building !== undefined) letter.building = this.building;
-    this.list.push(letter);
-  }
-
-  only(reason: RejectionReason, detail: string): Accepted {
-    this.list.length = 0;
-    this.add(reason, detail);
-    return { accepted: [], rejected: this.list };
-  }
-}
-
-function located(where: string, detail: string): string {
+export function located(where: string, detail: string): string {
   return where === "" ? detail : `${where}: ${detail}`;
 }
 

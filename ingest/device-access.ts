@@ -6,9 +6,12 @@ import { DEAD_LETTER_PAYLOAD_EXCERPT, type DeadLetter, topicExcerpt } from "../m
 import { verifyDecoy, verifySecret } from "../model/device-credentials.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeviceAccount } from "../model/site.ts";
+import { filterCovers, topicMatches } from "../model/topic-filter.ts";
 import type { Journal } from "./journal.ts";
 import type { LetterBudget } from "./letter-budget.ts";
 import { countDeadLetter, type IngestMetrics } from "./metrics.ts";
+
+export { filterCovers, topicMatches };
 
 const TELEMETRY_PREFIX = "telemetry/";
 
@@ -18,35 +21,6 @@ export function deviceTopicFilter(
   prefix = TELEMETRY_PREFIX,
 ): string {
   return `${prefix}${device.building}/${device.space ?? "+"}/#`;
-}
-
-/** MQTT topic matching (3.1.1 §4.7) of a topic name against a filter with + and #. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split("/");
-  const t = topic.split("/");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === "#") return i < f.length - 1 ? false : !(i === 0 && topic.startsWith("$"));
-    if (i >= t.length) return false;
-    if (f[i] === "+") {
-      if (i === 0 && topic.startsWith("$")) return false;
-      continue;
-    }
-    if (f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
-
-/** Whether every topic that `filter` matches is matched by `granted` too. */
-export function filterCovers(granted: string, filter: string): boolean {
-  const g = granted.split("/");
-  const f = filter.split("/");
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] === "#") return true;
-    if (i >= f.length || f[i] === "#") return false;
-    if (g[i] === "+") continue;
-    if (f[i] === "+" || f[i] !== g[i]) return false;
-  }
-  return f.length === g.length;
 }
 
 /** Who a connected client is: a device account, or anonymous (allowed only when the site says so). */
@@ -70,6 +44,8 @@ export class DeviceAccess {
   readonly #deps: DeviceAccessDeps;
   readonly #prefix: string;
   #lastRefusalLog = 0;
+  /** The source topics of each device account, computed at its first publish. */
+  readonly #granted = new Map<string, string[]>();
 
   constructor(deps: DeviceAccessDeps, options: { telemetryPrefix?: string } = {}) {
     this.#deps = deps;
@@ -109,10 +85,22 @@ export class DeviceAccess {
     return { ok: true, identity: { kind: "device", device } };
   }
 
-  /** Whether this identity may publish on this telemetry topic; a device only within its filter. */
+  /** Whether this identity may publish on this telemetry or source topic; a device only within
+   * its filter and its sources' topics (SiteRegistry.sourceTopicsOf). */
   mayPublish(identity: Identity | undefined, topic: string): boolean {
     if (identity === undefined || identity.kind === "anonymous") return this.allowsAnonymous;
-    return topicMatches(deviceTopicFilter(identity.device, this.#prefix), topic);
+    if (topic.startsWith(this.#prefix))
+      return topicMatches(deviceTopicFilter(identity.device, this.#prefix), topic);
+    return this.#sourceTopics(identity.device).some((filter) => topicMatches(filter, topic));
+  }
+
+  #sourceTopics(device: DeviceAccount): string[] {
+    let topics = this.#granted.get(device.id);
+    if (topics === undefined) {
+      topics = this.#deps.registry.sourceTopicsOf(device);
+      this.#granted.set(device.id, topics);
+    }
+    return topics;
   }
 
   /**
@@ -138,15 +126,16 @@ export class DeviceAccess {
    * False when the journal is full or failing: the caller must not acknowledge (as for readings).
    */
   refuse(identity: Identity | undefined, topic: string, payload: Buffer, receivedAt: number): boolean {
+    const sources = identity?.kind === "device" ? this.#sourceTopics(identity.device) : [];
     const who =
       identity?.kind === "device"
-        ? `device "${identity.device.id}" may publish only under ${deviceTopicFilter(identity.device, this.#prefix)}`
+        ? `device "${identity.device.id}" may publish only under ${deviceTopicFilter(identity.device, this.#prefix)}${sources.length > 0 ? ` and its sources' topics (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""})` : ""}`
         : "this site refuses clients without a user name";
     const letter: DeadLetter = {
       receivedAt,
       topic: topicExcerpt(topic),
       reason: "not_authorised",
-      detail: `${who}; the message was acknowledged and not stored. Fix the device's topic or its account in the site file (devices).`,
+      detail: `${who}; the message was acknowledged and not stored. Fix the device's topic or its account in the site file (devices, sources).`,
       payload: payload.subarray(0, DEAD_LETTER_PAYLOAD_EXCERPT).toString("utf8"),
     };
     const building = topic.startsWith(this.#prefix)

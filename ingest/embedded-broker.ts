@@ -1,5 +1,5 @@
-// The embedded MQTT broker (aedes) with ingest inside it: telemetry is taken in aedes's
-// authorizePublish hook, which runs before aedes sends a QoS 1 PUBACK, so a message is
+// The embedded MQTT broker (aedes) with ingest inside it: telemetry, and the topics of the site
+// file's third-party sources, are taken in aedes's authorizePublish hook, which runs before aedes sends a QoS 1 PUBACK, so a message is
 // acknowledged only once its readings are in the journal, without a loopback client hop.
 // With a DeviceAccess, logins are checked and each device publishes only within its scope, under
 // a session named after its account. Before any login, a socket may make the broker buffer no
@@ -342,7 +342,7 @@ export class EmbeddedBroker {
     }
     const topic = packet.topic;
     const identity = client ? this.#identities.get(client) : undefined;
-    if (!topic.startsWith(this.#config.telemetryPrefix)) {
+    if (!topic.startsWith(this.#config.telemetryPrefix) && !this.#deps.pipeline.claims(topic)) {
       if (topic.startsWith("$")) callback(new Error("$ topics are reserved"));
       else if (!this.#deps.access || this.#deps.access.mayRelay(identity)) callback(null);
       else {
@@ -396,8 +396,13 @@ export class EmbeddedBroker {
     const take = refused
       ? () => access.refuse(identity, topic, payload, receivedAt)
       : () => pipeline.handle(topic, payload, receivedAt);
+    // A source's message (not telemetry) is relayed only where a non-telemetry one would be
+    // (mayRelay): a device's subscription grants must not show it another building's uplinks.
+    const relayed =
+      !refused &&
+      (access === undefined || topic.startsWith(this.#config.telemetryPrefix) || access.mayRelay(identity));
     const accepted = () => {
-      if (refused) sink(packet);
+      if (!relayed) sink(packet);
       callback(null);
     };
     if (take()) {

@@ -81,18 +81,30 @@ export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string
     "# Mosquitto denies whatever no line allows; a refused publish is acknowledged and dropped.",
     "",
   ];
-  if (new SiteRegistry(site).allowsAnonymous) {
+  const registry = new SiteRegistry(site);
+  const sourceFilters = registry.sourceSubscriptions.map((s) => s.filter);
+  if (registry.allowsAnonymous) {
     // Lines before the first "user" apply to clients without a user name; mosquitto.conf's
     // allow_anonymous must be true as well for them to connect at all.
     acl.push(
       "# The site allows anonymous clients (allowAnonymous, or no devices listed): they may publish anywhere.",
       "topic write telemetry/#",
+      ...sourceFilters.map((filter) => `topic write ${filter}`),
       "",
     );
   }
   acl.push("# Ingest reads every building, directly or through the shared subscription of several workers.");
+  if (sourceFilters.length > 0)
+    acl.push("# It reads the topics of the site's third-party sources (sources:) too.");
   for (const worker of workers) {
-    acl.push(`user ${worker.username}`, "topic read telemetry/#", "topic read $share/ingest/telemetry/#", "");
+    acl.push(
+      `user ${worker.username}`,
+      ...["telemetry/#", ...sourceFilters].flatMap((f) => [
+        `topic read ${f}`,
+        `topic read $share/ingest/${f}`,
+      ]),
+      "",
+    );
   }
   if (simulator) {
     acl.push(
@@ -106,6 +118,7 @@ export function renderMosquittoAuth(input: MosquittoAuthInput): { passwd: string
     acl.push(
       `user ${device.id}`,
       `topic write ${deviceTopicFilter(device)}`,
+      ...registry.sourceTopicsOf(device).map((topic) => `topic write ${topic}`),
       ...(device.subscribe ?? []).map((filter) => `topic read ${filter}`),
       "",
     );

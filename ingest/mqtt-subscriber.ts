@@ -16,6 +16,8 @@ export const mqttSubscriberConfigSchema = z
     password: z.string().optional(),
     /** `$share/ingest/telemetry/#` splits the stream among several workers (MQTT 5 or Mosquitto ≥ 1.6). */
     topic: z.string().min(1).default("telemetry/#"),
+    /** Further filters, subscribed with `topic`: the site's source topics (sourceSubscriptionTopics). */
+    topics: z.array(z.string().min(1)).max(1000).default([]),
     protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
     /** MQTT 5: how long the broker keeps the session (and queues messages) while ingest is away. */
     sessionExpirySeconds: z
@@ -127,13 +129,13 @@ export class MqttSubscriber {
       const timer = setTimeout(() => fail(new Error("no answer in time")), c.connectTimeoutMs * 2);
       client.on("connect", (connack) => {
         // Subscribing on every connect is harmless and covers a session the broker lost.
-        client.subscribe(c.topic, { qos: 1 }, (err, granted) => {
+        client.subscribe([c.topic, ...c.topics], { qos: 1 }, (err, granted) => {
           const refused =
             err ?? (granted?.some((g) => g.qos !== 1 && g.qos !== 0) ? new Error("refused") : null);
           if (refused) {
             const error = new MqttSubscriberError(
               "mqtt_subscribe_refused",
-              `the MQTT broker refused the subscription to ${c.topic} (${refused.message}); check its ACL`,
+              `the MQTT broker refused the subscription to ${[c.topic, ...c.topics].join(", ")} (${refused.message}); check its ACL (cli mqtt-auth writes ingest's read lines for the site's sources too)`,
               { cause: refused },
             );
             if (first) {
@@ -144,7 +146,7 @@ export class MqttSubscriber {
             return;
           }
           logger.info(
-            { topic: c.topic, sessionPresent: connack.sessionPresent },
+            { topic: c.topic, topics: c.topics, sessionPresent: connack.sessionPresent },
             "subscribed to the MQTT broker",
           );
           if (first) {
@@ -184,7 +186,7 @@ export class MqttSubscriber {
   async #leaveGroup(client: MqttClient): Promise<void> {
     const QUIET_MS = 300;
     const MAX_MS = 5_000;
-    await client.unsubscribeAsync(this.#config.topic).catch(() => undefined);
+    await client.unsubscribeAsync([this.#config.topic, ...this.#config.topics]).catch(() => undefined);
     const started = Date.now();
     this.#lastMessageAt = Math.max(this.#lastMessageAt, started);
     while (Date.now() - this.#lastMessageAt < QUIET_MS && Date.now() - started < MAX_MS) {
@@ -256,6 +258,17 @@ function pubacks(ids: number[]): Buffer {
     buf[4 * i + 3] = id & 0xff;
   }
   return buf;
+}
+
+/** The filters to subscribe to for a site's sources (SiteRegistry.sourceSubscriptions), in the
+ * shared-subscription form when the telemetry subscription is one (`$share/ingest/telemetry/#`
+ * gives `$share/ingest/application/+/device/+/event/up`…). */
+export function sourceSubscriptionTopics(
+  telemetryTopic: string,
+  sources: readonly { filter: string }[],
+): string[] {
+  const shared = /^\$share\/[^/]+\//.exec(telemetryTopic)?.[0] ?? "";
+  return sources.map((s) => `${shared}${s.filter}`);
 }
 
 /** The URL without credentials, for messages. */

@@ -22,6 +22,8 @@ export interface IngestPipelineDeps {
 }
 
 export interface IngestPipeline {
+  /** Whether a topic outside telemetry is a source's (the site file's sources), which ingest takes. */
+  claims(topic: string): boolean;
   /** Handles one message synchronously. True: its readings and dead letters are in the journal
    * and the message may be acknowledged. False: the journal is full or failing; do NOT
    * acknowledge (the broker keeps the message) and retry after `waitForRoom()`. */
@@ -94,6 +96,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   };
 
   return {
+    claims: (topic) => registry.profileOf(topic) !== undefined,
     handle: (topic, payload, receivedAt) => take(topic, payload, receivedAt, false),
     stage: (topic, payload, receivedAt) => take(topic, payload, receivedAt, true),
     whenWritten(done) {

@@ -11,6 +11,8 @@ export const REJECTION_REASONS = [
   "unknown_building",
   "unknown_space",
   "unknown_sensor",
+  "unknown_device",
+  "missing_field",
   "wrong_unit",
   "wrong_quantity",
   "non_finite_value",

@@ -4,6 +4,14 @@
 import { COMMON_SPACE } from "./ids.ts";
 import type { Quantity } from "./quantities.ts";
 import type { Building, DeviceAccount, SensorSpec, Site } from "./site.ts";
+import {
+  type ProfileName,
+  profileSubscriptions,
+  type Source,
+  sourceTopics,
+  type WmbusmetersSource,
+} from "./source.ts";
+import { filtersOverlap, topicMatches } from "./topic-filter.ts";
 
 export type SensorLookup =
   | { found: true; sensor: SensorSpec }
@@ -23,6 +31,10 @@ export class SiteRegistry {
   readonly #devices = new Map<string, DeviceAccount>();
   readonly #meters = new Map<string, MeterLocation>();
   readonly #stations = new Map<string, MeterLocation[]>();
+  /** Sources by profile and identifier: "chirpstack:<devEui>", "ttn:<deviceId>",
+   * "zigbee2mqtt:<base>/<name>"; wmbusmeters and json sources are found by topic. */
+  readonly #sources = new Map<string, Source>();
+  readonly #subscriptions: readonly { profile: ProfileName; filter: string }[];
 
   constructor(site: Site) {
     this.site = site;
@@ -54,6 +66,77 @@ export class SiteRegistry {
       }
     }
     for (const device of site.devices) this.#devices.set(device.id, device);
+    for (const source of site.sources) {
+      if (source.profile === "chirpstack") this.#sources.set(`chirpstack:${source.devEui}`, source);
+      else if (source.profile === "ttn") this.#sources.set(`ttn:${source.deviceId}`, source);
+      else if (source.profile === "zigbee2mqtt")
+        this.#sources.set(`zigbee2mqtt:${source.baseTopic}/${source.friendlyName}`, source);
+    }
+    this.#subscriptions = profileSubscriptions(site.sources);
+  }
+
+  get sources(): readonly Source[] {
+    return this.site.sources;
+  }
+
+  /** The ChirpStack source of a DevEUI (any case). */
+  chirpstackSource(devEui: string): Source | undefined {
+    return this.#sources.get(`chirpstack:${devEui.toLowerCase()}`);
+  }
+
+  /** The Things Stack source of an end device id. */
+  ttnSource(deviceId: string): Source | undefined {
+    return this.#sources.get(`ttn:${deviceId}`);
+  }
+
+  /** The zigbee2mqtt source of a friendly name under a base topic. */
+  zigbeeSource(baseTopic: string, friendlyName: string): Source | undefined {
+    return this.#sources.get(`zigbee2mqtt:${baseTopic}/${friendlyName}`);
+  }
+
+  /** The sources of a profile whose topic the message came on (wmbusmeters, json). */
+  sourcesOnTopic<P extends "wmbusmeters" | "json">(
+    profile: P,
+    topic: string,
+  ): (P extends "wmbusmeters" ? WmbusmetersSource : Extract<Source, { profile: "json" }>)[] {
+    return this.site.sources.filter(
+      (s) => s.profile === profile && topicMatches((s as { topic: string }).topic, topic),
+    ) as never;
+  }
+
+  /** What ingest subscribes to besides telemetry, one filter per profile topic in use. */
+  get sourceSubscriptions(): readonly { profile: ProfileName; filter: string }[] {
+    return this.#subscriptions;
+  }
+
+  /** The profile a non-telemetry topic belongs to, or undefined when it is no source's. */
+  profileOf(topic: string): { profile: ProfileName; filter: string } | undefined {
+    for (const s of this.#subscriptions) if (topicMatches(s.filter, topic)) return s;
+    return undefined;
+  }
+
+  /**
+   * The source topics a device account may publish to: those of the sources in its building
+   * (and its space, when it has one). A space-bound account gets a topic only when no source of
+   * another space could arrive on it. A building-wide account also gets the bridge topics of its
+   * building's zigbee2mqtt (a base topic serves one building).
+   */
+  sourceTopicsOf(device: Pick<DeviceAccount, "building" | "space">): string[] {
+    const inScope = (s: Source) =>
+      s.building === device.building && (device.space === undefined || s.space === device.space);
+    const out = new Set<string>();
+    for (const source of this.site.sources) {
+      if (!inScope(source)) continue;
+      for (const topic of sourceTopics(source)) {
+        const foreign = this.site.sources.some(
+          (other) => !inScope(other) && sourceTopics(other).some((t) => filtersOverlap(t, topic)),
+        );
+        if (!foreign) out.add(topic);
+      }
+      if (source.profile === "zigbee2mqtt" && device.space === undefined)
+        out.add(`${source.baseTopic}/bridge/#`);
+    }
+    return [...out];
   }
 
   /** The sensor whose meter carries this number (the site file's `meter`). */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { secretHashSchema } from "./device-credentials.ts";
 import { COMMON_SPACE, idSchema } from "./ids.ts";
 import { QUANTITIES, quantitySchema } from "./quantities.ts";
+import { sourceIssues, sourceSchema } from "./source.ts";
 import { DEFAULT_TIME_ZONE, timeZoneSchema } from "./time-zone.ts";
 
 export const sensorSchema = z
@@ -173,9 +174,12 @@ export const siteSchema = z
      * as soon as it lists one.
      */
     allowAnonymous: z.boolean().optional(),
+    /** Third-party devices (LoRaWAN, Zigbee, wM-Bus, JSON) and which sensors their fields feed. */
+    sources: z.array(sourceSchema).max(10_000).default([]),
   })
   .strict()
   .superRefine((site, ctx) => {
+    for (const issue of sourceIssues(site)) ctx.addIssue({ code: "custom", ...issue });
     const meters = new Map<string, string>();
     for (const building of site.buildings) {
       const spaces = [

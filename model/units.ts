@@ -62,9 +62,11 @@ export function conversionTo(quantity: Quantity, unit: string): UnitConversion |
 }
 
 export function convert(value: number, conversion: UnitConversion): number {
-  return conversion.factor === 1 && conversion.offset === 0
-    ? value
-    : value * conversion.factor + conversion.offset;
+  const { factor, offset } = conversion;
+  if (factor === 1 && offset === 0) return value;
+  // 45 678 L is 45.678 m3, not 45 678 × 0.001 = 45.678000000000004: divide by a whole divisor.
+  const divisor = 1 / factor;
+  return (Number.isInteger(divisor) ? value / divisor : value * factor) + offset;
 }
 
 /** The spellings accepted for a quantity's unit, for error messages: "kWh, Wh, MWh, GJ, MJ". */

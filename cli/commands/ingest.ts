@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { z } from "zod";
 import { sendProblem } from "../../api/problem.ts";
-import { createMqttSubscriber } from "../../ingest/mqtt-subscriber.ts";
+import { createMqttSubscriber, sourceSubscriptionTopics } from "../../ingest/mqtt-subscriber.ts";
 import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { describeStoreFailure } from "../../ingest/writer.ts";
 import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
@@ -32,6 +32,7 @@ export async function ingest(config: Config): Promise<void> {
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
       topic: config.MQTT_TOPIC,
+      topics: sourceSubscriptionTopics(config.MQTT_TOPIC, registry.sourceSubscriptions),
       leaveSharedOnStop: config.MQTT_LEAVE_SHARED_ON_STOP,
     },
     { pipeline: core.pipeline, logger },
