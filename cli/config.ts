@@ -93,6 +93,13 @@ export const configSchema = z
     INFLUX_CREATE_DATABASE: bool
       .default(true)
       .describe("Create the database and retention policies at start"),
+    INFLUX_RAW_RETENTION: z
+      .string()
+      .regex(/^(INF|\d+[hdw])$/, "a duration such as 400d, 52w, 720h, or INF")
+      .default("400d")
+      .describe(
+        "How long raw points are kept (INF: for ever); applied with INFLUX_CREATE_DATABASE. History older than this cannot be imported",
+      ),
     INFLUX_ROLLUP_JOB: bool
       .default(true)
       .describe("Run the daily rollup job in this `cli ingest`; with several workers, in exactly one"),

@@ -47,6 +47,7 @@ export function influxOptionsFrom(config: Config, timeZone: string): InfluxOptio
     password: config.INFLUX_PASSWORD,
     token: config.INFLUX_TOKEN,
     createDatabase: config.INFLUX_CREATE_DATABASE,
+    rawRetention: config.INFLUX_RAW_RETENTION,
   };
 }
 

@@ -439,11 +439,16 @@ class CheckpointedWriter {
       const lineOf = new Map<Reading, number>();
       if (result.rejected.length > 0) for (let i = 0; i < batch.length; i++) lineOf.set(batch[i]!, lines[i]!);
       for (const { reading, reason } of result.rejected) {
+        // Old history on a store that keeps raw points for a limited time: the operator's
+        // setting, not the reading, is what stops it.
+        const beyond = /beyond retention/i.test(reason);
         rejected.push({
           line: lineOf.get(reading) ?? line,
-          column: String(reading.t),
-          reason: "store_rejected",
-          detail: `the store refused this reading: ${reason}`,
+          column: new Date(reading.t).toISOString(),
+          reason: beyond ? "beyond_retention" : "store_rejected",
+          detail: beyond
+            ? `older than the store keeps raw points (${reason}); to import history this old, lengthen the raw retention (INFLUX_RAW_RETENTION, e.g. INF, with INFLUX_CREATE_DATABASE) and import the file again`
+            : `the store refused this reading: ${reason}`,
           row: `${reading.building}/${reading.space}/${reading.sensor} ${new Date(reading.t).toISOString()} ${reading.v}`,
         });
       }

@@ -28,7 +28,9 @@ export type RefusalReason =
   | "conflicting_duplicate"
   | "outside_range"
   | "doubtful_value"
-  | "not_in_scope";
+  | "not_in_scope"
+  /** Older than the store keeps raw points (InfluxDB's raw retention policy). */
+  | "beyond_retention";
 
 /** A reading as a row states it, before it is checked against the site. */
 export interface Candidate {

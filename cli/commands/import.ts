@@ -69,7 +69,15 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
   process.once("SIGTERM", stop);
   let exit: number = IMPORT_EXIT.done;
   try {
-    await store.connect();
+    try {
+      await store.connect();
+    } catch (error) {
+      process.stderr.write(
+        `import: the telemetry store cannot be opened (${(error as Error).message}); nothing was read: fix the store's settings and run the import again\n`,
+      );
+      process.exitCode = IMPORT_EXIT.interrupted;
+      return;
+    }
     await ledger.connect();
     for (const file of options.files ?? []) {
       const name = basename(file);
@@ -112,7 +120,11 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
         if (!(error instanceof ImportError)) throw error;
         const resumable = error.code === "store_failed" || error.code === "stopped";
         process.stderr.write(
-          `import: ${name}: ${error.message}${resumable && error.importId !== undefined ? ` (import #${error.importId}; run the same command again to go on after line ${error.resumeAfterLine ?? 0})` : ""}\n`,
+          `import: ${name}: ${error.message}${
+            error.code === "stopped"
+              ? `; run the same command again to go on after line ${error.resumeAfterLine ?? 0}`
+              : ""
+          }${error.importId !== undefined ? ` (import #${error.importId})` : ""}\n`,
         );
         exit = Math.max(exit, resumable ? IMPORT_EXIT.interrupted : IMPORT_EXIT.badInput);
         if (controller.signal.aborted) break;

@@ -403,12 +403,17 @@ export function createInfluxClient(options: InfluxClientOptions): InfluxClient {
         });
       }
       const results = parsed.results ?? [];
+      // After a failed statement InfluxDB answers "not executed" for the ones after it, and
+      // not always in order: the failure worth reporting is the other one.
+      const failed =
+        results.find((r) => r.error !== undefined && r.error !== "not executed") ??
+        results.find((r) => r.error !== undefined);
+      if (failed !== undefined) {
+        throw new InfluxError("influx_query_error", `InfluxDB query failed: ${failed.error}`, {
+          retryable: false,
+        });
+      }
       for (const result of results) {
-        if (result.error !== undefined) {
-          throw new InfluxError("influx_query_error", `InfluxDB query failed: ${result.error}`, {
-            retryable: false,
-          });
-        }
         if (result.partial === true) {
           throw new InfluxError(
             "influx_truncated",

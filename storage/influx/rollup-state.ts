@@ -179,8 +179,16 @@ export async function claimRollupZone(
       { db: at.db },
     );
   } catch (error) {
-    // On /query a missing database is a statement's error.
+    // On /query a missing database is a statement's error; with several statements InfluxDB
+    // 1.6 answers only "not executed", so the database is looked for.
     if (error instanceof InfluxError && /database not found/i.test(error.message)) return false;
+    if (
+      error instanceof InfluxError &&
+      /not executed/.test(error.message) &&
+      !(await databaseExists(client, at.db))
+    ) {
+      return false;
+    }
     throw error;
   }
   const [zones, days] = results;
@@ -198,6 +206,11 @@ export async function claimRollupZone(
   }
   await writeZone(client, at, zone);
   return true;
+}
+
+async function databaseExists(client: InfluxClient, db: string): Promise<boolean> {
+  const [result] = await client.query("SHOW DATABASES");
+  return (result?.series?.[0]?.values ?? []).some((row) => row[0] === db);
 }
 
 async function writeZone(client: InfluxClient, at: RollupLocation, zone: string): Promise<void> {

@@ -1,9 +1,9 @@
 // The README's "A pilot from files": a contractor's year of meter indexes and a Météo-France
 // daily file imported with `cli import` as a user runs it, then `cli evaluate` on the proposal,
 // on SQLite and on InfluxDB. On InfluxDB the database is missing at first: the import stops
-// without refusing anything, and goes on where it stopped once the operator creates it.
+// without refusing anything, and goes on where it stopped once the operator lets the store create it; history older than the raw retention is refused as the retention's until it is lengthened.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,10 @@ import { REPO_ROOT } from "../production/cli-process.ts";
 import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "pilot-from-files");
-const FILES = [join(EXAMPLE, "releves-chauffage-2025-2026.csv"), join(EXAMPLE, "Q_69_latest-2025-2026_RR-T-Vent.csv.gz")];
+const FILES = [
+  join(EXAMPLE, "releves-chauffage-2025-2026.csv"),
+  join(EXAMPLE, "Q_69_latest-2025-2026_RR-T-Vent.csv.gz"),
+];
 
 interface Run {
   code: number;
@@ -37,11 +40,26 @@ async function importAndEvaluate(env: Record<string, string>) {
   const imported = await cli(["import", ...FILES], env);
   expect(imported.stderr).toBe("");
   expect(imported.code).toBe(0);
-  expect(imported.stdout).toMatch(/releves-chauffage-2025-2026\.csv: import #\d+, wide \(windows-1252, delimiter ";", decimal ","\)/);
-  expect(imported.stdout).toMatch(/48 rows: 17392 readings stored.*; 0 refused; 0 duplicates; skipped 176 empty cells/);
-  expect(imported.stdout).toMatch(/meteo-france-daily \(utf-8, gzip.*\n {2}1638 rows: 1092 readings stored.*0 refused.*skipped 1092 rows of stations no building names/);
+  expect(imported.stdout).toMatch(
+    /releves-chauffage-2025-2026\.csv: import #\d+, wide \(windows-1252, delimiter ";", decimal ","\)/,
+  );
+  expect(imported.stdout).toMatch(
+    /48 rows: 17392 readings stored.*; 0 refused; 0 duplicates; skipped 176 empty cells/,
+  );
+  expect(imported.stdout).toMatch(
+    /meteo-france-daily \(utf-8, gzip.*\n {2}1638 rows: 1092 readings stored.*0 refused.*skipped 1092 rows of stations no building names/,
+  );
   const evaluated = await cli(
-    ["evaluate", join(EXAMPLE, "proposal.yaml"), "--json", "--dry-run", "--from", "2025-07-01", "--to", "2026-07-01"],
+    [
+      "evaluate",
+      join(EXAMPLE, "proposal.yaml"),
+      "--json",
+      "--dry-run",
+      "--from",
+      "2025-07-01",
+      "--to",
+      "2026-07-01",
+    ],
     env,
   );
   expect(evaluated.code, evaluated.stderr).toBe(3);
@@ -74,12 +92,28 @@ describe("a pilot built from files alone", () => {
     const again = await cli(["import", ...FILES], env);
     expect(again.code).toBe(0);
     expect(again.stdout.match(/the same content as import #\d+/g)).toHaveLength(2);
-    const count = await cli(["evaluate", join(EXAMPLE, "proposal.yaml"), "--json", "--dry-run", "--from", "2025-07-01", "--to", "2026-07-01"], env);
-    expect(JSON.parse(count.stdout).verdict.benefitCentsPerYear).toEqual({ estimate: 3154, lower: 2574, upper: 3734 });
+    const count = await cli(
+      [
+        "evaluate",
+        join(EXAMPLE, "proposal.yaml"),
+        "--json",
+        "--dry-run",
+        "--from",
+        "2025-07-01",
+        "--to",
+        "2026-07-01",
+      ],
+      env,
+    );
+    expect(JSON.parse(count.stdout).verdict.benefitCentsPerYear).toEqual({
+      estimate: 3154,
+      lower: 2574,
+      upper: 3734,
+    });
   }, 120_000);
 
-  it("on InfluxDB: a missing database stops the import without blame on the data; created, the import resumes and the verdict is the same", async () => {
-    const env = {
+  it("on InfluxDB: a missing database stops the import without blame on the data; the import resumes once the database exists, and old history needs a longer raw retention", async () => {
+    const env: Record<string, string> = {
       SITE_FILE: join(EXAMPLE, "site.yaml"),
       DATA_DIR: join(dir, "influx"),
       STORE: "influx",
@@ -89,13 +123,28 @@ describe("a pilot built from files alone", () => {
     };
     const refused = await cli(["import", "--batch-size", "2000", ...FILES], env);
     expect(refused.code).toBe(6);
-    expect(refused.stderr).toMatch(/refuses writes .*database not found.*nothing in releves-chauffage-2025-2026\.csv was refused for it/s);
-    expect(refused.stderr).toMatch(/run the same command again to go on after line 0/);
-    for (const db of ["pilot", "pilot_daily"]) {
-      const res = await fetch(`${influxd.url}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`, { method: "POST" });
-      expect(res.ok).toBe(true);
-    }
-    const imported = await importAndEvaluate(env);
-    expect(imported.stdout).toMatch(/resumed after line 0/);
+    expect(refused.stderr).toMatch(
+      /refuses writes .*database not found.*nothing in releves-chauffage-2025-2026\.csv was refused for it/s,
+    );
+    expect(refused.stderr).toMatch(/run the same import again, it goes on after line 0/);
+    // The operator lets the store create its databases, with the default raw retention of 400
+    // days: the import goes on after line 0, and the readings older than that are refused as
+    // the retention's, not the data's, with what to change.
+    env.INFLUX_CREATE_DATABASE = "true";
+    const short = await cli(
+      ["import", "--batch-size", "2000", "--refused", join(dir, "refused.csv"), ...FILES],
+      env,
+    );
+    expect(short.code).toBe(1);
+    expect(short.stdout).toMatch(/resumed after line 0/);
+    expect(short.stdout).toMatch(
+      /beyond_retention: older than the store keeps raw points .*INFLUX_RAW_RETENTION/,
+    );
+    const refusedCsv = readFileSync(join(dir, "refused.csv"), "utf8").trim().split("\n");
+    expect(refusedCsv.length).toBeGreaterThan(1);
+    expect(refusedCsv.slice(1).every((l) => l.split(";")[3] === "beyond_retention")).toBe(true);
+    // Raw points kept for ever: the same files again store what was refused.
+    env.INFLUX_RAW_RETENTION = "INF";
+    await importAndEvaluate(env);
   }, 180_000);
 });
