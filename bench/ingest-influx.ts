@@ -33,6 +33,7 @@ import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
 import { argNumber, argText } from "./lib/args.ts";
+import { statusMiB } from "./lib/proc-memory.ts";
 import { type CpuSplit, formatCpuSplit, measureCpu } from "./lib/cpu.ts";
 import {
   forkPublishers,
@@ -159,12 +160,6 @@ async function influxCount(url: string, db: string): Promise<number> {
   return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 }
 
-function statusMiB(pid: number, field: "VmHWM" | "VmRSS"): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${field}:`));
-  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
-}
 const vmHwmMiB = (pid: number) => statusMiB(pid, "VmHWM");
 
 const COUNTERS = "name=ingest_readings_received_total&name=ingest_readings_stored_total";

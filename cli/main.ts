@@ -104,7 +104,7 @@ withConfigFlags(
       "--refused <file>",
       "write every refused row to this CSV (file, line, column, reason, detail, row)",
     )
-    .option("--batch-size <n>", "readings per store write", "5000")
+    .option("--batch-size <n>", "readings per store write", "20000")
     .option("--quiet", "no progress bar or progress lines"),
 ).action(async (files: string[], options) =>
   run((await import("./commands/import.ts")).importFiles, { ...options, files }),

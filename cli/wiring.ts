@@ -58,11 +58,12 @@ export interface Stores {
   decisions: DecisionStore;
 }
 
-/** The telemetry store of the configured kind, not yet connected. */
-export function createTelemetryStore(config: Config, timeZone: string): TelemetryStore {
+/** The telemetry store of the configured kind, not yet connected; `use: "bulk-write"` for a
+ * writer that reads little (imports): a smaller SQLite page cache. */
+export function createTelemetryStore(config: Config, timeZone: string, use: "serve" | "bulk-write" = "serve"): TelemetryStore {
   return config.STORE === "influx"
     ? createInfluxTelemetryStore(influxOptionsFrom(config, timeZone))
-    : createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone });
+    : createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone, ...(use === "bulk-write" ? { cacheMiB: 16 } : {}) });
 }
 
 /** Opens the stores of the configured kind for a site whose days follow `timeZone`. */

@@ -1,56 +1,50 @@
 // Checks a file's readings against the ones before them in the same file: a meter index that
 // goes down (other than a replaced meter starting again), or two different values at one
 // instant, are refused; the same value twice is a duplicate, stored once.
-
 import { instant } from "../ingest/validate.ts";
-import { isCounter } from "../model/quantities.ts";
-import { type Reading, sameSeries, seriesKeyOf } from "../model/reading.ts";
+import type { Checked } from "./check.ts";
 import { type CellRefusal, refusal } from "./types.ts";
 
 /** An index below this fraction of the one before is a meter replaced or reset (consumption
  * starts again from the new index, storage/consumption.ts); a smaller drop is a misread. */
 export const RESET_FRACTION = 0.1;
 
-interface Last {
-  t: number;
-  v: number;
-  line: number;
-}
-
 export type SequenceVerdict = "new" | "duplicate" | CellRefusal;
 
-export class MeterSequence {
-  readonly #last = new Map<string, Last>();
-  /** The series of the reading before, whose key need not be built again. */
-  #previous: { reading: Reading; key: string } | undefined;
-
-  /** How `r`, read on `line`, stands against the last reading of its series in the file. */
-  check(r: Reading, line: number, column?: string): SequenceVerdict {
-    const previous = this.#previous;
-    const key = previous !== undefined && sameSeries(previous.reading, r) ? previous.key : seriesKeyOf(r);
-    this.#previous = { reading: r, key };
-    const last = this.#last.get(key);
-    if (last === undefined || r.t > last.t) {
-      if (last !== undefined && isCounter(r.quantity) && r.v < last.v && r.v >= last.v * RESET_FRACTION) {
-        return refusal(
-          "meter_backwards",
-          `the index ${r.v} at ${instant(r.t)} is lower than ${last.v} at ${instant(last.t)} (line ${last.line}); a meter does not run backwards: check the reading (a replaced meter starts again below a tenth of the old index)`,
-          column,
-        );
-      }
-      this.#last.set(key, { t: r.t, v: r.v, line });
-      return "new";
-    }
-    if (r.t === last.t) {
-      if (r.v === last.v) return "duplicate";
+/** How a checked reading, read on `line`, stands against the file's last reading of its series
+ * (kept on the series). */
+export function sequenceCheck(
+  { reading: r, series }: Checked,
+  line: number,
+  column?: string,
+): SequenceVerdict {
+  const last = series.history.last;
+  if (last === undefined) {
+    series.history.last = { t: r.t, v: r.v, line };
+    return "new";
+  }
+  if (r.t > last.t) {
+    if (series.counter && r.v < last.v && r.v >= last.v * RESET_FRACTION) {
       return refusal(
-        "conflicting_duplicate",
-        `${r.building}/${r.space}/${r.sensor} already has ${last.v} at ${instant(r.t)} (line ${last.line}); one instant holds one value`,
+        "meter_backwards",
+        `the index ${r.v} at ${instant(r.t)} is lower than ${last.v} at ${instant(last.t)} (line ${last.line}); a meter does not run backwards: check the reading (a replaced meter starts again below a tenth of the old index)`,
         column,
       );
     }
-    // Earlier than the last one seen: stored (a point is its series and instant, so a repeat
-    // replaces itself); the file's order is not checked.
+    last.t = r.t;
+    last.v = r.v;
+    last.line = line;
     return "new";
   }
+  if (r.t === last.t) {
+    if (r.v === last.v) return "duplicate";
+    return refusal(
+      "conflicting_duplicate",
+      `${r.building}/${r.space}/${r.sensor} already has ${last.v} at ${instant(r.t)} (line ${last.line}); one instant holds one value`,
+      column,
+    );
+  }
+  // Earlier than the last one seen: stored (a point is its series and instant, so a repeat
+  // replaces itself); the file's order is not checked.
+  return "new";
 }

@@ -13,7 +13,7 @@ import { isMeteoFranceHeader, meteoFranceReader } from "./formats/meteo-france.t
 import { wideReader } from "./formats/wide.ts";
 import { locateColumns } from "./header.ts";
 import type { ImportCounts, ImportLedger, ImportRecord, RefusedRow } from "./ledger.ts";
-import { MeterSequence } from "./meter-sequence.ts";
+import { sequenceCheck } from "./meter-sequence.ts";
 import {
   type DecimalSeparator,
   type Delimiter,
@@ -47,7 +47,7 @@ export interface ImportRequest {
   options?: ImportOptions;
   /** A manager's buildings: rows of others are refused (not_in_scope). */
   buildings?: ReadonlySet<string>;
-  /** Readings per store write (default 5 000). */
+  /** Readings per store write (default 20 000). */
   batchSize?: number;
   /** Stops the import at the next row; what was confirmed stays, and it resumes later. */
   signal?: AbortSignal;
@@ -105,7 +105,7 @@ export class ImportError extends Error {
   }
 }
 
-const DEFAULT_BATCH = 5_000;
+const DEFAULT_BATCH = 20_000;
 const OTHERS_BUILDINGS = "readings of buildings you do not manage";
 const DECIMAL_SAMPLE_ROWS = 200;
 const ROW_EXCERPT = 1_000;
@@ -200,7 +200,6 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
   };
   if (request.buildings) ctx.buildings = request.buildings;
   const checker = new CandidateChecker(ctx);
-  const sequence = new MeterSequence();
   const batchSize = request.batchSize ?? DEFAULT_BATCH;
   const writer = new CheckpointedWriter(deps, record.id, counts, request.name);
 
@@ -262,10 +261,10 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
             } else refuse(line, cells, checked);
             continue;
           }
-          const verdict = sequence.check(checked, line, candidate.column);
+          const verdict = sequenceCheck(checked, line, candidate.column);
           if (replay) continue;
           if (verdict === "new") {
-            batch.push(checked);
+            batch.push(checked.reading);
             batchLines.push(line);
           } else if (verdict === "duplicate") counts.duplicates++;
           else refuse(line, cells, verdict);

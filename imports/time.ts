@@ -19,22 +19,43 @@ const EXPECTED =
   "an ISO 8601 time (2025-01-31T23:00:00+01:00), a local time (2025-01-31 23:00 or 31/01/2025 23:00) or a date (2025-01-31 or 31/01/2025)";
 
 const CACHE_SIZE = 4_096;
-const caches = new WeakMap<TimeReading, Map<string, ParsedTime>>();
+const caches = new WeakMap<TimeReading, (cell: string) => ParsedTime>();
 
-/** The instant a cell names, or why it names none. Remembers the last few thousand cells: the
- * same dates come back for every meter of a file. */
+/** The instant a cell names, or why it names none. */
 export function parseTime(cell: string, how: TimeReading): ParsedTime {
-  let cache = caches.get(how);
-  if (cache === undefined) {
-    cache = new Map();
-    caches.set(how, cache);
+  let parser = caches.get(how);
+  if (parser === undefined) {
+    parser = timeParser(how);
+    caches.set(how, parser);
   }
-  const known = cache.get(cell);
-  if (known !== undefined) return known;
-  const parsed = parseTimeUncached(cell, how);
-  if (cache.size >= CACHE_SIZE) cache.clear();
-  cache.set(cell, parsed);
-  return parsed;
+  return parser(cell);
+}
+
+/** parseTime for one way of reading times, remembering the last few thousand cells: the same
+ * dates come back for every meter of a file, or row after row for every meter at an instant. */
+export function timeParser(how: TimeReading): (cell: string) => ParsedTime {
+  const cache = new Map<string, ParsedTime>();
+  let lastCell = "";
+  let lastParsed: ParsedTime = { ok: false, detail: "" };
+  return (cell) => {
+    if (cell === lastCell) return lastParsed;
+    let parsed = cache.get(cell);
+    if (parsed === undefined) {
+      parsed = parseTimeUncached(cell, how);
+      if (cache.size >= CACHE_SIZE) cache.clear();
+      cell = ownCopy(cell);
+      cache.set(cell, parsed);
+    }
+    lastCell = cell;
+    lastParsed = parsed;
+    return parsed;
+  };
+}
+
+/** A cell is a slice of the chunk of text it was read from, and keeps the whole chunk alive
+ * while it is kept: a key that outlives its row is copied. */
+export function ownCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function parseTimeUncached(cell: string, how: TimeReading): ParsedTime {

@@ -2,7 +2,7 @@
 // unit, quantity, finite value within the catalogue's range, timestamp within the limits.
 // Everything is plain comparisons: this runs once per reading on ingest's hot path.
 import type { RejectionReason } from "../model/dead-letter.ts";
-import { QUANTITIES } from "../model/quantities.ts";
+import { QUANTITIES, type Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { SensorSpec } from "../model/site.ts";
@@ -53,6 +53,15 @@ export function checkReading(
     );
   }
   const v = item.v;
+  const t = item.t;
+  const problem = checkValue(v, quantity) ?? checkTime(t, limits, receivedAt);
+  if (problem !== undefined) return problem;
+  return { building: target.building, space: target.space, sensor: sensor.id, quantity, t, v };
+}
+
+/** Why a value is not one of `quantity`'s (not finite, outside its plausible range), or undefined. */
+export function checkValue(v: number, quantity: Quantity): Refusal | undefined {
+  const spec = QUANTITIES[quantity];
   if (!Number.isFinite(v)) {
     return refuse(
       "non_finite_value",
@@ -65,7 +74,15 @@ export function checkReading(
       `the value ${v} ${spec.unit} is outside the plausible range of ${quantity}, ${spec.min} to ${spec.max} ${spec.unit}; check the sensor, its scaling and its unit`,
     );
   }
-  const t = item.t;
+  return undefined;
+}
+
+/** Why an instant is not acceptable at `receivedAt` (too far ahead, too old), or undefined. */
+export function checkTime(
+  t: number,
+  limits: Pick<IngestLimits, "maxFutureSkewMs" | "maxPastAgeMs">,
+  receivedAt: number,
+): Refusal | undefined {
   // Negated comparisons also catch NaN.
   if (!(t <= receivedAt + limits.maxFutureSkewMs && t <= MAX_TIME)) {
     return refuse(
@@ -79,7 +96,7 @@ export function checkReading(
       `the time ${instant(t)} is ${duration(receivedAt - t)} before the time of receipt, older than the ${duration(limits.maxPastAgeMs)} accepted; check the device's clock, or import older history another way`,
     );
   }
-  return { building: target.building, space: target.space, sensor: sensor.id, quantity, t, v };
+  return undefined;
 }
 
 function resolveSensor(

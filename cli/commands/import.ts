@@ -59,7 +59,7 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
   }
   const importOptions: ImportOptions = { ...parsed.data, range };
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createTelemetryStore(config, zone);
+  const store = createTelemetryStore(config, zone, "bulk-write");
   const ledger = createSqliteImportLedger({ path: importLedgerPath(config.DATA_DIR) });
   const refusedOut = options.refused ? createWriteStream(options.refused) : undefined;
   refusedOut?.write(REFUSED_CSV_HEADER);

@@ -1,7 +1,7 @@
 // The long CSV: one reading per row, naming its building, space and sensor.
 import { type ColumnName, locateColumns } from "../header.ts";
 import type { DecimalSeparator } from "../sniff.ts";
-import { parseTime, type TimeReading } from "../time.ts";
+import { type TimeReading, timeParser } from "../time.ts";
 import { type RowReader, type RowResult, refusal } from "../types.ts";
 import { parseNumber } from "../values.ts";
 
@@ -16,6 +16,7 @@ export function longReader(
   if (missing.length > 0) return { missing };
   const [b, s, n, tc, vc] = REQUIRED.map((c) => at[c]!) as [number, number, number, number, number];
   const uc = at.unit;
+  const parseTime = timeParser(time);
   const needed = Math.max(b, s, n, tc, vc) + 1;
   return {
     format: "long",
@@ -37,7 +38,7 @@ export function longReader(
         result.skippedAs = "empty values";
         return result;
       }
-      const parsed = parseTime(cells[tc]!, time);
+      const parsed = parseTime(cells[tc]!);
       if (!parsed.ok) {
         result.refusals.push(refusal("bad_time", parsed.detail));
         return result;

@@ -9,6 +9,9 @@ export const sqliteOptionsSchema = z
   .object({
     /** A file path, or ":memory:" for a private in-memory database. */
     path: z.string().min(1),
+    /** Page cache, MiB: 64 by default (a year of daily rollups of a large building fits); a
+     * bulk writer such as an import, which reads little, does with less. */
+    cacheMiB: z.number().int().min(1).max(4096).optional(),
   })
   .strict();
 
@@ -35,8 +38,7 @@ export function openDatabase(options: SqliteOptions): Database.Database {
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
     db.pragma("temp_store = MEMORY");
-    // 64 MiB of page cache: a year of daily rollups for a large building fits in it.
-    db.pragma("cache_size = -65536");
+    db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
     migrate(db);
     return db;
   } catch (error) {

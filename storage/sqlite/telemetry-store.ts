@@ -72,6 +72,8 @@ export interface SqliteTelemetryOptions {
   path: string;
   /** The site's IANA time zone, which days and months follow; Europe/Paris by default. */
   timeZone?: string;
+  /** Page cache, MiB (64 by default). */
+  cacheMiB?: number;
 }
 
 const zoneOption = z.object({ timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE) });
