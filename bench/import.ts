@@ -7,7 +7,15 @@
 //
 // The file is made once per size and order in the temp folder (simulators/synthetic-history.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csvRecords } from "../imports/csv-records.ts";
@@ -35,13 +43,19 @@ async function theFile(): Promise<{ path: string; site: Site; rows: number }> {
   const sitePath = `${path}.site.json`;
   const rowsPath = `${path}.rows`;
   if (existsSync(path) && existsSync(sitePath) && existsSync(rowsPath)) {
-    return { path, site: siteSchema.parse(JSON.parse(readFileSync(sitePath, "utf8"))), rows: Number(readFileSync(rowsPath, "utf8")) };
+    return {
+      path,
+      site: siteSchema.parse(JSON.parse(readFileSync(sitePath, "utf8"))),
+      rows: Number(readFileSync(rowsPath, "utf8")),
+    };
   }
   const started = performance.now();
   const made = await writeSyntheticHistory({ path, bytes, order });
   writeFileSync(sitePath, JSON.stringify(made.site));
   writeFileSync(rowsPath, String(made.rows));
-  console.log(`made ${path}: ${made.rows.toLocaleString("en")} rows, ${(made.bytes / 1e9).toFixed(2)} GB in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `made ${path}: ${made.rows.toLocaleString("en")} rows, ${(made.bytes / 1e9).toFixed(2)} GB in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   return { path, site: made.site, rows: made.rows };
 }
 
@@ -55,7 +69,14 @@ async function firstReadings(path: string, registry: SiteRegistry, count: number
       const [building, space, sensor, time, value] = cells as [string, string, string, string, string];
       const found = registry.lookup(building, space, sensor);
       if (!found.found) continue;
-      readings.push({ building, space, sensor, quantity: found.sensor.quantity, t: Date.parse(time), v: Number(value.replace(",", ".")) });
+      readings.push({
+        building,
+        space,
+        sensor,
+        quantity: found.sensor.quantity,
+        t: Date.parse(time),
+        v: Number(value.replace(",", ".")),
+      });
       if (readings.length >= count) return readings;
     }
   }
@@ -119,7 +140,8 @@ async function importRun(path: string, env: Record<string, string>): Promise<Imp
 const file = await theFile();
 const registry = new SiteRegistry(file.site);
 const size = statSync(file.path).size;
-if (bundle && !existsSync(join(REPO_ROOT, "dist", "main.mjs"))) execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+if (bundle && !existsSync(join(REPO_ROOT, "dist", "main.mjs")))
+  execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
 console.log(
   `import bench: ${(size / 1e9).toFixed(2)} GB, ${file.rows.toLocaleString("en")} rows, ${order}, ${registry.sensorCount} sensors; batches of ${BATCH}; CLI via ${bundle ? "dist/main.mjs" : "tsx"}`,
 );
@@ -135,11 +157,26 @@ try {
     let env: Record<string, string>;
     if (kind === "influx") {
       influxd ??= await startInfluxd();
-      const common = { url: influxd.url, timeZone: file.site.timezone, createDatabase: true, rawRetention: "INF" };
+      const common = {
+        url: influxd.url,
+        timeZone: file.site.timezone,
+        createDatabase: true,
+        rawRetention: "INF",
+      };
       rate = await storeRate(createInfluxTelemetryStore({ ...common, database: "store_rate" }), readings);
-      env = { SITE_FILE: sitePath, DATA_DIR: dataDir, STORE: "influx", INFLUX_URL: influxd.url, INFLUX_DATABASE: "imported", INFLUX_RAW_RETENTION: "INF" };
+      env = {
+        SITE_FILE: sitePath,
+        DATA_DIR: dataDir,
+        STORE: "influx",
+        INFLUX_URL: influxd.url,
+        INFLUX_DATABASE: "imported",
+        INFLUX_RAW_RETENTION: "INF",
+      };
     } else {
-      rate = await storeRate(createSqliteTelemetryStore({ path: join(work, "store-rate.db"), timeZone: file.site.timezone }), readings);
+      rate = await storeRate(
+        createSqliteTelemetryStore({ path: join(work, "store-rate.db"), timeZone: file.site.timezone }),
+        readings,
+      );
       env = { SITE_FILE: sitePath, DATA_DIR: dataDir };
     }
     const run = await importRun(file.path, env);

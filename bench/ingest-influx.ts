@@ -33,8 +33,8 @@ import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
 import { freePort } from "../test/services/ports.ts";
 import { argNumber, argText } from "./lib/args.ts";
-import { statusMiB } from "./lib/proc-memory.ts";
 import { type CpuSplit, formatCpuSplit, measureCpu } from "./lib/cpu.ts";
+import { statusMiB } from "./lib/proc-memory.ts";
 import {
   forkPublishers,
   type Message,

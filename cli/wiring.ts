@@ -60,10 +60,18 @@ export interface Stores {
 
 /** The telemetry store of the configured kind, not yet connected; `use: "bulk-write"` for a
  * writer that reads little (imports): a smaller SQLite page cache. */
-export function createTelemetryStore(config: Config, timeZone: string, use: "serve" | "bulk-write" = "serve"): TelemetryStore {
+export function createTelemetryStore(
+  config: Config,
+  timeZone: string,
+  use: "serve" | "bulk-write" = "serve",
+): TelemetryStore {
   return config.STORE === "influx"
     ? createInfluxTelemetryStore(influxOptionsFrom(config, timeZone))
-    : createSqliteTelemetryStore({ path: config.SQLITE_PATH, timeZone, ...(use === "bulk-write" ? { cacheMiB: 16 } : {}) });
+    : createSqliteTelemetryStore({
+        path: config.SQLITE_PATH,
+        timeZone,
+        ...(use === "bulk-write" ? { cacheMiB: 16 } : {}),
+      });
 }
 
 /** Opens the stores of the configured kind for a site whose days follow `timeZone`. */

@@ -1,8 +1,9 @@
 // A long CSV of any size, fast: every sensor of a generated site, a reading per step, indexes
 // that only go up and gauges that wander. Not a model of anything (simulators/history-files.ts
 // writes simulated history): a load for the importer's memory test and benchmark.
-import { createWriteStream } from "node:fs";
+
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { isCounter } from "../model/quantities.ts";
 import type { Site } from "../model/site.ts";
 import { generateSite } from "./site-generator.ts";
@@ -36,11 +37,20 @@ export async function writeSyntheticHistory(options: SyntheticHistoryOptions): P
   });
   const series: { prefix: string; counter: boolean; unit: string; v: number; k: number }[] = [];
   for (const b of site.buildings) {
-    const spaces = [...b.dwellings.map((d) => ({ id: d.id, sensors: d.sensors })), { id: "common", sensors: b.common.sensors }];
+    const spaces = [
+      ...b.dwellings.map((d) => ({ id: d.id, sensors: d.sensors })),
+      { id: "common", sensors: b.common.sensors },
+    ];
     for (const s of spaces) {
       for (const sensor of s.sensors) {
         const counter = isCounter(sensor.quantity);
-        series.push({ prefix: `${b.id};${s.id};${sensor.id};`, counter, unit: sensor.unit, v: counter ? 1000 : 20, k: series.length });
+        series.push({
+          prefix: `${b.id};${s.id};${sensor.id};`,
+          counter,
+          unit: sensor.unit,
+          v: counter ? 1000 : 20,
+          k: series.length,
+        });
       }
     }
   }
