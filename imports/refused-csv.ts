@@ -5,7 +5,10 @@ import type { RefusedRow } from "./ledger.ts";
 export const REFUSED_CSV_HEADER = "file;line;column;reason;detail;row\n";
 
 function field(value: string | number): string {
-  const s = String(value);
+  let s = String(value);
+  // The rows come from the uploaded file: a cell a spreadsheet would run as a formula
+  // (=, +, -, @, tab, carriage return first) is prefixed with an apostrophe (OWASP, CSV injection).
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
