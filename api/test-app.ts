@@ -126,7 +126,7 @@ export async function createTestApp(
       deadLetters,
       decisions,
       consents,
-      imports: { ledger: imports, maxBytes: 50 * 1024 * 1024 },
+      imports: { ledger: imports, maxBytes: 1024 * 1024 },
       readiness: [{ name: "store", check: () => store.ping() }],
       ...extraDeps,
     },

@@ -132,6 +132,31 @@ tilleuls-a;a-001;heat;2025-01-06;;kWh
     await expect(f.run("")).rejects.toMatchObject({ code: "empty_file" });
   });
 
+  it("says a cut gzip file is cut, keeping the rows before the cut", async () => {
+    let text = "building;space;sensor;time;value\n";
+    for (let i = 0; i < 200_000; i++)
+      text += `tilleuls-a;a-001;temp;${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()};${(i % 200) / 10}\n`;
+    const zipped = gzipSync(Buffer.from(text));
+    const err = await f
+      .run(zipped.subarray(0, Math.floor(zipped.length * 0.8)), { name: "cut.csv.gz", batchSize: 1000 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect(err).toMatchObject({ code: "unreadable_input" });
+    expect(err.message).toMatch(/cut\.csv\.gz: the gzip stream is cut or corrupt/);
+    const stored = await f.store.count({
+      building: "tilleuls-a",
+      quantity: "temperature",
+      from: 0,
+      to: Date.UTC(2030, 0, 1),
+    });
+    expect(stored).toBeGreaterThan(100_000);
+    expect(stored).toBe(err.resumeAfterLine - 1);
+    const notGzip = await f
+      .run(Buffer.from([0x1f, 0x8b, 0, 1, 2, 3, 4, 5]), { name: "bad.gz" })
+      .catch((e) => e);
+    expect(notGzip).toMatchObject({ code: "unreadable_input" });
+  });
+
   it("takes history older than live ingest's three years, within the range the import states", async () => {
     const old =
       "building;space;sensor;time;value\ntilleuls-a;a-003;heat;2012-01-01;10\ntilleuls-a;a-003;heat;2012-06-01;20\n";

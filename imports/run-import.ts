@@ -21,7 +21,7 @@ import {
   detectDelimiter,
   type Encoding,
 } from "./sniff.ts";
-import { openTextSource } from "./text-source.ts";
+import { InputError, openTextSource } from "./text-source.ts";
 import type { DateIs } from "./time.ts";
 import { type CellRefusal, type ImportFormat, type RowReader, refusal } from "./types.ts";
 
@@ -88,6 +88,7 @@ export type ImportErrorCode =
   | "empty_file"
   | "unknown_format"
   | "missing_columns"
+  | "unreadable_input"
   | "store_failed"
   | "stopped";
 
@@ -114,6 +115,20 @@ const DEFAULT_RETRY_DELAYS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 type ParsedRecord = CsvRecord;
 
 export async function runImport(request: ImportRequest, deps: ImportDeps): Promise<ImportSummary> {
+  try {
+    return await importTable(request, deps);
+  } catch (error) {
+    // The file failed before its import was recorded (while reading its head).
+    if (error instanceof InputError) {
+      throw new ImportError("unreadable_input", `${request.name}: ${error.message}`, undefined, undefined, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+async function importTable(request: ImportRequest, deps: ImportDeps): Promise<ImportSummary> {
   const now = deps.now ?? Date.now;
   const options = request.options ?? {};
   const zone = options.zone ?? deps.registry.site.timezone;
@@ -291,6 +306,15 @@ export async function runImport(request: ImportRequest, deps: ImportDeps): Promi
     const resumeLine = writer.confirmedLine;
     if (error instanceof ImportError) {
       throw new ImportError(error.code, error.message, record.id, resumeLine, { cause: error.cause });
+    }
+    if (error instanceof InputError) {
+      throw new ImportError(
+        "unreadable_input",
+        `${request.name}: ${error.message}; the rows up to line ${resumeLine} are stored, and the same file whole goes on after it`,
+        record.id,
+        resumeLine,
+        { cause: error },
+      );
     }
     throw new ImportError("store_failed", message, record.id, resumeLine, { cause: error });
   }

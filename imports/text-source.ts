@@ -5,6 +5,27 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { detectEncoding, type Encoding } from "./sniff.ts";
 
+/** The file could not be read to its end: the upload broke off, the gzip stream is cut or
+ * corrupt, the disk failed. What was read before it stays imported. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}
+
+async function reading<T>(next: () => Promise<T>, compressed: boolean): Promise<T> {
+  try {
+    return await next();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      compressed && /unexpected end|incorrect header|invalid|zlib|gzip/i.test(message)
+        ? `the gzip stream is cut or corrupt (${message})`
+        : `the file could not be read to its end (${message})`,
+      { cause: error },
+    );
+  }
+}
+
 /** Bytes looked at to detect the encoding. */
 const SNIFF_BYTES = 1 << 20;
 
@@ -31,7 +52,7 @@ export async function openTextSource(
   const iterator = input[Symbol.asyncIterator]();
   const pending: Buffer[] = [];
   const pull = async (): Promise<Buffer | undefined> => {
-    const next = await iterator.next();
+    const next = await reading(() => iterator.next(), false);
     if (next.done) return undefined;
     const chunk =
       typeof next.value === "string"
@@ -76,7 +97,7 @@ export async function openTextSource(
   const plainHead: Buffer[] = [];
   let plainBytes = 0;
   while (plainBytes < SNIFF_BYTES) {
-    const next = await plainIterator.next();
+    const next = await reading(() => plainIterator.next(), compressed);
     if (next.done) break;
     plainHead.push(next.value);
     plainBytes += next.value.length;
@@ -87,7 +108,7 @@ export async function openTextSource(
     for (const chunk of plainHead) yield decoder.decode(chunk, { stream: true });
     plainHead.length = 0;
     for (;;) {
-      const next = await plainIterator.next();
+      const next = await reading(() => plainIterator.next(), compressed);
       if (next.done) break;
       yield decoder.decode(next.value, { stream: true });
     }

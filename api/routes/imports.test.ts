@@ -96,6 +96,16 @@ describe("POST /imports", () => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it("refuses a body past IMPORT_MAX_BYTES with 413, keeping what came before", async () => {
+    let big = "building;space;sensor;time;value\n";
+    for (let i = 0; big.length < 1.5 * 1024 * 1024; i++) {
+      big += `bA;apt-102;temp;${new Date(Date.UTC(2023, 0, 1) + i * 60_000).toISOString()};20\n`;
+    }
+    const res = await post(big, "?name=too-big.csv", "admin");
+    expect(res.statusCode).toBe(413);
+    expect(res.json().detail).toMatch(/larger than the 1048576 bytes .*IMPORT_MAX_BYTES/);
+  });
+
   it("is for managers and admins only; a manager sees only their own imports", async () => {
     expect((await post(FILE, "", "tenantA101")).statusCode).toBe(403);
     expect((await post(FILE, "", "boardA")).statusCode).toBe(403);

@@ -7,6 +7,7 @@ import type { ImportLedger, ImportRecord } from "../../imports/ledger.ts";
 import { importOptionsSchema, parseRangeBound } from "../../imports/options.ts";
 import { REFUSED_CSV_HEADER, refusedCsvRow } from "../../imports/refused-csv.ts";
 import { ImportError, runImport } from "../../imports/run-import.ts";
+import { InputError } from "../../imports/text-source.ts";
 import { IMPORT_FORMATS } from "../../imports/types.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
@@ -94,6 +95,21 @@ function out(record: ImportRecord, extra: Record<string, unknown> = {}) {
   return { ...rest, ...extra, refusedRows: `/imports/${record.id}/refused` };
 }
 
+class UploadTooLarge extends InputError {}
+
+/** The body, refused past `max` bytes: fastify's bodyLimit does not apply to a stream handed on. */
+async function* limited(body: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > max)
+      throw new UploadTooLarge(
+        `the file is larger than the ${max} bytes an import may be (IMPORT_MAX_BYTES)`,
+      );
+    yield chunk;
+  }
+}
+
 export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (app, options) => {
   const { registry, store, imports } = options;
   // The body is the file: handed to the importer as a stream, never buffered whole.
@@ -160,7 +176,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
       try {
         const summary = await runImport(
           {
-            input: body as AsyncIterable<Buffer>,
+            input: limited(body as AsyncIterable<Buffer>, options.maxImportBytes),
             name: q.name ?? "upload.csv",
             ...(Number.isFinite(length) ? { size: length } : {}),
             by: principal.subject,
@@ -186,6 +202,12 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
         });
       } catch (error) {
         if (!(error instanceof ImportError)) throw error;
+        if (error.cause instanceof UploadTooLarge) {
+          throw new ApiError(
+            "PAYLOAD_TOO_LARGE",
+            `${error.cause.message}; what came before is imported (import ${error.importId ?? "not recorded"})`,
+          );
+        }
         if (error.code === "store_failed" || error.code === "stopped") {
           throw new ApiError("NOT_READY", error.message, {
             importId: error.importId,
