@@ -18,7 +18,7 @@
 // scripts/build.mjs when it is missing
 // (rebuild by hand after a change: `node scripts/build.mjs`); without it ingest runs through tsx.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

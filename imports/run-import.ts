@@ -399,12 +399,6 @@ async function firstLine(
   return { head: head.replace(/^\ufeff/, ""), rest: rest() };
 }
 
-async function* recordsOf(
-  parser: AsyncIterable<{ record: string[]; info: { lines: number } }>,
-): AsyncGenerator<ParsedRecord> {
-  for await (const { record, info } of parser) yield { cells: record, line: info.lines };
-}
-
 /** The buffered records, then the rest, a chunk's records at a time. */
 async function* chain(
   buffered: ParsedRecord[],
