@@ -80,7 +80,8 @@ export async function writeSyntheticHistory(options: SyntheticHistoryOptions): P
     }
   } else {
     // Each sensor gets an equal share of the rows.
-    const perSeries = Math.ceil(options.bytes / 60 / series.length);
+    // Rows are about 48 bytes; a few more per series, and the loop stops at the size anyway.
+    const perSeries = Math.ceil(options.bytes / 40 / series.length);
     outer: for (const s of series) {
       for (let i = 0; i < perSeries; i++) {
         if (bytes >= options.bytes) break outer;
