@@ -82,3 +82,11 @@ export interface TableOptions {
 export function refusal(reason: RefusalReason, detail: string, column?: string): CellRefusal {
   return column === undefined ? { refused: true, reason, detail } : { refused: true, reason, detail, column };
 }
+
+/** A row with fewer fields than its format needs: most often the wrong delimiter or a quote. */
+export function shortRow(fields: number, headerFields: number): CellRefusal {
+  return refusal(
+    "malformed_row",
+    `the row has ${fields} fields where the header has ${headerFields}; check the delimiter and the quotes`,
+  );
+}

@@ -2,7 +2,7 @@
 import { type ColumnName, locateColumns } from "../header.ts";
 import type { DecimalSeparator } from "../sniff.ts";
 import { type TimeReading, timeParser } from "../time.ts";
-import { type RowReader, type RowResult, refusal } from "../types.ts";
+import { type RowReader, type RowResult, refusal, shortRow } from "../types.ts";
 import { parseNumber } from "../values.ts";
 
 const REQUIRED: readonly ColumnName[] = ["building", "space", "sensor", "time", "value"];
@@ -24,12 +24,7 @@ export function longReader(
     read(cells, decimal: DecimalSeparator): RowResult {
       const result: RowResult = { candidates: [], refusals: [], skipped: 0 };
       if (cells.length < needed) {
-        result.refusals.push(
-          refusal(
-            "malformed_row",
-            `the row has ${cells.length} fields where the header has ${header.length}; check the delimiter and the quotes`,
-          ),
-        );
+        result.refusals.push(shortRow(cells.length, header.length));
         return result;
       }
       const rawValue = cells[vc]!.trim();

@@ -4,7 +4,7 @@ import type { SiteRegistry } from "../../model/registry.ts";
 import { locateColumns } from "../header.ts";
 import type { DecimalSeparator } from "../sniff.ts";
 import { parseTime, type TimeReading } from "../time.ts";
-import { type Candidate, type RowReader, type RowResult, refusal } from "../types.ts";
+import { type Candidate, type RowReader, type RowResult, refusal, shortRow } from "../types.ts";
 import { parseNumber as parseNumberCell } from "../values.ts";
 import { notANumber } from "./long.ts";
 
@@ -39,12 +39,7 @@ export function wideReader(
     read(cells, decimal: DecimalSeparator): RowResult {
       const result: RowResult = { candidates: [], refusals: [], skipped: 0 };
       if (cells.length < needed) {
-        result.refusals.push(
-          refusal(
-            "malformed_row",
-            `the row has ${cells.length} fields where the header has ${header.length}; check the delimiter and the quotes`,
-          ),
-        );
+        result.refusals.push(shortRow(cells.length, header.length));
         return result;
       }
       let where: Pick<Candidate, "building" | "space" | "sensor">;

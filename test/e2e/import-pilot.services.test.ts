@@ -16,6 +16,17 @@ const FILES = [
   join(EXAMPLE, "Q_69_latest-2025-2026_RR-T-Vent.csv.gz"),
 ];
 
+const EVALUATE = [
+  "evaluate",
+  join(EXAMPLE, "proposal.yaml"),
+  "--json",
+  "--dry-run",
+  "--from",
+  "2025-07-01",
+  "--to",
+  "2026-07-01",
+];
+
 interface Run {
   code: number;
   stdout: string;
@@ -49,19 +60,7 @@ async function importAndEvaluate(env: Record<string, string>) {
   expect(imported.stdout).toMatch(
     /meteo-france-daily \(utf-8, gzip.*\n {2}1638 rows: 1092 readings stored.*0 refused.*skipped 1092 rows of stations no building names/,
   );
-  const evaluated = await cli(
-    [
-      "evaluate",
-      join(EXAMPLE, "proposal.yaml"),
-      "--json",
-      "--dry-run",
-      "--from",
-      "2025-07-01",
-      "--to",
-      "2026-07-01",
-    ],
-    env,
-  );
+  const evaluated = await cli(EVALUATE, env);
   expect(evaluated.code, evaluated.stderr).toBe(3);
   const { verdict } = JSON.parse(evaluated.stdout);
   expect(verdict).toMatchObject({
@@ -92,19 +91,7 @@ describe("a pilot built from files alone", () => {
     const again = await cli(["import", ...FILES], env);
     expect(again.code).toBe(0);
     expect(again.stdout.match(/the same content as import #\d+/g)).toHaveLength(2);
-    const count = await cli(
-      [
-        "evaluate",
-        join(EXAMPLE, "proposal.yaml"),
-        "--json",
-        "--dry-run",
-        "--from",
-        "2025-07-01",
-        "--to",
-        "2026-07-01",
-      ],
-      env,
-    );
+    const count = await cli(EVALUATE, env);
     expect(JSON.parse(count.stdout).verdict.benefitCentsPerYear).toEqual({
       estimate: 3154,
       lower: 2574,
