@@ -69,6 +69,19 @@ describe("csvRecords", () => {
     expect(out.at(-1)).toMatchObject({ cells: ["x", "2"], line: 252 });
   });
 
+  it("refuses a line longer than 1 MiB, however it is cut into chunks, and reads on after it", async () => {
+    const text = `a;b\n${"x".repeat(2_500_000)}\n1;2\n`;
+    for (const chunk of [65_536, 1_000_003]) {
+      const out = await records(text, ";", chunk);
+      expect(out.map((r) => [r.line, r.malformed === undefined])).toEqual([
+        [1, true],
+        [2, false],
+        [3, true],
+      ]);
+      expect(out[2]!.cells).toEqual(["1", "2"]);
+    }
+  });
+
   it("drops a byte-order mark and reads the last line without a line break", async () => {
     expect(await records("\ufeffa;b\n1;2", ";")).toEqual([
       { cells: ["a", "b"], line: 1 },

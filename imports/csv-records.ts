@@ -14,6 +14,9 @@ export interface CsvRecord {
 
 /** A quoted field may run over this many lines before the quote is taken to be a mistake. */
 const MAX_RECORD_LINES = 200;
+/** A line (or a quoted record) longer than this is refused and skipped to its end: no table
+ * row is that long, and holding it would let one line take the memory. */
+export const MAX_LINE_CHARS = 1 << 20;
 
 /** The records of the text, a chunk's worth at a time (one await per chunk, not per row). */
 export async function* csvRecords(
@@ -23,8 +26,19 @@ export async function* csvRecords(
   const splitter = new RecordSplitter(delimiter);
   let rest = "";
   let first = true;
+  /** Inside a line over MAX_LINE_CHARS: what is left of it is dropped up to its end. */
+  let skipping = false;
   for await (const chunk of text) {
     let data = rest + chunk;
+    if (skipping) {
+      const nl = data.indexOf("\n");
+      if (nl < 0) {
+        rest = "";
+        continue;
+      }
+      data = data.slice(nl + 1);
+      skipping = false;
+    }
     if (first) {
       if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
       first = false;
@@ -35,10 +49,16 @@ export async function* csvRecords(
       const nl = data.indexOf("\n", start);
       if (nl < 0) break;
       const end = nl > start && data.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
-      splitter.line(data.slice(start, end), out);
+      if (end - start > MAX_LINE_CHARS) splitter.tooLong(data.slice(start, start + 200), out);
+      else splitter.line(data.slice(start, end), out);
       start = nl + 1;
     }
     rest = data.slice(start);
+    if (rest.length > MAX_LINE_CHARS) {
+      splitter.tooLong(rest, out);
+      rest = "";
+      skipping = true;
+    }
     if (out.length > 0) yield out;
   }
   const out: CsvRecord[] = [];
@@ -52,6 +72,7 @@ class RecordSplitter {
   /** The lines of a record whose quote is still open, and where it started. */
   #pending: string[] = [];
   #pendingStart = 0;
+  #pendingChars = 0;
 
   constructor(readonly delimiter: string) {}
 
@@ -66,13 +87,26 @@ class RecordSplitter {
       this.#pendingStart = this.#lineNo;
     }
     this.#pending.push(text);
+    this.#pendingChars += text.length;
     const parsed = parseQuoted(this.#pending.join("\n"), this.delimiter);
     if (parsed !== undefined) {
       this.#pending = [];
+      this.#pendingChars = 0;
       out.push({ cells: parsed, line: this.#pendingStart });
       return;
     }
-    if (this.#pending.length >= MAX_RECORD_LINES) this.#abandon(out);
+    if (this.#pending.length >= MAX_RECORD_LINES || this.#pendingChars > MAX_LINE_CHARS) this.#abandon(out);
+  }
+
+  /** A line longer than MAX_LINE_CHARS (its start): refused, and the record open before it. */
+  tooLong(start: string, out: CsvRecord[]): void {
+    this.end(out);
+    this.#lineNo++;
+    out.push({
+      cells: [start.slice(0, 200)],
+      line: this.#lineNo,
+      malformed: `the line is longer than ${MAX_LINE_CHARS} characters (a file without line breaks, or not a table)`,
+    });
   }
 
   end(out: CsvRecord[]): void {
@@ -85,6 +119,7 @@ class RecordSplitter {
     const [firstLine, ...others] = this.#pending;
     const start = this.#pendingStart;
     this.#pending = [];
+    this.#pendingChars = 0;
     out.push({
       cells: firstLine!.split(this.delimiter),
       line: start,

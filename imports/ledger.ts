@@ -28,6 +28,8 @@ export interface ImportRecord {
   name: string;
   format: ImportFormat;
   by: string;
+  /** The buildings the importer could write (a manager's), sorted; undefined: every one (admin, cli). */
+  scope?: string[];
   startedAt: number;
   finishedAt?: number;
   state: ImportState;
@@ -67,7 +69,8 @@ export interface ImportLedger {
     outcome: { state: ImportState; sha256?: string; error?: string; at: number },
   ): Promise<void>;
   get(id: number): Promise<ImportRecord | undefined>;
-  list(limit: number): Promise<ImportRecord[]>;
+  /** The latest imports, of `by` only when given. */
+  list(limit: number, by?: string): Promise<ImportRecord[]>;
   /** Refused rows in line and column order, after the row `after` (the start when undefined), at most `limit`. */
   refused(
     id: number,

@@ -46,7 +46,13 @@ export const importOptionsSchema = z
 /** A range bound: a date (its local midnight in `zone`) or an ISO instant with offset. */
 export function parseRangeBound(text: string, zone: string): number {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (date) return localMidnight(+date[1]!, +date[2]!, +date[3]!, zone);
+  if (date) {
+    const [y, m, d] = [+date[1]!, +date[2]!, +date[3]!];
+    if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(y, m, 0)).getUTCDate()) {
+      throw new Error(`${JSON.stringify(text)} is not a date of the calendar`);
+    }
+    return localMidnight(y, m, d, zone);
+  }
   const t = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? Date.parse(text) : Number.NaN;
   if (!Number.isFinite(t)) {
     throw new Error(`${JSON.stringify(text)} is neither a date (2024-01-01) nor an ISO time with offset`);

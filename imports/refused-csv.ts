@@ -8,8 +8,11 @@ function field(value: string | number): string {
   let s = String(value);
   // The rows come from the uploaded file: a cell a spreadsheet would run as a formula
   // (=, +, -, @, tab, carriage return first) is prefixed with an apostrophe (OWASP, CSV injection).
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  if (typeof value === "number") return s;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // Every text quoted: a row excerpt holds the uploaded file's own delimiter (a comma, maybe),
+  // which a spreadsheet of another locale would split on if it were not.
+  return `"${s.replaceAll('"', '""')}"`;
 }
 
 export function refusedCsvRow(file: string, r: RefusedRow): string {

@@ -157,6 +157,28 @@ tilleuls-a;a-001;heat;2025-01-06;;kWh
     expect(notGzip).toMatchObject({ code: "unreadable_input" });
   });
 
+  it("refuses a line without end and reads on after it; a first line without end is no table", async () => {
+    const long = "x".repeat(3 * 1024 * 1024);
+    const s = await f.run(
+      `building;space;sensor;time;value\ntilleuls-a;a-001;temp;2025-01-01 10:00;20\n${long}\ntilleuls-a;a-001;temp;2025-01-01 11:00;21\n`,
+    );
+    expect(s.counts).toMatchObject({ rows: 3, stored: 2, refused: 1 });
+    expect((await refusedOf(s.id))[0]).toMatchObject({ line: 3, reason: "malformed_row" });
+    expect((await refusedOf(s.id))[0]!.detail).toMatch(/longer than 1048576 characters/);
+    await expect(f.run(long)).rejects.toMatchObject({ code: "unknown_format" });
+  });
+
+  it("keeps a file of nothing but refused rows to a bounded list, and years before 1900 out", async () => {
+    let text = "building;space;sensor;time;value\n";
+    for (let i = 0; i < 12_000; i++) text += `tilleuls-a;a-001;nosuch-${i};2025-01-01;1\n`;
+    text += "tilleuls-a;a-001;temp;0099-12-31 10:00;20\ntilleuls-a;a-001;temp;00991231;20\n";
+    const s = await f.run(text);
+    expect(s.counts).toMatchObject({ rows: 12_002, stored: 0, refused: 12_002 });
+    const refused = await f.ledger.refused(s.id, undefined, 20_000);
+    expect(refused).toHaveLength(12_002);
+    expect(refused.at(-2)).toMatchObject({ reason: "bad_time", detail: expect.stringMatching(/year 99/) });
+  });
+
   it("takes history older than live ingest's three years, within the range the import states", async () => {
     const old =
       "building;space;sensor;time;value\ntilleuls-a;a-003;heat;2012-01-01;10\ntilleuls-a;a-003;heat;2012-06-01;20\n";

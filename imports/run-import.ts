@@ -7,7 +7,7 @@ import type { SiteRegistry } from "../model/registry.ts";
 import { blameOf } from "../storage/store-error.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { CandidateChecker, type CheckContext, type ImportRange } from "./check.ts";
-import { type CsvRecord, csvRecords } from "./csv-records.ts";
+import { type CsvRecord, csvRecords, MAX_LINE_CHARS } from "./csv-records.ts";
 import { longReader } from "./formats/long.ts";
 import { isMeteoFranceHeader, meteoFranceReader } from "./formats/meteo-france.ts";
 import { wideReader } from "./formats/wide.ts";
@@ -110,6 +110,13 @@ const DEFAULT_BATCH = 20_000;
 const OTHERS_BUILDINGS = "readings of buildings you do not manage";
 const DECIMAL_SAMPLE_ROWS = 200;
 const ROW_EXCERPT = 1_000;
+const DETAIL_EXCERPT = 500;
+/** Refused rows kept per import for the download; past them refusals are counted only (a file
+ * of nothing but garbage must not fill the disk). */
+export const MAX_REFUSED_KEPT = 100_000;
+/** Refusals recorded with a checkpoint at the latest this many: a file whose rows are all
+ * refused does not hold them in memory. */
+const REFUSALS_PER_CHECKPOINT = 5_000;
 const DEFAULT_RETRY_DELAYS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 
 type ParsedRecord = CsvRecord;
@@ -201,6 +208,7 @@ async function importTable(request: ImportRequest, deps: ImportDeps): Promise<Im
       name: request.name,
       format: reader.format,
       by: request.by,
+      ...(request.buildings ? { scope: [...request.buildings].sort() } : {}),
       startedAt: now(),
       state: "running",
       line: 0,
@@ -224,15 +232,28 @@ async function importTable(request: ImportRequest, deps: ImportDeps): Promise<Im
   let lastLine = resumeAfter;
   let sinceProgress = 0;
   const rowText = (cells: readonly string[]) => cells.join(delimiter).slice(0, ROW_EXCERPT);
+  let kept = counts.refused;
   const refuse = (line: number, cells: readonly string[], r: CellRefusal) => {
+    const column = r.column ?? "";
+    const previous = refusedRows[refusedRows.length - 1];
+    // One cell refused for each building a station feeds is one refusal.
+    if (
+      previous !== undefined &&
+      previous.line === line &&
+      previous.column === column &&
+      previous.reason === r.reason
+    )
+      return;
+    counts.refused++;
+    if (kept >= MAX_REFUSED_KEPT) return;
+    kept++;
     refusedRows.push({
       line,
       column: r.column ?? "",
       reason: r.reason,
-      detail: r.detail,
+      detail: r.detail.slice(0, DETAIL_EXCERPT),
       row: rowText(cells),
     });
-    counts.refused++;
   };
   const report = () =>
     deps.onProgress?.({
@@ -285,7 +306,7 @@ async function importTable(request: ImportRequest, deps: ImportDeps): Promise<Im
           else refuse(line, cells, verdict);
         }
         lastLine = line;
-        if (!replay && batch.length >= batchSize) {
+        if (!replay && (batch.length >= batchSize || refusedRows.length >= REFUSALS_PER_CHECKPOINT)) {
           await writer.flush(batch, batchLines, refusedRows, line);
           batch = [];
           batchLines = [];
@@ -387,6 +408,12 @@ async function firstLine(
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
+    if (head.length > MAX_LINE_CHARS && !head.includes("\n")) {
+      throw new ImportError(
+        "unknown_format",
+        `the first line is longer than ${MAX_LINE_CHARS} characters: this is not a table with a header line`,
+      );
+    }
   }
   async function* rest(): AsyncGenerator<string> {
     if (head !== "") yield head;

@@ -19,6 +19,8 @@ const EXPECTED =
   "an ISO 8601 time (2025-01-31T23:00:00+01:00), a local time (2025-01-31 23:00 or 31/01/2025 23:00) or a date (2025-01-31 or 31/01/2025)";
 
 const CACHE_SIZE = 4_096;
+/** Earlier years are not history of a building's sensors; before 100, Date.UTC reads them as 19xx. */
+const MIN_YEAR = 1900;
 const caches = new WeakMap<TimeReading, (cell: string) => ParsedTime>();
 
 /** The instant a cell names, or why it names none. */
@@ -92,6 +94,12 @@ function parseTimeUncached(cell: string, how: TimeReading): ParsedTime {
     }
   }
   const { y, mo, d } = fields;
+  if (y < MIN_YEAR) {
+    return {
+      ok: false,
+      detail: `${JSON.stringify(s)} is in the year ${y}: no meter or thermometer read then (a two-digit year, or a wrong column?)`,
+    };
+  }
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) {
     return { ok: false, detail: `${JSON.stringify(s)} is not a date of the calendar` };
   }
@@ -136,7 +144,7 @@ export function parseCompactUtc(cell: string): { y: number; mo: number; d: numbe
   const y = +m[1]!;
   const mo = +m[2]!;
   const d = +m[3]!;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  if (y < MIN_YEAR || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   if (m[4] === undefined) return { y, mo, d };
   const h = +m[4];
   return h > 23 ? undefined : { y, mo, d, h };

@@ -12,7 +12,7 @@ import { IMPORT_FORMATS } from "../../imports/types.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { principalOf } from "../auth/access.ts";
-import type { RouteAccess } from "../auth/principal.ts";
+import type { Principal, RouteAccess } from "../auth/principal.ts";
 import { buildingsOf } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
 
@@ -91,11 +91,29 @@ const importOut = z.object({
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 function out(record: ImportRecord, extra: Record<string, unknown> = {}) {
-  const { identity: _identity, by: _by, ...rest } = record;
+  const { identity: _identity, by: _by, scope: _scope, ...rest } = record;
   return { ...rest, ...extra, refusedRows: `/imports/${record.id}/refused` };
 }
 
 class UploadTooLarge extends InputError {}
+
+/** An admin sees every import; a manager those made under their own subject AND within the
+ * buildings they manage now (subjects are not unique: `token --role manager` signs them all
+ * "cli-manager"), never an admin's or the command line's, which could write anywhere. */
+function visibleRecord(principal: Principal, record: ImportRecord | undefined): boolean {
+  return record !== undefined && visible(principal, record);
+}
+
+function visible(principal: Principal, record: ImportRecord): boolean {
+  if (principal.role === "admin") return true;
+  const allowed = buildingsOf(principal);
+  return (
+    record.by === principal.subject &&
+    record.scope !== undefined &&
+    allowed !== "all" &&
+    record.scope.every((b) => allowed.has(b))
+  );
+}
 
 /** The body, refused past `max` bytes: fastify's bodyLimit does not apply to a stream handed on. */
 async function* limited(body: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
@@ -118,10 +136,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
   );
 
   const mine = (request: Parameters<typeof principalOf>[0], record: ImportRecord | undefined) => {
-    const principal = principalOf(request);
-    if (!record || (principal.role !== "admin" && record.by !== principal.subject)) {
-      throw new ApiError("NOT_FOUND", "No such import.");
-    }
+    if (!record || !visible(principalOf(request), record)) throw new ApiError("NOT_FOUND", "No such import.");
     return record;
   };
 
@@ -198,7 +213,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
           decimal,
           compressed,
           ...(resumedAfterLine === undefined ? {} : { resumedAfterLine }),
-          ...(sameContentAs === undefined ? {} : { sameContentAs }),
+          // Another's import of the same content is not for this caller to know of.
+          ...(sameContentAs !== undefined && visibleRecord(principal, await imports.get(sameContentAs))
+            ? { sameContentAs }
+            : {}),
         });
       } catch (error) {
         if (!(error instanceof ImportError)) throw error;
@@ -232,9 +250,11 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
     },
     async (request) => {
       const principal = principalOf(request);
-      const list = await imports.list(principal.role === "admin" ? request.query.limit : 500);
-      const visible = principal.role === "admin" ? list : list.filter((r) => r.by === principal.subject);
-      return { imports: visible.slice(0, request.query.limit).map((r) => out(r)) };
+      const list = await imports.list(
+        request.query.limit,
+        principal.role === "admin" ? undefined : principal.subject,
+      );
+      return { imports: list.filter((r) => visible(principal, r)).map((r) => out(r)) };
     },
   );
 

@@ -10,7 +10,13 @@ import type { ImportRange } from "../../imports/check.ts";
 import { importOptionsSchema, parseRangeBound } from "../../imports/options.ts";
 import { progressDisplay } from "../../imports/progress.ts";
 import { REFUSED_CSV_HEADER, refusedCsvRow } from "../../imports/refused-csv.ts";
-import { ImportError, type ImportOptions, type ImportSummary, runImport } from "../../imports/run-import.ts";
+import {
+  ImportError,
+  type ImportOptions,
+  type ImportSummary,
+  MAX_REFUSED_KEPT,
+  runImport,
+} from "../../imports/run-import.ts";
 import { createSqliteImportLedger, importLedgerPath } from "../../storage/sqlite/import-ledger.ts";
 import type { Config } from "../config.ts";
 import { createTelemetryStore, loadRegistry } from "../wiring.ts";
@@ -63,6 +69,10 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
   const ledger = createSqliteImportLedger({ path: importLedgerPath(config.DATA_DIR) });
   const refusedOut = options.refused ? createWriteStream(options.refused) : undefined;
   refusedOut?.write(REFUSED_CSV_HEADER);
+  // `import … | head`: a reader that went away is not an error of the import.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
@@ -120,7 +130,7 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
         if (!(error instanceof ImportError)) throw error;
         const resumable = error.code === "store_failed" || error.code === "stopped";
         process.stderr.write(
-          `import: ${name}: ${error.message}${
+          `import: ${error.message.startsWith(`${name}:`) ? "" : `${name}: `}${error.message}${
             error.code === "stopped"
               ? `; run the same command again to go on after line ${error.resumeAfterLine ?? 0}`
               : ""
@@ -157,6 +167,11 @@ function describe(s: ImportSummary): string {
     `  ${c.rows} rows: ${c.stored} readings stored${range}; ${c.refused} refused; ${c.duplicates} duplicates${skipped ? `; skipped ${skipped}` : ""}`,
   ];
   if (s.resumedAfterLine !== undefined) lines.push(`  resumed after line ${s.resumedAfterLine}`);
+  if (c.refused > MAX_REFUSED_KEPT) {
+    lines.push(
+      `  the first ${MAX_REFUSED_KEPT} refused rows are kept; the ${c.refused - MAX_REFUSED_KEPT} after them are counted only`,
+    );
+  }
   if (s.sameContentAs !== undefined) {
     lines.push(
       `  the same content as import #${s.sameContentAs}: its readings were already stored, none is stored twice`,

@@ -17,6 +17,7 @@ const DDL = `
     name TEXT NOT NULL,
     format TEXT NOT NULL,
     by TEXT NOT NULL,
+    scope TEXT,
     started_at INTEGER NOT NULL,
     finished_at INTEGER,
     state TEXT NOT NULL,
@@ -44,6 +45,7 @@ interface ImportRow {
   name: string;
   format: string;
   by: string;
+  scope: string | null;
   started_at: number;
   finished_at: number | null;
   state: string;
@@ -65,6 +67,7 @@ function recordOf(row: ImportRow): ImportRecord {
     line: row.line,
     counts: JSON.parse(row.counts) as ImportCounts,
   };
+  if (row.scope !== null) record.scope = JSON.parse(row.scope) as string[];
   if (row.finished_at !== null) record.finishedAt = row.finished_at;
   if (row.sha256 !== null) record.sha256 = row.sha256;
   if (row.error !== null) record.error = row.error;
@@ -99,12 +102,15 @@ export function createSqliteImportLedger(options: { path: string }): ImportLedge
         "SELECT * FROM imports WHERE sha256 = ? AND state = 'done' ORDER BY id LIMIT 1",
       ),
       insert: db.prepare(
-        "INSERT INTO imports (identity, name, format, by, started_at, state, line, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO imports (identity, name, format, by, scope, started_at, state, line, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       resume: db.prepare("UPDATE imports SET state = 'running', error = NULL WHERE id = ?"),
       finish: db.prepare("UPDATE imports SET state = ?, sha256 = ?, error = ?, finished_at = ? WHERE id = ?"),
       get: db.prepare<[number], ImportRow>("SELECT * FROM imports WHERE id = ?"),
       list: db.prepare<[number], ImportRow>("SELECT * FROM imports ORDER BY id DESC LIMIT ?"),
+      listBy: db.prepare<[string, number], ImportRow>(
+        "SELECT * FROM imports WHERE by = ? ORDER BY id DESC LIMIT ?",
+      ),
       refused: db.prepare<
         [number, number, string, number],
         { line: number; col: string; reason: string; detail: string; row: string }
@@ -134,6 +140,7 @@ export function createSqliteImportLedger(options: { path: string }): ImportLedge
         r.name,
         r.format,
         r.by,
+        r.scope === undefined ? null : JSON.stringify(r.scope),
         r.startedAt,
         r.state,
         r.line,
@@ -154,8 +161,9 @@ export function createSqliteImportLedger(options: { path: string }): ImportLedge
       const row = connected().get.get(id);
       return row ? recordOf(row) : undefined;
     },
-    async list(limit) {
-      return connected().list.all(limit).map(recordOf);
+    async list(limit, by) {
+      const c = connected();
+      return (by === undefined ? c.list.all(limit) : c.listBy.all(by, limit)).map(recordOf);
     },
     async refused(id, after, limit) {
       return connected()

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../production/cli-process.ts";
 import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
@@ -127,9 +128,11 @@ describe("a pilot built from files alone", () => {
     expect(short.stdout).toMatch(
       /beyond_retention: older than the store keeps raw points .*INFLUX_RAW_RETENTION/,
     );
-    const refusedCsv = readFileSync(join(dir, "refused.csv"), "utf8").trim().split("\n");
+    const refusedCsv = parse(readFileSync(join(dir, "refused.csv"), "utf8"), {
+      delimiter: ";",
+    }) as string[][];
     expect(refusedCsv.length).toBeGreaterThan(1);
-    expect(refusedCsv.slice(1).every((l) => l.split(";")[3] === "beyond_retention")).toBe(true);
+    expect(refusedCsv.slice(1).every((r) => r[3] === "beyond_retention")).toBe(true);
     // Raw points kept for ever: the same files again store what was refused.
     env.INFLUX_RAW_RETENTION = "INF";
     await importAndEvaluate(env);
