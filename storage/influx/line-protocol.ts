@@ -28,13 +28,14 @@ export function quoteStringField(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-// Line protocol cannot carry a tag value that is empty, holds a line break, or ends with a
-// backslash (the parser reads "\," and "\ " as escapes). Such values, and values starting with
+// Line protocol cannot carry a tag value that is empty, holds a line break, ends with a
+// backslash or has one before a comma, an equals sign, a blank or another backslash (the parser
+// reads "\," and "\ " as escapes, so "\\ " is ambiguous). Such values, and values starting with
 // the marker, are stored as the marker followed by their percent-encoding; every other value is
 // stored as is, so Grafana and InfluxQL users see ordinary ids unchanged.
 const MARKER = "\u{E000}";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what cannot be carried
-const NOT_PLAIN = /^$|^\u{E000}|[\u0000-\u001f\u007f]|\\$/u;
+const NOT_PLAIN = /^$|^\u{E000}|[\u0000-\u001f\u007f]|\\$|\\(?=[,= \\])/u;
 
 /** The tag value under which `value` is stored; injective, reversed by decodeTagValue. */
 export function encodeTagValue(value: string): string {
