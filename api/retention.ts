@@ -2,8 +2,8 @@
 // RETENTION_FINE_DAYS (what operations such as leak detection need) unless the occupant
 // consented to longer; past that, raw points go and the daily aggregates stay.
 import type { Logger } from "pino";
+import { windowStart } from "../domain/calendar.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
-import { windowStart } from "../storage/windows.ts";
 
 /** What the job needs from a store; storage/sqlite/consent-store.ts provides it. */
 export interface FineDataPruner {

@@ -3,11 +3,14 @@
 // "forever" policy of their own database (the "daily" datasource); dead letters in "dead_letter". Variables always go through ${var:regex}
 // inside an anchored regex, so any id (dots, quotes, spaces, brackets) matches exactly itself.
 
+import { ALERT_THRESHOLDS } from "../domain/alert-thresholds.ts";
 import { COMMON_SPACE } from "../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../model/quantities.ts";
 
 /** Where storage/influx/daily-rollup.ts writes (its rollupRetentionPolicy default). */
 export const ROLLUP_POLICY = "forever";
+/** The field of silentSensors(): the points in the last silent stretch, 0 for each row. */
+export const SILENT_FIELD = "points_while_silent";
 /** storage/influx/dead-letter-store.ts's measurement. */
 export const DEAD_LETTER = "dead_letter";
 /** Base temperature of French degree days (DJU), °C. */
@@ -78,16 +81,18 @@ export function degreeDays(conditions: readonly string[]): string {
 }
 
 /**
- * Sensors that sent nothing during the last hour before the end of the range, among those that
- * sent something in the 7 days before it. InfluxQL cannot compare a point's time with now, and
- * a series with no point in a window yields no row, so: points per 10 minutes with fill(0),
- * summed over the last 6 windows (moving average × 6), kept where that sum is 0.
- * One row per (building, space, sensor), field "points_last_hour" = 0.
+ * Sensors silent for longer than the alerts' threshold (domain/alert-thresholds.ts, 2 hours)
+ * before the end of the range, among those that sent something in the 7 days before it.
+ * InfluxQL cannot compare a point's time with now, and a series with no point in a window
+ * yields no row, so: points per 10 minutes with fill(0), summed over the windows of the
+ * threshold (moving average × n), kept where that sum is 0.
+ * One row per (building, space, sensor), field "points_while_silent" = 0.
  */
 export function silentSensors(conditions: readonly string[]): string {
+  const windows = Math.round(ALERT_THRESHOLDS.silentMs / 600_000);
   const lookBack = [`time > \${__to}ms - 7d`, `time <= \${__to}ms`, ...conditions].join(" AND ");
   const counts = `SELECT COUNT("value") AS "n" FROM ${ALL_QUANTITIES} WHERE ${lookBack} GROUP BY time(10m), "building", "space", "sensor" fill(0)`;
-  const lastHour = `SELECT MOVING_AVERAGE("n", 6) * 6 AS "h" FROM (${counts}) GROUP BY "building", "space", "sensor"`;
-  const latest = `SELECT LAST("h") AS "points_last_hour" FROM (${lastHour}) GROUP BY "building", "space", "sensor"`;
-  return `SELECT "points_last_hour" FROM (${latest}) WHERE "points_last_hour" = 0 GROUP BY "building", "space", "sensor"`;
+  const recent = `SELECT MOVING_AVERAGE("n", ${windows}) * ${windows} AS "h" FROM (${counts}) GROUP BY "building", "space", "sensor"`;
+  const latest = `SELECT LAST("h") AS "${SILENT_FIELD}" FROM (${recent}) GROUP BY "building", "space", "sensor"`;
+  return `SELECT "${SILENT_FIELD}" FROM (${latest}) WHERE "${SILENT_FIELD}" = 0 GROUP BY "building", "space", "sensor"`;
 }

@@ -6,10 +6,10 @@ import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { windowStart } from "../domain/calendar.ts";
 import { createInfluxClient, type InfluxClient } from "../storage/influx/client.ts";
 import { createInfluxDailyRollup } from "../storage/influx/daily-rollup.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
-import { windowStart } from "../storage/windows.ts";
 import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
 
 const SCRIPT = join(

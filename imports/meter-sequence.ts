@@ -1,13 +1,10 @@
 // Checks a file's readings against the ones before them in the same file: a meter index that
 // goes down (other than a replaced meter starting again), or two different values at one
 // instant, are refused; the same value twice is a duplicate, stored once.
+import { meterStep } from "../domain/consumption.ts";
 import { instant } from "../ingest/validate.ts";
 import type { Checked } from "./check.ts";
 import { type CellRefusal, refusal } from "./types.ts";
-
-/** An index below this fraction of the one before is a meter replaced or reset (consumption
- * starts again from the new index, storage/consumption.ts); a smaller drop is a misread. */
-export const RESET_FRACTION = 0.1;
 
 export type SequenceVerdict = "new" | "duplicate" | CellRefusal;
 
@@ -24,7 +21,7 @@ export function sequenceCheck(
     return "new";
   }
   if (r.t > last.t) {
-    if (series.counter && r.v < last.v && r.v >= last.v * RESET_FRACTION) {
+    if (series.counter && meterStep(last.v, r.v) === "backwards") {
       return refusal(
         "meter_backwards",
         `the index ${r.v} at ${instant(r.t)} is lower than ${last.v} at ${instant(last.t)} (line ${last.line}); a meter does not run backwards: check the reading (a replaced meter starts again below a tenth of the old index)`,

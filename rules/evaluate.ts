@@ -1,12 +1,13 @@
 // The guard's entry point: a proposal, its evidence, the policy and the tariffs in; a frozen
 // verdict out. Pure: the caller reads the data and stores the verdict.
+
+import { hashOf } from "../domain/canonical.ts";
 import { type Cents, costCents, parseMicros } from "../model/money.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { Tariff } from "../model/site.ts";
 import { DEFAULT_TIME_ZONE, localIsoDate } from "../model/time-zone.ts";
 import type { ClaimResult, Verdict } from "../model/verdict.ts";
-import { hashOf } from "./canonical.ts";
 import { HOURS_PER_YEAR, yearlyCosts } from "./cost-model.ts";
 import { estimateBeforeAfter } from "./estimators/before-after.ts";
 import { estimateControlledPilot } from "./estimators/controlled-pilot.ts";

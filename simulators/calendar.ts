@@ -1,5 +1,6 @@
 // Local calendar days (in the site's time zone) as integers ("day numbers": days since
 // 1970-01-01 of the local date), the unit every daily draw of the simulators is keyed on.
+import { inHeatingSeason as inSeason } from "../domain/heating-season.ts";
 import { localDate, localMidnight, zoneOffset } from "../model/time-zone.ts";
 
 const DAY_MS = 86_400_000;
@@ -96,10 +97,10 @@ export function julyFirst(year: number): number {
   return Date.UTC(year, 6, 1) / DAY_MS;
 }
 
-/** The French collective heating season: 1 October to 20 May inclusive. */
+/** Whether a simulated day falls in the heating season (domain/heating-season.ts). */
 export function inHeatingSeason(day: number): boolean {
   const md = packedDate(day) % 10_000;
-  return md >= 1001 || md <= 520;
+  return inSeason({ month: Math.floor(md / 100), day: md % 100 });
 }
 
 /** Phase of the year in radians, 0 on 15 January (the coldest day on average). */

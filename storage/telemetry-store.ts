@@ -1,13 +1,11 @@
 // The TelemetryStore port: what ingest writes to and what the API and the guard read from.
 // storage/contract/ is its executable definition; every adapter passes it unchanged.
+
+import type { Every, WindowValue } from "../domain/calendar.ts";
 import type { Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
 
-/** Window widths. 15m and 1h are aligned on UTC (on local time too in zones whose offsets are
- * whole hours, as all of France's are); 1d and 1mo are calendar days and months in the site's
- * time zone (Europe/Paris by default), so a day is 23, 24 or 25 hours long where the zone
- * changes its clocks. A store is created with the zone of the site it holds. */
-export type Every = "15m" | "1h" | "1d" | "1mo";
+export type { Every, WindowValue };
 
 export type AggregateFn = "mean" | "min" | "max" | "sum" | "last" | "count";
 
@@ -24,12 +22,6 @@ export interface SeriesFilter {
 export interface AggregateQuery extends SeriesFilter {
   fn: AggregateFn;
   every: Every;
-}
-
-/** One window's value; windows with no data are absent. `start` is the window's first ms. */
-export interface WindowValue {
-  start: number;
-  value: number;
 }
 
 /** A windowed value per space, for per-dwelling views (heatmaps, comparisons). */
@@ -67,7 +59,7 @@ export interface TelemetryStore {
   aggregate(query: AggregateQuery): Promise<WindowValue[]>;
 
   /** Consumption per window derived from cumulative meter indexes, summed over the matching
-   * sensors (see storage/consumption.ts for the exact rule and meter resets). */
+   * sensors (see domain/consumption.ts for the exact rule and meter resets). */
   consumption(query: Omit<AggregateQuery, "fn">): Promise<WindowValue[]>;
 
   /** Like consumption, but kept per space: one row per (space, window). */

@@ -3,6 +3,8 @@
 // and the occupants' consents that govern how long fine-grained data is kept.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { buildingAlerts } from "../../alerts/building-alerts.ts";
+import { alertSchema } from "../../model/alert.ts";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building } from "../../model/site.ts";
@@ -12,7 +14,6 @@ import { consentPurposeSchema, type SqliteConsentStore } from "../../storage/sql
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { principalOf, visibleTo } from "../auth/access.ts";
 import type { RouteAccess } from "../auth/principal.ts";
-import { alertSchema, buildingAlerts } from "../managers/alerts.ts";
 import { buildingSummaryOut, lastDays, summariseBuilding } from "../managers/summary.ts";
 import { ApiError } from "../problem.ts";
 import { dayParam, instantIn, instantParam } from "../time-params.ts";

@@ -1,9 +1,9 @@
 // `simulate`: publish a simulated site to MQTT_URL, live or as a backfill of a past period.
 
+import { windowStart } from "../../domain/calendar.ts";
 import { localMidnight } from "../../model/time-zone.ts";
 import { runBackfill, runLive } from "../../simulators/publisher.ts";
 import { loadScenarioFile } from "../../simulators/scenario.ts";
-import { windowStart } from "../../storage/windows.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { createLogger, loadSite, onShutdown } from "../wiring.ts";
 

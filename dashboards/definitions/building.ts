@@ -1,5 +1,6 @@
 // One building: its consumption, daily heating of each dwelling, the common areas' electricity,
 // comfort per dwelling, and the sensors that went silent.
+import { ALERT_THRESHOLDS, durationInWords } from "../../domain/alert-thresholds.ts";
 import type { DashboardSpec, PanelSpec, QuerySpec } from "../grafana.ts";
 import {
   ALL_QUANTITIES,
@@ -9,6 +10,7 @@ import {
   dwellingsOnly,
   gaugeMean,
   inBuilding,
+  SILENT_FIELD,
   silentSensors,
 } from "../influxql.ts";
 import { fieldOverrides, merge, organize, TAG_COLUMNS, timeAsAge, valueColumns } from "./panels.ts";
@@ -190,8 +192,7 @@ export const building: DashboardSpec = {
     comfortPanel("Humidity", "humidity", "humidity"),
     {
       title: "Silent sensors",
-      description:
-        "Sensors that sent no point during the last hour before the end of the range, among those heard in the 7 days before it. Empty is good.",
+      description: `Sensors that sent no point during the ${durationInWords(ALERT_THRESHOLDS.silentMs)} before the end of the range (the API's silent-sensor alert), among those heard in the 7 days before it. Empty is good.`,
       type: "table",
       width: 12,
       height: 8,
@@ -200,10 +201,10 @@ export const building: DashboardSpec = {
           refId: "A",
           query: silentSensors(here),
           resultFormat: "table",
-          columns: ["time", "points_last_hour"],
+          columns: ["time", SILENT_FIELD],
         },
       ],
-      overrides: fieldOverrides([...TAG_COLUMNS, "points_last_hour"]),
+      overrides: fieldOverrides([...TAG_COLUMNS, SILENT_FIELD]),
       transformations: [organize(["building"])],
     },
     {

@@ -1,7 +1,9 @@
 // Ingest health from what InfluxDB holds: points per minute, dead letters per reason, the age
 // of the newest point and the silent sensors. (Ingest's Prometheus metrics are not used yet.)
+
+import { ALERT_THRESHOLDS, durationInWords } from "../../domain/alert-thresholds.ts";
 import type { DashboardSpec } from "../grafana.ts";
-import { ALL_QUANTITIES, DEAD_LETTER, silentSensors } from "../influxql.ts";
+import { ALL_QUANTITIES, DEAD_LETTER, SILENT_FIELD, silentSensors } from "../influxql.ts";
 import { barsOptions, fieldOverrides, organize, TAG_COLUMNS, timeAsAge } from "./panels.ts";
 
 export const ingestHealth: DashboardSpec = {
@@ -104,8 +106,7 @@ export const ingestHealth: DashboardSpec = {
     },
     {
       title: "Silent sensors",
-      description:
-        "Sensors of every building with no point during the last hour before the end of the range, among those heard in the 7 days before it. Empty is good.",
+      description: `Sensors of every building with no point during the ${durationInWords(ALERT_THRESHOLDS.silentMs)} before the end of the range (the API's silent-sensor alert), among those heard in the 7 days before it. Empty is good.`,
       type: "table",
       width: 12,
       height: 10,
@@ -114,10 +115,10 @@ export const ingestHealth: DashboardSpec = {
           refId: "A",
           query: silentSensors([]),
           resultFormat: "table",
-          columns: ["time", "points_last_hour"],
+          columns: ["time", SILENT_FIELD],
         },
       ],
-      overrides: fieldOverrides([...TAG_COLUMNS, "points_last_hour"]),
+      overrides: fieldOverrides([...TAG_COLUMNS, SILENT_FIELD]),
       transformations: [organize()],
     },
   ],

@@ -1,5 +1,6 @@
 // Field settings and transformations several dashboards share: units per column name and the
 // merge of one-row-per-key tables that table panels with several queries need.
+import { ALERT_THRESHOLDS, durationInWords } from "../../domain/alert-thresholds.ts";
 import type { QuerySpec } from "../grafana.ts";
 
 /** Grafana unit of each column alias our queries produce. */
@@ -28,7 +29,7 @@ export const LABELS: Record<string, string> = {
   reason: "Reason",
   value: "Last value",
   letters: "Dead letters",
-  points_last_hour: "Points in the last hour",
+  points_while_silent: `Points in the last ${durationInWords(ALERT_THRESHOLDS.silentMs)}`,
 };
 
 /**

@@ -507,6 +507,23 @@ export function telemetryStoreContract(adapterName: string, open: () => Promise<
         ]);
       });
 
+      it("counts a small drop of the index as no consumption: a misread, not a reset", async () => {
+        // domain/consumption.ts: below a tenth of the index before is a reset; 1010 → 1009 is
+        // not, and used to be counted as 1009 kWh.
+        await store.write([
+          meter("m1", H + 5 * MIN, 1000),
+          meter("m1", H + 20 * MIN, 1010),
+          meter("m1", H + 35 * MIN, 1009),
+          meter("m1", H + 50 * MIN, 1012),
+        ]);
+        expect(await store.consumption({ ...all("electricity", H, H + HOUR), every: "1h" })).toEqual([
+          { start: H, value: 13 },
+        ]);
+        expect(await store.consumption({ ...all("electricity", H, H + 2 * HOUR), every: "1d" })).toEqual([
+          { start: utc("2024-01-14T23:00:00Z"), value: 13 },
+        ]);
+      });
+
       it("is empty for a single point and for a range with no point", async () => {
         await store.write([meter("m1", H, 10)]);
         expect(await store.consumption({ ...all("electricity"), every: "1d" })).toEqual([]);
@@ -526,7 +543,7 @@ export function telemetryStoreContract(adapterName: string, open: () => Promise<
           meter("m3", H, 7, "d1"),
           meter("m3", H + 3 * HOUR, 7.25, "d1"),
           meter("c1", H + HOUR, 50, "common"),
-          meter("c1", H + 26 * HOUR, 49, "common"), // replaced meter: 49 since the swap
+          meter("c1", H + 26 * HOUR, 4.5, "common"), // replaced meter: 4.5 since the swap
           reading("t1", H + 2 * HOUR, 99), // a gauge of another quantity is never counted
         ]);
         const day1 = utc("2024-01-14T23:00:00Z");
@@ -534,7 +551,7 @@ export function telemetryStoreContract(adapterName: string, open: () => Promise<
         const range = all("electricity", utc("2024-01-10T00:00:00Z"), utc("2024-01-20T00:00:00Z"));
         expect(await store.consumption({ ...range, every: "1d" })).toEqual([
           { start: day1, value: 1.5 + 10 + 0.25 },
-          { start: day2, value: 2.5 + 49 },
+          { start: day2, value: 2.5 + 4.5 },
         ]);
         expect(await store.consumption({ ...range, space: "d1", every: "1d" })).toEqual([
           { start: day1, value: 1.75 },
@@ -547,7 +564,7 @@ export function telemetryStoreContract(adapterName: string, open: () => Promise<
         expect(
           [...bySpace].sort((a, b) => (a.space < b.space ? -1 : a.space > b.space ? 1 : a.start - b.start)),
         ).toEqual([
-          { space: "common", start: day2, value: 49 },
+          { space: "common", start: day2, value: 4.5 },
           { space: "d1", start: day1, value: 1.75 },
           { space: "d1", start: day2, value: 2.5 },
           { space: "d2", start: day1, value: 10 },

@@ -1,15 +1,16 @@
 // Daily rollups kept beyond the raw retention: per sensor and local day (in the site's time
 // zone), count/sum/min/max/
 // mean/last (and the time of the last point) and, for meters, consumption by the shared rule
-// (storage/consumption.ts), written to the rollup retention policy under the same measurement
+// (domain/consumption.ts), written to the rollup retention policy under the same measurement
 // and tags as the raw points. InfluxQL cannot express months nor the reset rule, so this
 // runs here rather than as a continuous query. It is idempotent; `runDue` rolls exactly the
 // days that writes touched since their last roll (rollup-state.ts), which is also what lets
 // the store read a settled day from its rollup.
+
+import { nextWindowStart, windowStart } from "../../domain/calendar.ts";
+import { consumptionOfSeries } from "../../domain/consumption.ts";
 import { isCounter, QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
-import { consumptionOfSeries } from "../consumption.ts";
-import { nextWindowStart, windowStart } from "../windows.ts";
 import { writeLines } from "./batch-writer.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";

@@ -5,9 +5,10 @@
 // Only days whose rollup is settled are pruned: each dwelling's cutoff stops at the first day
 // holding its points that is not (another dwelling's backfill does not hold it back). Known limit: a late point written into a day between the check
 // and the DELETE is deleted without having been rolled.
+
+import { nextWindowStart, windowStart } from "../../domain/calendar.ts";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
-import { nextWindowStart, windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";

@@ -1,7 +1,7 @@
 // When a day's rollup may answer, and how a range splits between rollups and raw points.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextWindowStart, windowStart } from "../windows.ts";
+import { nextWindowStart, windowStart } from "../../domain/calendar.ts";
 import { isSettled, readsFromRollup } from "./rollup-state.ts";
 import { planSegments } from "./telemetry-store.ts";
 

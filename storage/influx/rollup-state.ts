@@ -20,8 +20,9 @@
 //
 // Measurement `rollup_zone` holds `zone`, the time zone the days are cut in (a database holds
 // one site). Rollups from before it was recorded hold Europe/Paris days.
+
+import { nextWindowStart } from "../../domain/calendar.ts";
 import { DEFAULT_TIME_ZONE } from "../../model/time-zone.ts";
-import { nextWindowStart } from "../windows.ts";
 import { type InfluxClient, InfluxError, type StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { encodePoint, encodeTagValue } from "./line-protocol.ts";

@@ -1,10 +1,11 @@
 // The InfluxQL pieces the telemetry store's reads share: the WHERE clause of a series filter
 // and the decoding of per-series answers back into readings.
+
+import { windowStart } from "../../domain/calendar.ts";
 import type { Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
 import { zoneCalendar } from "../../model/time-zone.ts";
 import type { Every } from "../telemetry-store.ts";
-import { windowStart } from "../windows.ts";
 import type { Series } from "./client.ts";
 import { quoteIdent, quoteString, timeLiteral } from "./influxql.ts";
 import { decodeTagValue, encodeTagValue } from "./line-protocol.ts";

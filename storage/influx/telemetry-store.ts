@@ -7,10 +7,11 @@
 // hundred rollup rows instead of millions of points, and days past the raw retention still answer.
 import { hostname } from "node:os";
 import type { Logger } from "pino";
+import { nextWindowStart, windowStart } from "../../domain/calendar.ts";
+import { consumptionOfSeries } from "../../domain/consumption.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
 import { type Reading, sameSeries, seriesKeyOf } from "../../model/reading.ts";
 import { zoneCalendar } from "../../model/time-zone.ts";
-import { consumptionOfSeries } from "../consumption.ts";
 import type {
   AggregateQuery,
   Every,
@@ -20,7 +21,6 @@ import type {
   WindowValue,
   WriteResult,
 } from "../telemetry-store.ts";
-import { nextWindowStart, windowStart } from "../windows.ts";
 import { type LineRejection, writeLines } from "./batch-writer.ts";
 import type { InfluxClient, Series, StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";

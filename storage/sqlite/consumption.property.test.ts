@@ -1,14 +1,14 @@
 // Property: whatever the series (meter resets, overwrites, writes out of order and in several
 // batches) and whatever the window, the SQLite store's consumption equals the reference rule
-// of storage/consumption.ts, and its count/sum/min/max those of the raw points, in the
+// of domain/consumption.ts, and its count/sum/min/max those of the raw points, in the
 // store's time zone (Paris, Martinique, and the Marquesas, whose days start on the half hour).
 // Values are integers so every summation order is exact.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { windowStart } from "../../domain/calendar.ts";
+import { consumptionOfSeries } from "../../domain/consumption.ts";
 import type { Reading } from "../../model/reading.ts";
-import { consumptionOfSeries } from "../consumption.ts";
 import type { Every, WindowValue } from "../telemetry-store.ts";
-import { windowStart } from "../windows.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
 // Forty days around the spring change of 2024, so windows cross a 23-hour day and two months.
@@ -96,7 +96,7 @@ describe.each([
   ["Europe/Paris", 100],
   ["America/Martinique", 40],
   ["Pacific/Marquesas", 40],
-])("SQLite consumption against storage/consumption.ts, in %s", (zone, numRuns) => {
+])("SQLite consumption against domain/consumption.ts, in %s", (zone, numRuns) => {
   it("matches consumptionOfSeries on random series, batches and windows", async () => {
     await fc.assert(
       fc.asyncProperty(

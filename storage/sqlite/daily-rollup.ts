@@ -3,7 +3,7 @@
 // the others every local day touched is brought up to date from the points, in SQL. So months
 // and years are read from 365 rows per series instead of 35 040 points.
 import type Database from "better-sqlite3";
-import { increase } from "../consumption.ts";
+import { increase, increaseSql } from "../../domain/consumption.ts";
 import type { LocalDays } from "./local-days.ts";
 
 /** Days touched by a write: series id -> local day start -> earliest time written in it. */
@@ -56,7 +56,7 @@ export class DailyRollup {
     // case for live ingest), only the new points are read and folded into the day's row; any
     // other change rebuilds the day from all its points. The first point read takes its
     // predecessor from before `since` (the correlated subquery runs only when LAG has none),
-    // so a day's `inc` is exactly the increases storage/consumption.ts counts in that day.
+    // so a day's `inc` is exactly the increases domain/consumption.ts counts in that day.
     this.rebuild = db.prepare(`
       WITH plan AS (
         SELECT a.series_id AS series_id, a.day AS day, a.day_end AS day_end,
@@ -67,7 +67,7 @@ export class DailyRollup {
       fresh AS (
         SELECT series_id, day, append, COUNT(*) AS n, SUM(v) AS total, MIN(v) AS lo, MAX(v) AS hi,
           MAX(t) AS last_t, MAX(CASE WHEN is_last THEN v END) AS last_v,
-          TOTAL(CASE WHEN prev IS NULL THEN NULL WHEN v >= prev THEN v - prev ELSE v END) AS inc,
+          TOTAL(CASE WHEN prev IS NULL THEN NULL ELSE ${increaseSql("prev", "v")} END) AS inc,
           COUNT(prev) AS inc_n
         FROM (
           SELECT pl.series_id AS series_id, pl.day AS day, pl.append AS append, p.t AS t, p.v AS v,

@@ -2,9 +2,9 @@
 // SQLite file, with the columns a query filters on beside them. Triggers make verdicts and
 // flags append-only and proposals immutable, whoever opens the file.
 import type Database from "better-sqlite3";
+import { canonicalJson } from "../../domain/canonical.ts";
 import { type Proposal, proposalSchema } from "../../model/proposal.ts";
 import { currentShape, type Verdict, verdictSchema } from "../../model/verdict.ts";
-import { canonicalJson } from "../../rules/canonical.ts";
 import {
   type DecisionStore,
   DecisionStoreError,

@@ -2,6 +2,8 @@
 // hourly windows are grouped in SQL over raw points; days and months read whole local days
 // from the `daily` rollup and only the partial days at the ends of the range from raw points.
 import type { Database } from "better-sqlite3";
+import { windowStart } from "../../domain/calendar.ts";
+import { increaseSql } from "../../domain/consumption.ts";
 import type {
   AggregateQuery,
   Every,
@@ -9,7 +11,6 @@ import type {
   SpaceWindowValue,
   WindowValue,
 } from "../telemetry-store.ts";
-import { windowStart } from "../windows.ts";
 import type { LocalDays } from "./local-days.ts";
 import { type Params, StatementCache, seriesParams, seriesWhere } from "./series-filter.ts";
 
@@ -188,7 +189,7 @@ export class WindowQueries {
       const sql =
         pass.source === "raw"
           ? `SELECT ${pass.startSql.replaceAll("p.t", "x.t")} AS start, x.space AS space,
-               TOTAL(CASE WHEN x.prev IS NULL THEN NULL WHEN x.v >= x.prev THEN x.v - x.prev ELSE x.v END) AS inc,
+               TOTAL(CASE WHEN x.prev IS NULL THEN NULL ELSE ${increaseSql("x.prev", "x.v")} END) AS inc,
                COUNT(x.prev) AS n
              FROM (
                SELECT p.t AS t, p.v AS v ${spaceColumn},

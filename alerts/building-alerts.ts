@@ -1,44 +1,16 @@
 // A building's alerts at an instant, from stored telemetry: a leak (water flowing every hour
 // between 01:00 and 05:00 local time for N nights running), overheating, a cold dwelling in the
-// heating season, a silent sensor, and a meter whose index went down.
-import { z } from "zod";
-import { COMMON_SPACE } from "../../model/ids.ts";
-import { isCounter, quantitySchema } from "../../model/quantities.ts";
-import type { Building, SensorSpec, Site } from "../../model/site.ts";
-import { localDate, localMidnight, zoneOffset } from "../../model/time-zone.ts";
-import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-
-export const ALERT_THRESHOLDS = {
-  overheatingC: 26,
-  coldC: 16,
-  silentMs: 2 * 3_600_000,
-  /** Leak: flow in every hour whose local hour (in the site's zone) is one of these. */
-  nightHours: [1, 2, 3, 4],
-  /** Meter resets are looked for over this much history. */
-  resetLookbackMs: 24 * 3_600_000,
-} as const;
-
-export const alertSchema = z.object({
-  kind: z.enum(["leak", "overheating", "cold_dwelling", "sensor_silent", "meter_reset"]),
-  space: z.string(),
-  sensor: z.string().optional(),
-  quantity: quantitySchema.optional(),
-  value: z.number().optional(),
-  since: z.iso
-    .datetime()
-    .nullable()
-    .optional()
-    .meta({ description: "sensor_silent: the last reading, null when none" }),
-  detail: z.string(),
-});
-
-export type Alert = z.infer<typeof alertSchema>;
-
-/** The French heating season, October to May inclusive (the usual 1 October – 20 May, rounded). */
-export function inHeatingSeason(t: number, zone: string): boolean {
-  const { month } = localDate(t, zone);
-  return month >= 10 || month <= 5;
-}
+// heating season, a silent sensor, and a meter whose index went down (reset or misread, by the
+// rule of domain/consumption.ts).
+import { ALERT_THRESHOLDS, durationInWords } from "../domain/alert-thresholds.ts";
+import { meterStep } from "../domain/consumption.ts";
+import { inHeatingSeason } from "../domain/heating-season.ts";
+import type { Alert } from "../model/alert.ts";
+import { COMMON_SPACE } from "../model/ids.ts";
+import { isCounter } from "../model/quantities.ts";
+import type { Building, SensorSpec, Site } from "../model/site.ts";
+import { localDate, localMidnight, zoneOffset } from "../model/time-zone.ts";
+import type { TelemetryStore } from "../storage/telemetry-store.ts";
 
 const localHour = (t: number, zone: string) => new Date(t + zoneOffset(t, zone)).getUTCHours();
 
@@ -117,7 +89,7 @@ async function fromLatest(
     ]),
   );
   // A tropical site has no heating season: a cool dwelling there is no alert.
-  const heating = site.climate === "temperate" && inHeatingSeason(at, site.timezone);
+  const heating = site.climate === "temperate" && inHeatingSeason(localDate(at, site.timezone));
   const alerts: Alert[] = [];
   for (const { space, sensor } of sensorsOf(building)) {
     const r = latest.get(`${space}\u0000${sensor.id}`);
@@ -128,7 +100,9 @@ async function fromLatest(
         sensor: sensor.id,
         quantity: sensor.quantity,
         since: r ? new Date(r.t).toISOString() : null,
-        detail: r ? "No reading for more than 2 hours." : "This sensor has never reported.",
+        detail: r
+          ? `No reading for more than ${durationInWords(ALERT_THRESHOLDS.silentMs)}.`
+          : "This sensor has never reported.",
       });
       continue;
     }
@@ -156,7 +130,7 @@ async function fromLatest(
   return alerts;
 }
 
-async function meterResets(store: TelemetryStore, building: Building, at: number): Promise<Alert[]> {
+async function meterSteps(store: TelemetryStore, building: Building, at: number): Promise<Alert[]> {
   const alerts: Alert[] = [];
   const quantities = [...new Set(sensorsOf(building).map((s) => s.sensor.quantity))].filter(isCounter);
   for (const quantity of quantities) {
@@ -171,15 +145,19 @@ async function meterResets(store: TelemetryStore, building: Building, at: number
     for (const p of points) {
       const key = `${p.space}\u0000${p.sensor}`;
       const before = previous.get(key);
-      if (before !== undefined && p.v < before && !reported.has(key)) {
+      const step = before === undefined ? "rise" : meterStep(before, p.v);
+      if (step !== "rise" && !reported.has(key)) {
         reported.add(key);
         alerts.push({
-          kind: "meter_reset",
+          kind: step === "reset" ? "meter_reset" : "meter_backwards",
           space: p.space,
           sensor: p.sensor,
           quantity,
           value: p.v,
-          detail: `The index went down from ${before} to ${p.v}: a meter reset or replacement.`,
+          detail:
+            step === "reset"
+              ? `The index went down from ${before} to ${p.v}: a meter reset or replacement.`
+              : `The index went down from ${before} to ${p.v}: a meter does not run backwards; check the reading (counted as no consumption).`,
         });
       }
       previous.set(key, p.v);
@@ -202,7 +180,7 @@ export async function buildingAlerts(
   const [a, b, c] = await Promise.all([
     leaks(store, building, at, nights, site.timezone),
     fromLatest(store, building, at, site),
-    meterResets(store, building, at),
+    meterSteps(store, building, at),
   ]);
   return [...a, ...b, ...c];
 }

@@ -2,7 +2,18 @@
 // days and months on the calendar of the site's time zone (model/time-zone.ts), so a day is
 // 23, 24 or 25 hours long where the zone changes its clocks.
 import { zoneCalendar } from "../model/time-zone.ts";
-import type { Every } from "./telemetry-store.ts";
+
+/** Window widths. 15m and 1h are aligned on UTC (on local time too in zones whose offsets are
+ * whole hours, as all of France's are); 1d and 1mo are calendar days and months in the site's
+ * time zone (Europe/Paris by default), so a day is 23, 24 or 25 hours long where the zone
+ * changes its clocks. A store is created with the zone of the site it holds. */
+export type Every = "15m" | "1h" | "1d" | "1mo";
+
+/** One window's value; windows with no data are absent. `start` is the window's first ms. */
+export interface WindowValue {
+  start: number;
+  value: number;
+}
 
 /** Start of the window of width `every` containing instant t; days and months in `zone`. */
 export function windowStart(t: number, every: Every, zone: string): number {
