@@ -10,10 +10,10 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DEFAULT_POLICY } from "../model/policy.ts";
-import { beforeAfterCases, runBeforeAfterCase } from "./lib/accuracy/before-after.ts";
-import { controlledCases, runControlledCase } from "./lib/accuracy/controlled.ts";
-import type { CaseResult } from "./lib/accuracy/outcome.ts";
-import { breakdownTable, groupsOf, mainTable } from "./lib/accuracy/report.ts";
+import { beforeAfterCases, runBeforeAfterCase } from "../study/before-after.ts";
+import { controlledCases, runControlledCase } from "../study/controlled.ts";
+import type { CaseResult } from "../study/outcome.ts";
+import { breakdownTable, groupsOf, mainTable } from "../study/report.ts";
 import { argNumber } from "./lib/args.ts";
 
 interface StudyPlan {

@@ -1,15 +1,10 @@
 // Hand-made evidence for the guard's tests: a smooth French-like climate and dwellings whose
 // heating follows degree-days with a known effect, so a test knows the right answer. Not a
 // simulator of record (simulators/pilot.ts is); small, deterministic and fast.
+import { lcg } from "../simulators/random.ts";
 import type { Evidence } from "./evidence.ts";
 
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+export { lcg };
 
 export function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());

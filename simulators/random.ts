@@ -102,3 +102,13 @@ export function valueNoise(key: number, x: number, period: number): number {
   const b = normalAt(key, i + 1);
   return a + (b - a) * smoothstep(p - i);
 }
+
+/** A small linear congruential generator of uniforms in [0, 1), for studies and tests that
+ * need a stream rather than values keyed by coordinates. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}

@@ -1,5 +1,5 @@
 // One study case's decision beside its truth, whatever the design.
-import type { Decision } from "../../../model/verdict.ts";
+import type { Decision } from "../model/verdict.ts";
 import type { StudyQuantity } from "./pricing.ts";
 
 export interface CaseResult {

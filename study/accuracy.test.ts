@@ -4,9 +4,9 @@
 // the guard approves harmful devices, or when its 90 % interval covers the truth far less
 // (or, for the larger before/after slice, far more) often than 90 %.
 import { describe, expect, it } from "vitest";
-import { beforeAfterCases, runBeforeAfterCase } from "../bench/lib/accuracy/before-after.ts";
-import { controlledCases, runControlledCase } from "../bench/lib/accuracy/controlled.ts";
-import { type Summary, summarise } from "../bench/lib/accuracy/summary.ts";
+import { beforeAfterCases, runBeforeAfterCase } from "./before-after.ts";
+import { controlledCases, runControlledCase } from "./controlled.ts";
+import { type Summary, summarise } from "./summary.ts";
 
 /** The share of n binomial trials at p that a sample may show, three standard deviations out. */
 function band(p: number, n: number): [number, number] {

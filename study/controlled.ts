@@ -3,16 +3,16 @@
 // the same weather moved to have 15 % fewer to 15 % more degree-days than the simulated years,
 // and the truth is what the device saves a dwelling of the pilot's population in that normal
 // year, from the simulator's own parameters (simulators/pilot-truth.ts).
-import { DEFAULT_POLICY, type Policy } from "../../../model/policy.ts";
-import { proposalSchema } from "../../../model/proposal.ts";
-import { evaluateProposal } from "../../../rules/evaluate.ts";
-import type { Evidence } from "../../../rules/evidence.ts";
-import { lcg } from "../../../rules/test-support.ts";
-import { dayNumberOfIso } from "../../../simulators/calendar.ts";
-import { normalWithDju } from "../../../simulators/normal-year.ts";
-import { type PilotData, type PilotScenario, simulatePilot } from "../../../simulators/pilot.ts";
-import { pilotNormalYearTruth } from "../../../simulators/pilot-truth.ts";
-import { degreeDaysMeteo, Weather } from "../../../simulators/weather.ts";
+import { DEFAULT_POLICY, type Policy } from "../model/policy.ts";
+import { proposalSchema } from "../model/proposal.ts";
+import { evaluateProposal } from "../rules/evaluate.ts";
+import type { Evidence } from "../rules/evidence.ts";
+import { dayNumberOfIso } from "../simulators/calendar.ts";
+import { normalWithDju } from "../simulators/normal-year.ts";
+import { type PilotData, type PilotScenario, simulatePilot } from "../simulators/pilot.ts";
+import { pilotNormalYearTruth } from "../simulators/pilot-truth.ts";
+import { lcg } from "../simulators/random.ts";
+import { degreeDaysMeteo, Weather } from "../simulators/weather.ts";
 import type { CaseResult } from "./outcome.ts";
 import {
   type DevicePrice,

@@ -1,9 +1,9 @@
 // Tariffs of the accuracy study and the device's cost to tenants, chosen from the truth so that
 // true net benefits spread from clearly negative to clearly positive: a study of devices that
 // are all far from break-even would say nothing about the decisions that matter.
-import { parseMicros } from "../../../model/money.ts";
-import type { ProposalInput } from "../../../model/proposal.ts";
-import type { Tariff } from "../../../model/site.ts";
+import { parseMicros } from "../model/money.ts";
+import type { ProposalInput } from "../model/proposal.ts";
+import type { Tariff } from "../model/site.ts";
 
 export type StudyQuantity = "heating_energy" | "electricity" | "cold_water";
 

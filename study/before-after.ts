@@ -2,19 +2,19 @@
 // baseline before each installation, at least a year after; heating loads (Lyon or Marseille),
 // cooling loads (Marseille or Fort-de-France) and flat loads (electricity, cold water); daily
 // noise with a lag-1 autocorrelation from 0 to 0.7 (simulators/before-after-meters.ts).
-import { DEFAULT_POLICY, type Policy } from "../../../model/policy.ts";
-import { proposalSchema } from "../../../model/proposal.ts";
-import { evaluateProposal } from "../../../rules/evaluate.ts";
-import type { Evidence } from "../../../rules/evidence.ts";
-import { lcg } from "../../../rules/test-support.ts";
+import { DEFAULT_POLICY, type Policy } from "../model/policy.ts";
+import { proposalSchema } from "../model/proposal.ts";
+import { evaluateProposal } from "../rules/evaluate.ts";
+import type { Evidence } from "../rules/evidence.ts";
 import {
   type BeforeAfterData,
   type BeforeAfterScenario,
   type MeterLoad,
   simulateBeforeAfter,
-} from "../../../simulators/before-after-meters.ts";
-import { dayNumberOfIso, isoOfDay } from "../../../simulators/calendar.ts";
-import type { ClimateName } from "../../../simulators/weather.ts";
+} from "../simulators/before-after-meters.ts";
+import { dayNumberOfIso, isoOfDay } from "../simulators/calendar.ts";
+import { lcg } from "../simulators/random.ts";
+import type { ClimateName } from "../simulators/weather.ts";
 import type { CaseResult } from "./outcome.ts";
 import {
   type DevicePrice,
