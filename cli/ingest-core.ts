@@ -9,7 +9,8 @@ import { type IngestLimits, ingestLimitsSchema } from "../ingest/limits.ts";
 import { createIngestMetrics, type IngestMetrics } from "../ingest/metrics.ts";
 import { createIngestPipeline, type IngestPipeline } from "../ingest/pipeline.ts";
 import { createStoreWriteMetrics } from "../ingest/prometheus.ts";
-import { createJournalWriter, type JournalWriter, type WriterConfig } from "../ingest/writer.ts";
+import { createJournalWriter, type JournalWriter } from "../ingest/writer.ts";
+import { writerConfigFor } from "../ingest/writer-batching.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { Config } from "./config.ts";
 import type { Stores } from "./wiring.ts";
@@ -34,14 +35,6 @@ export function limitsFrom(config: Config): IngestLimits {
     maxFutureSkewMs: config.INGEST_MAX_FUTURE_SKEW_S * 1000,
     maxPastAgeMs: config.INGEST_MAX_PAST_AGE_DAYS * 86_400_000,
   });
-}
-
-/** How the writer batches for each store. A SQLite commit costs an fsync and a rewrite of every
- * page the batch touched (at least one per series written), whatever the batch's size, so SQLite
- * gets fewer, larger batches, one at a time (its writes run on the event loop: nothing to
- * overlap); InfluxDB keeps the writer's defaults (5 000, two writes in flight). */
-export function writerConfigFor(store: Config["STORE"]): WriterConfig {
-  return store === "sqlite" ? { maxBatch: 20_000, maxDelayMs: 100, concurrency: 1 } : {};
 }
 
 export async function openIngestCore(
