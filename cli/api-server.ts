@@ -10,6 +10,7 @@ import { buildApp } from "../api/app.ts";
 import { createVerifierFromSettings } from "../api/auth/setup.ts";
 import { createRetentionJob } from "../api/retention.ts";
 import type { ReadinessCheck } from "../api/routes/ops.ts";
+import { createGuardService } from "../guard/service.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
@@ -52,6 +53,12 @@ export async function buildApiServer(
       store: stores.telemetry,
       deadLetters: stores.deadLetters,
       decisions: stores.decisions,
+      guard: createGuardService({
+        telemetry: stores.telemetry,
+        registry,
+        decisions: stores.decisions,
+        logger,
+      }),
       consents,
       signInCodes,
       imports: {
