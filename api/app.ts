@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { GuardService } from "../guard/service.ts";
 import type { ImportLedger } from "../imports/ledger.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
@@ -27,12 +28,21 @@ import { opsRoutes, type ReadinessCheck } from "./routes/ops.ts";
 import { proposalRoutes } from "./routes/proposals.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
 
-export interface ApiDependencies {
+/** Proposals and verdicts, and the guard service that evaluates proposals on that same decision
+ * store (cli/wiring.ts builds both); without them the /proposals, /verdicts and board routes are
+ * not mounted and no device is listed. */
+export type DecisionDependencies =
+  | { decisions: DecisionStore; guard: GuardService }
+  | { decisions?: undefined; guard?: undefined };
+
+/** The parts the routes use, built by cli/wiring.ts (tests build their own): no route builds a
+ * store or a service. */
+export type ApiDependencies = BaseDependencies & DecisionDependencies;
+
+interface BaseDependencies {
   registry: SiteRegistry;
   store: TelemetryStore;
   deadLetters: DeadLetterStore;
-  /** Proposals and verdicts; without it the /proposals and /verdicts routes are not mounted. */
-  decisions?: DecisionStore;
   /** Occupants' consents; without it the consent routes are not mounted. */
   consents?: ConsentStore;
   /** One-time sign-in codes (`token --link`); without it /login takes tokens only. */

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
+import { createGuardService } from "../guard/service.ts";
 import type { Reading } from "../model/reading.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
@@ -102,7 +103,7 @@ export interface TestApp {
 
 export async function createTestApp(
   options: Partial<ApiOptions> = {},
-  extraDeps: Partial<ApiDependencies> = {},
+  extraDeps: Partial<Omit<ApiDependencies, "decisions" | "guard">> = {},
 ): Promise<TestApp> {
   const folder = mkdtempSync(join(tmpdir(), "api-test-"));
   const path = join(folder, "telemetry.db");
@@ -119,12 +120,14 @@ export async function createTestApp(
   await store.write(sampleReadings());
   const secret = new Uint8Array(randomBytes(32));
   const logger: Logger = options.logger ?? pino({ level: "silent" });
+  const registry = new SiteRegistry(SITE);
   const app = await buildApp(
     {
-      registry: new SiteRegistry(SITE),
+      registry,
       store,
       deadLetters,
       decisions,
+      guard: createGuardService({ telemetry: store, registry, decisions, logger }),
       consents,
       imports: { ledger: imports, maxBytes: 1024 * 1024 },
       readiness: [{ name: "store", check: () => store.ping() }],

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import { createGuardService } from "../guard/service.ts";
 import type { PilotGroups } from "../guard/test/pilot-site.ts";
 import { pilotScenario, writeThreeADay } from "../guard/test/pilot-site.ts";
 import { SiteRegistry } from "../model/registry.ts";
@@ -46,9 +47,12 @@ export async function openPilotApp(o: {
   });
   await writeThreeADay(telemetry, sim, { from: o.from, to: o.to });
   const secret = randomBytes(32);
+  const registry = new SiteRegistry(o.site);
+  const logger = pino({ level: "silent" });
+  const guard = createGuardService({ telemetry, registry, decisions, logger });
   const app = await buildApp(
-    { registry: new SiteRegistry(o.site), store: telemetry, deadLetters, decisions, readiness: [] },
-    { logger: pino({ level: "silent" }), verifyToken: createTokenVerifier({ secret }) },
+    { registry, store: telemetry, deadLetters, decisions, guard, readiness: [] },
+    { logger, verifyToken: createTokenVerifier({ secret }) },
   );
   return {
     app,

@@ -17,10 +17,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
-import { writerConfigFor } from "../cli/ingest-core.ts";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
 import { BUILDING, type IngestStack, openStack, removeDir } from "../ingest/test/stack.ts";
 import type { WriterConfig } from "../ingest/writer.ts";
+import { writerConfigFor } from "../ingest/writer-batching.ts";
 import { argNumber } from "./lib/args.ts";
 import {
   forkPublishers,

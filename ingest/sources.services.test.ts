@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeMosquittoAuthFiles } from "../cli/commands/mqtt-auth.ts";
 import { QUANTITIES, type Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
 import { shippedSessionSettings, startMosquitto } from "../test/services/mosquitto.ts";
 import { ingestLimitsSchema } from "./limits.ts";
 import { renderMosquittoAuth } from "./mosquitto-auth.ts";
+import { writeMosquittoAuthFiles } from "./mosquitto-auth-files.ts";
 import { createMqttSubscriber, sourceSubscriptionTopics } from "./mqtt-subscriber.ts";
 import { createIngestPipeline } from "./pipeline.ts";
 import {

@@ -3,12 +3,10 @@
 // building ids, so a per-building scope check can be added to each route.
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Logger } from "pino";
 import { z } from "zod";
 import { GuardServiceError } from "../../guard/errors.ts";
 import { pilotSpaces } from "../../guard/evidence.ts";
-import { createGuardService } from "../../guard/service.ts";
-import type { Policy } from "../../model/policy.ts";
+import type { GuardService } from "../../guard/service.ts";
 import { proposalSchema } from "../../model/proposal.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { verdictSchema } from "../../model/verdict.ts";
@@ -21,7 +19,6 @@ import {
   type VerdictRecord,
   verdictSourceSchema,
 } from "../../storage/decision-store.ts";
-import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { assertBuilding, principalOf } from "../auth/access.ts";
 import { buildingsOf, type Principal } from "../auth/principal.ts";
 import { ApiError } from "../problem.ts";
@@ -156,24 +153,19 @@ function asProblem(error: unknown): unknown {
   return error;
 }
 
-export interface ProposalRouteOptions {
-  registry: SiteRegistry;
-  store: TelemetryStore;
-  /** Absent: the routes are not mounted (an app without a decision store). */
-  decisions?: DecisionStore;
-  policy?: Policy;
-}
+export type ProposalRouteOptions = { registry: SiteRegistry } & (
+  | {
+      decisions: DecisionStore;
+      /** Evaluates proposals on `decisions`; built by the wiring with the site's stores. */
+      guard: GuardService;
+    }
+  /** An app without a decision store: the routes are not mounted. */
+  | { decisions?: undefined; guard?: undefined }
+);
 
 export const proposalRoutes: FastifyPluginAsyncZod<ProposalRouteOptions> = async (app, options) => {
-  const { registry, store, decisions, policy } = options;
-  if (!decisions) return;
-  const guard = createGuardService({
-    telemetry: store,
-    registry,
-    decisions,
-    logger: app.log as Logger,
-    policy,
-  });
+  if (!options.decisions) return;
+  const { registry, decisions, guard } = options;
 
   const withLatest = async (stored: StoredProposal) => {
     const latest = await decisions.latestVerdict(stored.proposal.id);

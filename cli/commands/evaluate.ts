@@ -1,16 +1,14 @@
 // `evaluate <proposal.yaml>`: the charge guard on a proposal file, from the configured store.
 // Prints the verdict in plain words (or JSON) and exits 0 approve, 3 reject, 4 insufficient
 // evidence, 2 when the proposal, the window or the site is wrong.
-import { type Logger, pino } from "pino";
 import { GuardServiceError } from "../../guard/errors.ts";
 import { formatVerdict } from "../../guard/format.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
-import { createGuardService } from "../../guard/service.ts";
 import type { Decision } from "../../model/verdict.ts";
 import { GuardError } from "../../rules/errors.ts";
 import { DecisionStoreError } from "../../storage/decision-store.ts";
 import type { Config } from "../config.ts";
-import { closeStores, loadRegistry, openStores } from "../wiring.ts";
+import { closeStores, createGuard, loadRegistry, openStores, type Stores, stderrLogger } from "../wiring.ts";
 
 export const EXIT_CODES: Record<Decision, number> & { invalidInput: number } = {
   approve: 0,
@@ -29,11 +27,6 @@ export interface EvaluateOptions {
   dryRun?: boolean;
 }
 
-/** Logs go to stderr so that stdout holds only the report (or the JSON). */
-export function stderrLogger(config: Config, name: string): Logger {
-  return pino({ name, level: config.LOG_LEVEL }, pino.destination(2));
-}
-
 /** Errors a user fixes in their input: a message and exit code 2, no stack. */
 export function isInputError(error: unknown): error is Error {
   return (
@@ -42,20 +35,16 @@ export function isInputError(error: unknown): error is Error {
 }
 
 export async function evaluate(config: Config, options: EvaluateOptions): Promise<void> {
+  // Logs go to stderr so that stdout holds only the report (or the JSON).
   const logger = stderrLogger(config, "guard");
-  let stores: Awaited<ReturnType<typeof openStores>> | undefined;
+  let stores: Stores | undefined;
   try {
     if (!options.file)
       throw new GuardServiceError("invalid_proposal_file", "give the proposal file to evaluate");
     const proposal = loadProposalFile(options.file);
     const registry = loadRegistry(config);
     stores = await openStores(config, registry.site.timezone);
-    const guard = createGuardService({
-      telemetry: stores.telemetry,
-      registry,
-      decisions: stores.decisions,
-      logger,
-    });
+    const guard = createGuard(registry, stores, logger);
     const window = { from: options.from, to: options.to };
     const result = options.dryRun
       ? { ...(await guard.assess(proposal, { window })), record: undefined, created: false }

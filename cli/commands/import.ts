@@ -4,9 +4,10 @@
 // read, 6 when the store failed or the import was stopped (run it again: it resumes).
 
 import { once } from "node:events";
-import { createReadStream, createWriteStream, mkdirSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ImportRange } from "../../imports/check.ts";
+import type { ImportLedger } from "../../imports/ledger.ts";
 import { importOptionsSchema, parseRangeBound } from "../../imports/options.ts";
 import { progressDisplay } from "../../imports/progress.ts";
 import { REFUSED_CSV_HEADER, refusedCsvRow } from "../../imports/refused-csv.ts";
@@ -17,9 +18,8 @@ import {
   MAX_REFUSED_KEPT,
   runImport,
 } from "../../imports/run-import.ts";
-import { createSqliteImportLedger, importLedgerPath } from "../../storage/sqlite/import-ledger.ts";
 import type { Config } from "../config.ts";
-import { createTelemetryStore, loadRegistry } from "../wiring.ts";
+import { createImportTargets, loadRegistry } from "../wiring.ts";
 
 export const IMPORT_EXIT = { done: 0, refused: 1, badInput: 2, interrupted: 6 } as const;
 
@@ -64,9 +64,7 @@ export async function importFiles(config: Config, options: ImportCommandOptions)
     process.exit(IMPORT_EXIT.badInput);
   }
   const importOptions: ImportOptions = { ...parsed.data, range };
-  mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createTelemetryStore(config, zone, "bulk-write");
-  const ledger = createSqliteImportLedger({ path: importLedgerPath(config.DATA_DIR) });
+  const { store, ledger } = createImportTargets(config, zone);
   const refusedOut = options.refused ? createWriteStream(options.refused) : undefined;
   refusedOut?.write(REFUSED_CSV_HEADER);
   // `import … | head`: a reader that went away is not an error of the import.
@@ -183,7 +181,7 @@ function describe(s: ImportSummary): string {
 const SHOWN_REFUSALS = 10;
 
 async function writeRefused(
-  ledger: ReturnType<typeof createSqliteImportLedger>,
+  ledger: ImportLedger,
   summary: ImportSummary,
   out: NodeJS.WritableStream | undefined,
   outPath: string | undefined,

@@ -2,21 +2,20 @@
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Logger } from "pino";
-import { Registry } from "prom-client";
 import { z } from "zod";
 import { sendProblem } from "../../api/problem.ts";
-import { createMqttSubscriber, sourceSubscriptionTopics } from "../../ingest/mqtt-subscriber.ts";
-import { createIngestRegistry } from "../../ingest/prometheus.ts";
 import { describeStoreFailure } from "../../ingest/writer.ts";
-import { createInfluxDailyRollup } from "../../storage/influx/daily-rollup.ts";
+import type { DailyRollup } from "../../storage/influx/daily-rollup.ts";
 import type { Config } from "../config.ts";
-import { openIngestCore } from "../ingest-core.ts";
 import {
   closeStores,
   createLogger,
-  influxOptionsFrom,
+  createRollup,
+  createSubscriber,
+  ingestPrometheus,
   loadRegistry,
   onShutdown,
+  openIngestCore,
   openStores,
 } from "../wiring.ts";
 
@@ -25,29 +24,10 @@ export async function ingest(config: Config): Promise<void> {
   const registry = loadRegistry(config);
   const stores = await openStores(config, registry.site.timezone);
   const core = await openIngestCore(config, registry, stores, logger);
-  const subscriber = createMqttSubscriber(
-    {
-      url: config.MQTT_URL,
-      clientId: config.MQTT_CLIENT_ID,
-      username: config.MQTT_USERNAME,
-      password: config.MQTT_PASSWORD,
-      topic: config.MQTT_TOPIC,
-      topics: sourceSubscriptionTopics(config.MQTT_TOPIC, registry.sourceSubscriptions),
-      leaveSharedOnStop: config.MQTT_LEAVE_SHARED_ON_STOP,
-    },
-    { pipeline: core.pipeline, logger },
-  );
+  const subscriber = createSubscriber(config, registry, core, logger);
   await subscriber.connect();
 
-  const prometheus = Registry.merge([
-    createIngestRegistry(core.metrics, {
-      spoolBytes: () => core.journal.stats().bytes,
-      spoolEntries: () => core.journal.stats().unread,
-      brokerConnected: () => subscriber.connected,
-      storeFailing: () => core.writer.storeFailure !== null,
-    }),
-    core.storeWriteMetrics,
-  ]);
+  const prometheus = ingestPrometheus(core, () => subscriber.connected);
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -83,10 +63,8 @@ export async function ingest(config: Config): Promise<void> {
   });
   await http.listen({ host: config.INGEST_HTTP_HOST, port: config.INGEST_HTTP_PORT });
 
-  const stopRollups =
-    config.STORE === "influx" && config.INFLUX_ROLLUP_JOB
-      ? scheduleInfluxRollups(config, registry.site.timezone, logger)
-      : () => {};
+  const rollup = createRollup(config, registry.site.timezone);
+  const stopRollups = rollup ? scheduleRollups(rollup, logger) : () => {};
 
   onShutdown(logger, async () => {
     stopRollups();
@@ -109,8 +87,7 @@ const ROLLUP_EVERY_MS = 15 * 60_000;
 /** InfluxDB keeps daily rollups beyond the raw retention, and the store reads settled days from
  * them; roll every day that writes touched since its last roll. One process only: two rolls
  * overlapping could leave an older snapshot stamped with the newer roll's time. */
-function scheduleInfluxRollups(config: Config, timeZone: string, logger: Logger): () => void {
-  const rollup = createInfluxDailyRollup(influxOptionsFrom(config, timeZone));
+function scheduleRollups(rollup: DailyRollup, logger: Logger): () => void {
   let running = false;
   const run = () => {
     if (running) return;

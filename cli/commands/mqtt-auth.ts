@@ -1,9 +1,9 @@
 // `mqtt-auth`: writes Mosquitto's passwd and acl for a site file (device accounts and scopes,
 // ingest's account, optionally a demo simulator's); `mqtt-auth hash` hashes a secret from stdin.
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { MosquittoAuthError, renderMosquittoAuth, type ServiceAccount } from "../../ingest/mosquitto-auth.ts";
+import { writeMosquittoAuthFiles } from "../../ingest/mosquitto-auth-files.ts";
 import {
   checkMosquittoConfig,
   hostEnvironment,
@@ -25,23 +25,6 @@ const simulatorEnvSchema = z.object({
   MQTT_SIMULATOR_USERNAME: z.string().min(1).default("simulator"),
   MQTT_SIMULATOR_PASSWORD: z.string().optional(),
 });
-
-/** Writes `passwd` and `acl` into a folder (atomically, each file whole or not at all). */
-export function writeMosquittoAuthFiles(
-  dir: string,
-  files: { passwd: string; acl: string },
-): { passwd: string; acl: string } {
-  mkdirSync(dir, { recursive: true });
-  const paths = { passwd: join(dir, "passwd"), acl: join(dir, "acl") };
-  for (const name of ["passwd", "acl"] as const) {
-    const tmp = `${paths[name]}.tmp-${process.pid}`;
-    writeFileSync(tmp, files[name]);
-    // Hashes only, but the broker's container runs as another user that must read them.
-    chmodSync(tmp, 0o644);
-    renameSync(tmp, paths[name]);
-  }
-  return paths;
-}
 
 export async function mqttAuth(config: Config, options: MqttAuthOptions): Promise<void> {
   const siteFile = options.site ?? config.SITE_FILE;

@@ -3,19 +3,25 @@
 // simulator, on SQLite files in DATA_DIR.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { Registry } from "prom-client";
 import { startWatch } from "../../guard/watch.ts";
-import { createDeviceAccess } from "../../ingest/device-access.ts";
-import { createEmbeddedBroker } from "../../ingest/embedded-broker.ts";
-import { createIngestRegistry } from "../../ingest/prometheus.ts";
-import { describeStoreFailure } from "../../ingest/writer.ts";
-import { SiteRegistry } from "../../model/registry.ts";
+import type { SiteRegistry } from "../../model/registry.ts";
 import { runLive } from "../../simulators/publisher.ts";
-import { buildApiServer } from "../api-server.ts";
 import type { Config } from "../config.ts";
-import { type IngestCore, openIngestCore } from "../ingest-core.ts";
-import { tcpProbe } from "../probes.ts";
-import { closeStores, createLogger, loadSite, onShutdown, openStores, type Stores } from "../wiring.ts";
+import {
+  apiReadiness,
+  closeStores,
+  createBroker,
+  createLogger,
+  guardDeps,
+  type IngestCore,
+  ingestPrometheus,
+  loadRegistry,
+  onShutdown,
+  openApiServer,
+  openIngestCore,
+  openStores,
+  type Stores,
+} from "../wiring.ts";
 
 export interface EmbeddedStack {
   registry: SiteRegistry;
@@ -30,65 +36,27 @@ export interface EmbeddedStack {
 
 /** Starts every part of the embedded mode; `start` adds the banner and signal handling. */
 export async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedStack> {
-  const site = loadSite(config);
-  const registry = new SiteRegistry(site);
+  const registry = loadRegistry(config);
+  const site = registry.site;
   const stores = await openStores(config, site.timezone);
   const core = await openIngestCore(config, registry, stores, logger);
-  const access = createDeviceAccess({
-    registry,
-    journal: core.journal,
-    metrics: core.metrics,
-    logger,
-    letterBudget: core.letterBudget,
-  });
-  const broker = createEmbeddedBroker(
-    {
-      host: config.MQTT_HOST,
-      port: config.MQTT_PORT,
-      clientRate: { perSecond: config.INGEST_CLIENT_MAX_MSG_PER_S, burst: config.INGEST_CLIENT_BURST },
-      // As the shipped Mosquitto: a message too large for ingest still reaches it and is
-      // dead-lettered; only one four times larger is refused by the broker.
-      maxPacketBytes: 4 * config.INGEST_MAX_PAYLOAD_BYTES,
-    },
-    { pipeline: core.pipeline, logger, access, metrics: core.metrics },
-  );
+  const broker = createBroker(config, registry, core, logger);
   await broker.listen();
 
-  const api = await buildApiServer(
+  const api = await openApiServer(
     config,
     registry,
     stores,
-    [
-      { name: "store", check: () => stores.telemetry.ping() },
-      {
-        name: "store writes",
-        check: async () => {
-          const failure = core.writer.storeFailure;
-          if (failure) throw new Error(describeStoreFailure(failure));
-        },
-      },
-      { name: "broker", check: () => tcpProbe(config.MQTT_HOST, broker.port) },
-    ],
+    apiReadiness(config, stores, { core, broker }),
     logger,
-    [
-      Registry.merge([
-        createIngestRegistry(core.metrics, {
-          spoolBytes: () => core.journal.stats().bytes,
-          spoolEntries: () => core.journal.stats().unread,
-          brokerConnected: () => broker.port > 0,
-          storeFailing: () => core.writer.storeFailure !== null,
-        }),
-        core.storeWriteMetrics,
-      ]),
-    ],
+    [ingestPrometheus(core, () => broker.port > 0)],
   );
   const app = api.app;
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
-  const stopWatch = startWatch(
-    { telemetry: stores.telemetry, registry, decisions: stores.decisions, logger },
-    { intervalMs: config.GUARD_WATCH_INTERVAL_H * 3_600_000 },
-  );
+  const stopWatch = startWatch(guardDeps(registry, stores, logger), {
+    intervalMs: config.GUARD_WATCH_INTERVAL_H * 3_600_000,
+  });
 
   const simulation = new AbortController();
   // The simulator connects like any client; a site that refuses anonymous clients refuses it too.

@@ -5,9 +5,8 @@ import { principalClaimsSchema } from "../../api/auth/principal.ts";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueSignInCode } from "../../api/auth/sign-in-code.ts";
 import { issueToken, MAX_TOKEN_LIFETIME_S, parseTtl } from "../../api/auth/tokens.ts";
-import { createSqliteSignInCodeStore, signInCodesPath } from "../../storage/sqlite/sign-in-code-store.ts";
 import type { Config } from "../config.ts";
-import { loadRegistry } from "../wiring.ts";
+import { loadRegistry, openSignInCodes } from "../wiring.ts";
 
 export interface TokenOptions {
   role?: string;
@@ -95,8 +94,7 @@ export async function token(config: Config, options: Record<string, unknown>): P
   const sessionS = Math.min(ttlS + waitS, MAX_TOKEN_LIFETIME_S);
   const token = await issueToken(secret, claims, sessionS);
   const codeExpiresAt = now + Math.min(waitS, sessionS) * 1000;
-  const store = createSqliteSignInCodeStore({ path: signInCodesPath(config.DATA_DIR) });
-  await store.connect();
+  const store = await openSignInCodes(config);
   try {
     const code = await issueSignInCode(
       store,

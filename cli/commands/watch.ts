@@ -3,20 +3,14 @@
 // proposal could not be re-evaluated. `start` runs the same pass on a schedule (startWatch).
 import { watchPass } from "../../guard/watch.ts";
 import type { Config } from "../config.ts";
-import { closeStores, loadRegistry, openStores } from "../wiring.ts";
-import { stderrLogger } from "./evaluate.ts";
+import { closeStores, guardDeps, loadRegistry, openStores, stderrLogger } from "../wiring.ts";
 
 export async function watch(config: Config, options: { json?: boolean }): Promise<void> {
   const logger = stderrLogger(config, "guard-watch");
   const registry = loadRegistry(config);
   const stores = await openStores(config, registry.site.timezone);
   try {
-    const outcomes = await watchPass({
-      telemetry: stores.telemetry,
-      registry,
-      decisions: stores.decisions,
-      logger,
-    });
+    const outcomes = await watchPass(guardDeps(registry, stores, logger));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ outcomes }, null, 2)}\n`);
     } else {

@@ -121,10 +121,21 @@ export async function createPageFixture(options: { stepMs?: number } = {}): Prom
     await guard.submit(p, { window: { from: "2024-11-02", to: "2026-01-01" } });
 
   const secret = new Uint8Array(randomBytes(32));
+  const logger = pino({ level: "silent" });
   const app = await buildApp(
-    { registry, store: telemetry, deadLetters, decisions, signInCodes, readiness: [] },
     {
-      logger: pino({ level: "silent" }),
+      registry,
+      store: telemetry,
+      deadLetters,
+      decisions,
+      // The app's own, on the system clock as the product's is: the one above fixes the time of
+      // the verdicts written before.
+      guard: createGuardService({ telemetry, registry, decisions, logger }),
+      signInCodes,
+      readiness: [],
+    },
+    {
+      logger,
       verifyToken: createTokenVerifier({ secret }),
       rateLimit: { max: 100_000, windowMs: 60_000 },
     },
