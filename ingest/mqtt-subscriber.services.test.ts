@@ -165,6 +165,30 @@ describe("MQTT subscriber (Mosquitto)", () => {
     expect(await distinctStored(s)).toBe(500);
   });
 
+  it("acknowledges nothing of a journal write that failed: the broker redelivers it", async () => {
+    const m = await broker();
+    const s = await stack();
+    // The first write is reported failed (its records are on disk all the same: harmless).
+    let failures = 1;
+    const pipeline = {
+      ...s.pipeline,
+      whenWritten(done: (written: boolean) => void) {
+        s.pipeline.whenWritten((written) => done(failures-- > 0 ? false : written));
+      },
+    };
+    const sub = createMqttSubscriber(
+      { url: m.url, clientId: "ingest-g", reconnectPeriodMs: 100 },
+      { pipeline, logger: s.logger },
+    );
+    await sub.connect();
+    cleanups.push(() => sub.close());
+    const pub = await publisher(m.url);
+    await publishRange(pub, 0, 500);
+    await until(() => s.metrics.messages > 500, "the redelivery of what was not acknowledged", 10_000);
+    expect(await s.writer.flush()).toBe(true);
+    expect(await distinctStored(s)).toBe(500);
+  });
+
   it("holds messages unacknowledged while the journal is full, then takes them all", async () => {
     const m = await broker();
     const s = await openStack({ journal: { segmentBytes: 8 * 1024, maxBytes: 16 * 1024 } });

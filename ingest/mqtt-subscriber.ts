@@ -1,5 +1,5 @@
 // Ingest from an external MQTT broker (Mosquitto, EMQX…): an mqtt.js client with a persistent
-// session and QoS 1 whose PUBACK is sent only after the journal write, so the broker keeps
+// session and QoS 1 whose PUBACK leaves only after the journal write, so the broker keeps
 // every message ingest has not made safe, across ingest restarts.
 import type { Duplex } from "node:stream";
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
@@ -61,17 +61,17 @@ export class MqttSubscriber {
   #closing = false;
   #lastRefusalLog = 0;
   #lastMessageAt = 0;
-  /** Packet ids of QoS 1 messages staged in the journal, per connection: their PUBACKs go out
-   * once the journal has written them (#release). */
-  #acks = new Map<Duplex, number[]>();
+  /** Connections corked since the journal's last write: what mqtt.js wrote on them since,
+   * the PUBACKs of the messages staged meanwhile among it, waits in the stream (#release). */
+  #corked = new Set<Duplex>();
   readonly #release = (written: boolean) => {
-    const acks = this.#acks;
-    this.#acks = new Map();
-    for (const [stream, ids] of acks) {
-      // Not written: none of these may be acknowledged; drop the connection, the broker redelivers.
+    const corked = this.#corked;
+    this.#corked = new Set();
+    for (const stream of corked) {
+      // Not written: none of these may be acknowledged; drop the connection, and with it what
+      // the cork holds (destroy discards it); the broker redelivers.
       if (!written) stream.destroy(new Error("journal write failed; messages not acknowledged"));
-      // A connection gone meanwhile: the broker redelivers on the next one, where the ids differ.
-      else if (stream.writable) stream.write(pubacks(ids));
+      else stream.uncork();
     }
   };
 
@@ -128,6 +128,9 @@ export class MqttSubscriber {
       });
       const timer = setTimeout(() => fail(new Error("no answer in time")), c.connectTimeoutMs * 2);
       client.on("connect", (connack) => {
+        // A socket whose peer closed ends its own side on the next tick, and end() sends what a
+        // cork holds: write the journal first (an EOF is not an acknowledgement of anything).
+        client.stream.on("end", () => this.#deps.pipeline.flush());
         // Subscribing on every connect is harmless and covers a session the broker lost.
         client.subscribe([c.topic, ...c.topics], { qos: 1 }, (err, granted) => {
           const refused =
@@ -172,8 +175,10 @@ export class MqttSubscriber {
     const leave =
       client?.connected && this.#config.leaveSharedOnStop && this.#config.topic.startsWith("$share/");
     if (client && leave) await this.#leaveGroup(client);
-    this.#deps.pipeline.flush();
+    // From now on messages are written before their callback (#handleMessage), so end() below,
+    // which uncorks, finds no PUBACK of an unwritten message in the stream.
     this.#closing = true;
+    this.#deps.pipeline.flush();
     this.#client = null;
     if (!client) return;
     const ending =
@@ -200,25 +205,24 @@ export class MqttSubscriber {
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     const receivedAt = Date.now();
     this.#lastMessageAt = receivedAt;
-    // QoS 1: the message is staged, mqtt.js is told to go on without sending its PUBACK (an error
-    // to handleMessage's callback skips it), and ingest writes the PUBACKs of this turn's messages
-    // itself, in one socket write, once the journal has written them all (one write(2), on the
-    // next turn of the event loop at the latest).
+    // QoS 1: the message is staged for the journal's next write (one write(2) for every message
+    // of this event-loop turn), and the connection corked (Writable.cork) until that write is
+    // done. Then the callback: mqtt.js sends the PUBACK, which waits in the cork, and hands over
+    // the next message at once. The write uncorks, so the turn's PUBACKs leave in one socket
+    // write after the records they acknowledge; a failed write destroys the connection instead.
     const stream = client.stream;
-    if (packet.qos === 1 && packet.messageId !== undefined) {
+    if (packet.qos === 1 && !this.#closing) {
       if (pipeline.stage(packet.topic, payload, receivedAt)) {
-        let ids = this.#acks.get(stream);
-        if (ids === undefined) {
-          if (this.#acks.size === 0) pipeline.whenWritten(this.#release);
-          ids = [];
-          this.#acks.set(stream, ids);
+        if (!this.#corked.has(stream)) {
+          if (this.#corked.size === 0) pipeline.whenWritten(this.#release);
+          stream.cork();
+          this.#corked.add(stream);
         }
-        ids.push(packet.messageId);
-        callback(ACKNOWLEDGED_BY_INGEST);
+        callback();
         return;
       }
     } else if (pipeline.handle(packet.topic, payload, receivedAt)) {
-      callback(); // QoS 0: nothing to acknowledge
+      callback(); // written now (QoS 1 while closing), or QoS 0: nothing to acknowledge
       return;
     }
     // Journal full: hold the connection (mqtt.js handles one message at a time) until there is
@@ -240,24 +244,6 @@ export class MqttSubscriber {
     };
     void retry();
   }
-}
-
-/** Passed to mqtt.js's handleMessage callback: it then sends no PUBACK and hands over the next
- * message (mqtt.js 5, lib/handlers/publish.js); ingest sends it after the journal write. */
-const ACKNOWLEDGED_BY_INGEST = new Error("acknowledged by ingest after the journal write");
-
-/** PUBACKs of `ids`: [0x40, 2, id MSB, id LSB] each, in MQTT 3.1.1 and 5 alike (in 5, a success
- * without properties may leave out the reason code). */
-function pubacks(ids: number[]): Buffer {
-  const buf = Buffer.allocUnsafe(4 * ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    buf[4 * i] = 0x40;
-    buf[4 * i + 1] = 0x02;
-    buf[4 * i + 2] = id >> 8;
-    buf[4 * i + 3] = id & 0xff;
-  }
-  return buf;
 }
 
 /** The filters to subscribe to for a site's sources (SiteRegistry.sourceSubscriptions), in the
