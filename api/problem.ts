@@ -2,26 +2,22 @@
 // (RFC 9457). Messages say what to do; nothing internal (stack, SQL, InfluxQL) ever leaks.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { type CodeOf, ERRORS, errorFamily } from "../model/errors.ts";
 
-export const PROBLEMS = {
-  BAD_REQUEST: { status: 400, title: "The request is not valid" },
-  UNAUTHENTICATED: { status: 401, title: "Authentication required" },
-  FORBIDDEN: { status: 403, title: "Not allowed" },
-  NOT_FOUND: { status: 404, title: "Not found" },
-  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
-  RATE_LIMITED: { status: 429, title: "Too many requests" },
-  NOT_READY: { status: 503, title: "A dependency is not available" },
-  INTERNAL: { status: 500, title: "Internal error" },
-} as const;
+export type ProblemCode = CodeOf<"ApiError">;
 
-export type ProblemCode = keyof typeof PROBLEMS;
+/** Status and title of each problem, as ApiError's kinds in model/errors.ts give them. */
+export const PROBLEMS = Object.fromEntries(
+  Object.entries(ERRORS.ApiError.kinds).map(([code, kind]) => [
+    code,
+    { status: kind.httpStatus, title: kind.title },
+  ]),
+) as { readonly [C in ProblemCode]: { readonly status: number; readonly title: string } };
 
-export class ApiError extends Error {
-  readonly code: ProblemCode;
+export class ApiError extends errorFamily("ApiError") {
   readonly extra: Record<string, unknown>;
   constructor(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
-    super(detail);
-    this.code = code;
+    super(code, detail);
     this.extra = extra;
   }
 }

@@ -3,6 +3,7 @@
 // docker compose test are both checked against CONFIG_KEYS.
 import { resolve } from "node:path";
 import { z } from "zod";
+import { oneKindError } from "../model/errors.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -176,9 +177,7 @@ export type Config = z.output<typeof configSchema>;
 
 export const CONFIG_KEYS = Object.keys(configSchema.in.shape) as (keyof z.input<typeof configSchema>)[];
 
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
-}
+export class ConfigError extends oneKindError("ConfigError") {}
 
 /** Reads the configuration from the environment, with flags (same names) taking precedence. */
 export function loadConfig(

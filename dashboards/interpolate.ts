@@ -2,6 +2,7 @@
 // macros and formats our dashboards use, so tests can run the checked-in queries for real.
 // Anything else that looks like a variable is an error: a query the test cannot resolve is a
 // query Grafana would send with a "$" left in it.
+import { oneKindError } from "../model/errors.ts";
 
 export interface GrafanaContext {
   /** Absolute time range, ms UTC (Grafana's $timeFilter renders both ends as "<ms>ms"). */
@@ -13,10 +14,7 @@ export interface GrafanaContext {
   variables: Readonly<Record<string, string>>;
 }
 
-export class InterpolationError extends Error {
-  override readonly name = "InterpolationError";
-  readonly code = "grafana_unresolved_variable";
-}
+export class InterpolationError extends oneKindError("InterpolationError") {}
 
 /** Grafana's regex escaping (the `regex` format and multi-value InfluxDB variables). */
 export function escapeRegex(value: string): string {

@@ -1,20 +1,7 @@
-// Typed errors of the guard service: a stable code and a message saying what to fix.
-export type GuardServiceErrorCode =
-  | "invalid_window"
-  | "unknown_building"
-  | "unknown_space"
-  | "ambiguous_space"
-  | "proposal_not_found"
-  | "invalid_proposal_file";
+// Typed errors of the guard service: a stable code and a message saying what to fix. Their
+// kinds are listed in model/errors.ts.
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 
-export class GuardServiceError extends Error {
-  override readonly name = "GuardServiceError";
+export type GuardServiceErrorCode = CodeOf<"GuardServiceError">;
 
-  constructor(
-    readonly code: GuardServiceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class GuardServiceError extends errorFamily("GuardServiceError") {}

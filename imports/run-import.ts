@@ -2,6 +2,7 @@
 // reading like a live one, write in batches, checkpoint what the store confirmed, keep every
 // refusal. Memory stays flat: rows stream through, one batch is written while the next is read.
 import { createHash } from "node:crypto";
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
 import { blameOf } from "../storage/store-error.ts";
@@ -84,25 +85,18 @@ export interface ImportSummary extends ImportRecord {
   sameContentAs?: number;
 }
 
-export type ImportErrorCode =
-  | "empty_file"
-  | "unknown_format"
-  | "missing_columns"
-  | "unreadable_input"
-  | "store_failed"
-  | "stopped";
+export type ImportErrorCode = CodeOf<"ImportError">;
 
 /** An import that could not go on; what was confirmed before it stays, and `resumeAfterLine` says where it will go on. */
-export class ImportError extends Error {
-  override readonly name = "ImportError";
+export class ImportError extends errorFamily("ImportError") {
   constructor(
-    readonly code: ImportErrorCode,
+    code: ImportErrorCode,
     message: string,
     readonly importId?: number,
     readonly resumeAfterLine?: number,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -3,13 +3,12 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { oneKindError } from "../model/errors.ts";
 import { detectEncoding, type Encoding } from "./sniff.ts";
 
 /** The file could not be read to its end: the upload broke off, the gzip stream is cut or
  * corrupt, the disk failed. What was read before it stays imported. */
-export class InputError extends Error {
-  override readonly name = "InputError";
-}
+export class InputError extends oneKindError("InputError") {}
 
 async function reading<T>(next: () => Promise<T>, compressed: boolean): Promise<T> {
   try {

@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 import { type ClientRateLimiter, createClientRateLimiter } from "./client-rate.ts";
 import type { DeviceAccess, Identity } from "./device-access.ts";
 import { LoginThrottle } from "./login-throttle.ts";
@@ -75,16 +76,9 @@ export interface EmbeddedBrokerDeps {
   metrics?: IngestMetrics;
 }
 
-export type EmbeddedBrokerErrorCode = "broker_listen_failed" | "journal_full";
+export type EmbeddedBrokerErrorCode = CodeOf<"EmbeddedBrokerError">;
 
-export class EmbeddedBrokerError extends Error {
-  readonly code: EmbeddedBrokerErrorCode;
-  constructor(code: EmbeddedBrokerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "EmbeddedBrokerError";
-    this.code = code;
-  }
-}
+export class EmbeddedBrokerError extends errorFamily("EmbeddedBrokerError") {}
 
 export class EmbeddedBroker {
   readonly #config: z.infer<typeof embeddedBrokerConfigSchema>;

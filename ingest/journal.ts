@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 import {
   decodeEntry,
   HEADER,
@@ -85,16 +86,9 @@ export interface JournalBatch {
   end: JournalPosition;
 }
 
-export type JournalErrorCode = "journal_closed" | "journal_not_open" | "journal_write_failed";
+export type JournalErrorCode = CodeOf<"JournalError">;
 
-export class JournalError extends Error {
-  readonly code: JournalErrorCode;
-  constructor(code: JournalErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "JournalError";
-    this.code = code;
-  }
-}
+export class JournalError extends errorFamily("JournalError") {}
 
 const CHECKPOINT = "checkpoint.json";
 const SEGMENT_RE = /^(\d{12})\.seg$/;

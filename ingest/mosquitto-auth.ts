@@ -1,6 +1,8 @@
 // Mosquitto's password_file and acl_file for a site: each device may write only under its own
 // building and space (the filter the embedded broker enforces too), ingest may read everything.
+
 import { hashSecret } from "../model/device-credentials.ts";
+import { oneKindError } from "../model/errors.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import type { Site } from "../model/site.ts";
 import { deviceTopicFilter } from "./device-access.ts";
@@ -24,9 +26,7 @@ export interface MosquittoAuthInput {
   iterations?: number;
 }
 
-export class MosquittoAuthError extends Error {
-  readonly code = "MQTT_AUTH_INVALID";
-}
+export class MosquittoAuthError extends oneKindError("MosquittoAuthError") {}
 
 // Mosquitto reads a user name up to ':' in the password file and the rest of an acl line after
 // "user " with leading blanks skipped; a '#' first on a line is a comment.

@@ -6,10 +6,9 @@
 
 import type { Socket } from "node:net";
 import { Duplex, Transform, type TransformCallback } from "node:stream";
+import { oneKindError } from "../model/errors.ts";
 
-export class FrameTooLarge extends Error {
-  override readonly name = "FrameTooLarge";
-}
+export class FrameTooLarge extends oneKindError("FrameTooLarge") {}
 
 /** Walks MQTT fixed headers (type byte, then a 1-4 byte varint length) across chunks. */
 export class MqttFrameScanner {

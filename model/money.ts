@@ -2,16 +2,16 @@
 // micro-euros (the site file allows six decimals), and a quantity × price is rounded to cents
 // once, at the end, so no float drift accumulates across cost lines.
 
+import { oneKindError } from "./errors.ts";
+
 /** Whole euro cents. Always an integer. */
 export type Cents = number;
 
 const DECIMAL = /^(\d{1,9})(?:\.(\d{1,6}))?$/;
 
-export class MoneyError extends Error {
-  readonly code = "invalid_amount";
+export class MoneyError extends oneKindError("MoneyError") {
   constructor(value: string) {
     super(`"${value}" is not a decimal amount of euros such as 0.1028 (up to 9 digits, 6 decimals)`);
-    this.name = "MoneyError";
   }
 }
 

@@ -3,11 +3,10 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { oneKindError } from "./errors.ts";
 import { type Site, siteSchema } from "./site.ts";
 
-export class SiteFileError extends Error {
-  readonly code = "SITE_INVALID";
-}
+export class SiteFileError extends oneKindError("SiteFileError") {}
 
 export function parseSite(text: string, origin: string): Site {
   let raw: unknown;

@@ -1,11 +1,7 @@
-// The guard's typed errors: a stable code and a message that says what to fix.
-export type GuardErrorCode = "missing_tariff" | "invalid_evidence" | "invalid_proposal";
+// The guard's typed errors: a stable code and a message that says what to fix. Their kinds are
+// listed in model/errors.ts.
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 
-export class GuardError extends Error {
-  readonly code: GuardErrorCode;
-  constructor(code: GuardErrorCode, message: string) {
-    super(message);
-    this.name = "GuardError";
-    this.code = code;
-  }
-}
+export type GuardErrorCode = CodeOf<"GuardError">;
+
+export class GuardError extends errorFamily("GuardError") {}

@@ -1,6 +1,7 @@
 // Ordinary least squares for the guard's small models (one to three coefficients): the fit,
 // R² and adjusted R², residuals and coefficient standard errors. Solved by the normal
 // equations with Gauss-Jordan elimination, which is exact enough at this size.
+import { oneKindError } from "../model/errors.ts";
 
 export interface OlsFit {
   /** Coefficients, intercept first when the design has a column of ones. */
@@ -17,13 +18,7 @@ export interface OlsFit {
   mse: number;
 }
 
-export class RegressionError extends Error {
-  readonly code = "singular_design";
-  constructor(message: string) {
-    super(message);
-    this.name = "RegressionError";
-  }
-}
+export class RegressionError extends oneKindError("RegressionError") {}
 
 /** Fit y = X·β. Each row of `x` is one observation's regressors (include 1 for an intercept). */
 export function ols(x: readonly (readonly number[])[], y: readonly number[]): OlsFit {

@@ -1,18 +1,7 @@
-// The simulators' typed errors: a stable code and a message that says what to change.
+// The simulators' typed errors: a stable code and a message that says what to change. Their
+// kinds are listed in model/errors.ts.
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 
-export type SimulatorErrorCode =
-  | "SCENARIO_INVALID"
-  | "SCENARIO_UNKNOWN_TARGET"
-  | "TIME_OUT_OF_RANGE"
-  | "OPTIONS_INVALID"
-  | "PUBLISH_FAILED";
+export type SimulatorErrorCode = CodeOf<"SimulatorError">;
 
-export class SimulatorError extends Error {
-  readonly code: SimulatorErrorCode;
-
-  constructor(code: SimulatorErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "SimulatorError";
-    this.code = code;
-  }
-}
+export class SimulatorError extends errorFamily("SimulatorError") {}

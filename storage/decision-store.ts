@@ -2,6 +2,7 @@
 // the flags its watch raises. Verdicts and flags are records: written once, never changed.
 // storage/contract/decision-store.contract.ts is its executable definition.
 import { z } from "zod";
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 import type { Proposal } from "../model/proposal.ts";
 import type { Verdict } from "../model/verdict.ts";
 
@@ -68,25 +69,9 @@ export interface NewFlag {
   flag: StoredWatchFlag;
 }
 
-export type DecisionStoreErrorCode =
-  | "decision_store_not_connected"
-  | "decision_store_bad_config"
-  | "proposal_conflict"
-  | "proposal_not_found"
-  | "verdict_not_found"
-  | "invalid_record";
+export type DecisionStoreErrorCode = CodeOf<"DecisionStoreError">;
 
-export class DecisionStoreError extends Error {
-  override readonly name = "DecisionStoreError";
-
-  constructor(
-    readonly code: DecisionStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class DecisionStoreError extends errorFamily("DecisionStoreError") {}
 
 export interface DecisionStore {
   /** Opens the database and creates the tables when missing. Safe to call once. */

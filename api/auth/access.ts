@@ -3,13 +3,12 @@
 // token), 403 (role not allowed) or 404 (a building or dwelling outside the caller's scope,
 // indistinguishable from one that does not exist) before any data is read.
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from "fastify";
+import { oneKindError } from "../../model/errors.ts";
 import { ApiError } from "../problem.ts";
 import { buildingsOf, type Principal, type RouteAccess } from "./principal.ts";
 import { AuthError, type TokenVerifier } from "./tokens.ts";
 
-export class AccessDeclarationError extends Error {
-  readonly code = "ROUTE_ACCESS_MISSING";
-}
+export class AccessDeclarationError extends oneKindError("AccessDeclarationError") {}
 
 export interface AccessControlOptions {
   /** Without it (no secret, no JWKS), every non-public route answers 401. */

@@ -3,13 +3,12 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { oneKindError } from "../../model/errors.ts";
 
 export const SECRET_FILE = "jwt-secret";
 const SECRET_BYTES = 32;
 
-export class SecretFileError extends Error {
-  readonly code = "AUTH_SECRET_INVALID";
-}
+export class SecretFileError extends oneKindError("SecretFileError") {}
 
 /** Reads the secret from `dir`, creating it (and `dir`) when absent. */
 export function loadOrCreateSecret(dir: string): Uint8Array {

@@ -2,6 +2,7 @@
 // (HS256 against the local secret, RS256/ES256 against an identity provider's JWKS) into a
 // Principal. Every refusal is an AuthError; its message never repeats the token.
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
+import { type CodeOf, errorFamily } from "../../model/errors.ts";
 import { type Principal, type PrincipalClaims, principalFromClaims } from "./principal.ts";
 
 /** Issuer and audience of the tokens `cli token` signs with the embedded secret. */
@@ -12,20 +13,9 @@ export const EMBEDDED_AUDIENCE = "charge-guard-api";
  * tenant letter's cycle). A token valid for longer is refused, whoever signed it. */
 export const MAX_TOKEN_LIFETIME_S = 366 * 86_400;
 
-export type AuthErrorCode =
-  | "token_missing"
-  | "token_invalid"
-  | "token_expired"
-  | "claims_invalid"
-  | "auth_unavailable";
+export type AuthErrorCode = CodeOf<"AuthError">;
 
-export class AuthError extends Error {
-  readonly code: AuthErrorCode;
-  constructor(code: AuthErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export class AuthError extends errorFamily("AuthError") {}
 
 export interface TokenVerifierOptions {
   /** HS256 secret (the embedded mode's DATA_DIR/jwt-secret); tokens signed with it are accepted. */

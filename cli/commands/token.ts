@@ -5,7 +5,7 @@ import { principalClaimsSchema } from "../../api/auth/principal.ts";
 import { loadOrCreateSecret } from "../../api/auth/secret.ts";
 import { issueSignInCode } from "../../api/auth/sign-in-code.ts";
 import { issueToken, MAX_TOKEN_LIFETIME_S, parseTtl } from "../../api/auth/tokens.ts";
-import type { Config } from "../config.ts";
+import { type Config, ConfigError } from "../config.ts";
 import { loadRegistry, openSignInCodes } from "../wiring.ts";
 
 export interface TokenOptions {
@@ -19,9 +19,9 @@ export interface TokenOptions {
   linkTtl?: string;
 }
 
-class TokenRequestError extends Error {
-  readonly code = "SITE_INVALID"; // main.ts prints the message and exits 2 for this code
-}
+/** A token the options or the site cannot give: a ConfigError (CONFIG_INVALID in model/errors.ts),
+ * so main.ts prints the message and exits 2. */
+class TokenRequestError extends ConfigError {}
 
 /** Where people open the pages: PUBLIC_URL, else the API's own address (said on stderr when
  * that is a wildcard bind, whose links only work on this machine). */

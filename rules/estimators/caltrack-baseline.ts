@@ -4,6 +4,7 @@
 // every coefficient of the right sign; the highest adjusted R² wins. Then quality (CV(RMSE),
 // NMBE), residual autocorrelation, and avoided use over a reporting period (§3.6) with the
 // ASHRAE 14 uncertainty of rules/uncertainty.ts.
+import { oneKindError } from "../../model/errors.ts";
 import { lag1Autocorrelation } from "../stats.ts";
 import { type FsuResult, fractionalSavingsUncertainty } from "../uncertainty.ts";
 
@@ -60,9 +61,7 @@ export interface BaselineModel {
 /** Adjusted R² closer than this are a tie. */
 const TIE = 1e-12;
 
-export class BaselineError extends Error {
-  readonly code = "no_baseline_model";
-}
+export class BaselineError extends oneKindError("BaselineError") {}
 
 const hdd = (t: number, bp: number) => Math.max(0, bp - t);
 const cdd = (t: number, bp: number) => Math.max(0, t - bp);

@@ -3,22 +3,10 @@
 // retry can help, and how long to wait (modelled on Telegraf's influxdb_v2 output).
 import http from "node:http";
 import https from "node:https";
+import { type CodeOf, errorFamily } from "../../model/errors.ts";
 import type { Blame } from "../store-error.ts";
 
-export type InfluxErrorCode =
-  | "influx_unreachable"
-  | "influx_timeout"
-  | "influx_unauthorized"
-  | "influx_database_not_found"
-  | "influx_policy_not_found"
-  | "influx_limit_exceeded"
-  | "influx_bad_request"
-  | "influx_partial_write"
-  | "influx_too_large"
-  | "influx_throttled"
-  | "influx_server_error"
-  | "influx_query_error"
-  | "influx_truncated";
+export type InfluxErrorCode = CodeOf<"InfluxError">;
 
 /** What a partial write said about the points InfluxDB dropped. */
 export interface PartialWrite {
@@ -27,10 +15,9 @@ export interface PartialWrite {
   kind: "field_type_conflict" | "beyond_retention" | "unparsable" | "other";
 }
 
-export class InfluxError extends Error {
-  override readonly name = "InfluxError";
+export class InfluxError extends errorFamily("InfluxError") {
   constructor(
-    readonly code: InfluxErrorCode,
+    code: InfluxErrorCode,
     message: string,
     readonly details: {
       status?: number;
@@ -44,7 +31,7 @@ export class InfluxError extends Error {
       cause?: unknown;
     },
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
   }
   get retryable(): boolean {
     return this.details.retryable;

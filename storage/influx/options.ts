@@ -3,6 +3,7 @@
 // policies created when allowed.
 import type { Logger } from "pino";
 import { z } from "zod";
+import { oneKindError } from "../../model/errors.ts";
 import { DEFAULT_TIME_ZONE, timeZoneSchema } from "../../model/time-zone.ts";
 import { createInfluxClient, type InfluxAuth, type InfluxClient, InfluxError } from "./client.ts";
 import { quoteIdent } from "./influxql.ts";
@@ -61,10 +62,7 @@ export const influxOptionsSchema = z
 export type InfluxOptions = z.input<typeof influxOptionsSchema>;
 export type InfluxConfig = z.output<typeof influxOptionsSchema>;
 
-export class InfluxConfigError extends Error {
-  override readonly name = "InfluxConfigError";
-  readonly code = "influx_bad_config";
-}
+export class InfluxConfigError extends oneKindError("InfluxConfigError") {}
 
 export function parseInfluxOptions(options: unknown): InfluxConfig {
   const parsed = influxOptionsSchema.safeParse(options);

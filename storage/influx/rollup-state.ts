@@ -22,6 +22,7 @@
 // one site). Rollups from before it was recorded hold Europe/Paris days.
 
 import { nextWindowStart } from "../../domain/calendar.ts";
+import { oneKindError } from "../../model/errors.ts";
 import { DEFAULT_TIME_ZONE } from "../../model/time-zone.ts";
 import { type InfluxClient, InfluxError, type StatementResult } from "./client.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
@@ -155,10 +156,7 @@ export async function writePrunedThrough(client: InfluxClient, at: RollupLocatio
 }
 
 /** Rollups cut in one time zone, asked for by a store of another. */
-export class RollupZoneError extends Error {
-  override readonly name = "RollupZoneError";
-  readonly code = "influx_time_zone_changed";
-}
+export class RollupZoneError extends oneKindError("RollupZoneError") {}
 
 /**
  * Checks that the rollups at `at` are cut in `zone`, recording it when they hold no day yet;

@@ -1,18 +1,7 @@
-// Typed errors of the SQLite adapters: a stable code for callers, a message an operator can act on.
-export type SqliteStoreErrorCode =
-  | "sqlite_bad_config"
-  | "sqlite_not_connected"
-  | "sqlite_schema_too_new"
-  | "sqlite_time_zone_changed";
+// Typed errors of the SQLite adapters: a stable code for callers, a message an operator can act
+// on. Their kinds are listed in model/errors.ts.
+import { type CodeOf, errorFamily } from "../../model/errors.ts";
 
-export class SqliteStoreError extends Error {
-  override readonly name = "SqliteStoreError";
+export type SqliteStoreErrorCode = CodeOf<"SqliteStoreError">;
 
-  constructor(
-    readonly code: SqliteStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class SqliteStoreError extends errorFamily("SqliteStoreError") {}
