@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { type CodeOf, errorFamily } from "../model/errors.ts";
 import type { IngestPipeline } from "./pipeline.ts";
 
 export const mqttSubscriberConfigSchema = z
@@ -43,16 +44,9 @@ export interface MqttSubscriberDeps {
   logger: Logger;
 }
 
-export type MqttSubscriberErrorCode = "mqtt_connect_failed" | "mqtt_subscribe_refused";
+export type MqttSubscriberErrorCode = CodeOf<"MqttSubscriberError">;
 
-export class MqttSubscriberError extends Error {
-  readonly code: MqttSubscriberErrorCode;
-  constructor(code: MqttSubscriberErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "MqttSubscriberError";
-    this.code = code;
-  }
-}
+export class MqttSubscriberError extends errorFamily("MqttSubscriberError") {}
 
 export class MqttSubscriber {
   readonly #config: z.infer<typeof mqttSubscriberConfigSchema>;
