@@ -1,7 +1,8 @@
 // The housing board's pages: the proposals of its buildings, and one proposal's verdict with
 // its evidence (chart of the groups, cost table by payer, savings with their interval, the
 // deciding rule and the plain-language explanation). Aggregates only.
-import { QUANTITIES } from "../../model/quantities.ts";
+import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
+import { quantityName } from "../../domain/wording/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import type { Verdict } from "../../model/verdict.ts";
@@ -33,10 +34,6 @@ function nav(ctx: FrameContext, current: boolean) {
 
 function buildingNames(registry: SiteRegistry, ids: readonly string[]): string {
   return ids.map((id) => registry.building(id)?.name ?? id).join(", ");
-}
-
-function quantityLabel(q: string, lang: Lang): string {
-  return (QUANTITIES as Record<string, { label: Record<Lang, string> }>)[q]?.label[lang] ?? q;
 }
 
 export function boardListPage(ctx: FrameContext, registry: SiteRegistry, items: ProposalListItem[]): string {
@@ -85,7 +82,7 @@ function savings(v: Verdict, lang: Lang): Html {
   const measured = v.claims.every((c) => c.savingPerDwellingPerYear !== null);
   const conf = formatNumber(v.confidence * 100, lang);
   const units = v.claims.map((c) => {
-    const label = quantityLabel(c.quantity, lang);
+    const label = quantityName(c.quantity)[lang];
     const s = c.savingPerDwellingPerYear;
     if (!s) return html`<li>${b.notMeasured(label)}</li>`;
     const q = (n: number) => formatQuantity(n, c.unit, lang);
@@ -114,7 +111,7 @@ function baselineLines(v: Verdict, lang: Lang): Html {
   const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
   const heating = baselines.flatMap((x) => (x.hddBalancePointC === null ? [] : [x.hddBalancePointC]));
   const cooling = baselines.flatMap((x) => (x.cddBalancePointC === null ? [] : [x.cddBalancePointC]));
-  return html`<p>${b.temperatureFeature[claim.temperatureFeature] ?? ""}</p>
+  return html`<p>${TEMPERATURE_FEATURE[claim.temperatureFeature][lang]}</p>
 ${heating.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("heating", celsius(median(heating)), heating.length)}</p>` : ""}
 ${cooling.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("cooling", celsius(median(cooling)), cooling.length)}</p>` : ""}`;
 }
@@ -123,7 +120,7 @@ function chartSection(chart: EvidenceChart | null, lang: Lang): Html {
   const b = STRINGS[lang].board;
   if (!chart) return html`<p>${b.noChart}</p>`;
   const unit = unitLabel(chart.unit);
-  const label = quantityLabel(chart.quantity, lang);
+  const label = quantityName(chart.quantity)[lang];
   const size = (k: string) => chart.series.find((s) => s.key === k)?.size ?? 0;
   const seriesLabel = (k: "treated" | "control" | "metered", n: number) =>
     k === "treated" ? b.treated(n) : k === "control" ? b.control(n) : b.metered(n);
@@ -204,7 +201,7 @@ ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
     : "";
   const data = v
     ? html`<h2>${b.data}</h2>
-<p>${b.method[v.method] ?? v.method}</p>
+<p>${METHOD[v.method][lang]}</p>
 ${figuresWithheld ? "" : baselineLines(v, lang)}
 ${v.window.baseline ? html`<p>${b.baseline(formatDate(v.window.baseline.from, lang), formatDate(v.window.baseline.to, lang))}</p>` : ""}
 ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from, lang), formatDate(v.window.reporting.to, lang))}</p>` : ""}

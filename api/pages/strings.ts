@@ -5,7 +5,6 @@ import type { Principal } from "../auth/principal.ts";
 
 type Decision = "approve" | "reject" | "insufficient_evidence" | "not_evaluated";
 type Payer = "tenant_charges" | "tenant_bill" | "tenant_contribution" | "landlord";
-type Metered = "heating_energy" | "hot_water" | "cold_water" | "electricity";
 
 const fr = {
   skip: "Aller au contenu",
@@ -26,12 +25,6 @@ const fr = {
     dwelling: (label: string, building: string) => `${label}, ${building}`,
     previousLink: (month: string) => `Mois d'avant (${month})`,
     nextLink: (month: string) => `Mois suivant (${month})`,
-    quantity: {
-      heating_energy: "Chauffage",
-      hot_water: "Eau chaude",
-      cold_water: "Eau froide",
-      electricity: "Électricité",
-    } satisfies Record<Metered, string>,
     thisMonth: "Ce mois-ci",
     previousMonth: "Le mois d'avant",
     lastYear: "Il y a un an",
@@ -165,21 +158,10 @@ const fr = {
     controlGroup:
       "Un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : d'autres mois de relevés du compteur commun n'y changeraient rien.",
     data: "Les données",
-    temperatureFeature: {
-      hourly_mean:
-        "Température extérieure de chaque jour : la moyenne de ses relevés heure par heure (méthode CalTRACK).",
-      tmin_tmax_midpoint:
-        "Température extérieure de chaque jour : le milieu entre son minimum et son maximum, faute de relevés heure par heure ; la méthode CalTRACK préfère la moyenne des heures.",
-    } as Record<string, string>,
     balancePoints: (kind: "heating" | "cooling", median: string, meters: number) =>
       `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${median} en médiane sur ${meters} compteurs.`,
     baseline: (from: string, to: string) => `Avant la pose : du ${from} au ${to}.`,
     reporting: (from: string, to: string) => `Après la pose : du ${from} au ${to}.`,
-    method: {
-      difference_in_differences: "Comparaison avec un groupe témoin (différence de différences).",
-      caltrack_daily: "Avant et après sur les mêmes compteurs, corrigé de la météo.",
-      none: "Aucune mesure.",
-    } as Record<string, string>,
     hash: (h: string, v: string) => `Empreinte des données : ${h}… (version du calcul ${v}).`,
     history: "Toutes les décisions",
     source: { evaluation: "évaluation", watch: "contrôle de suivi" } as Record<string, string>,
@@ -241,12 +223,6 @@ const en: Strings = {
     dwelling: (label, building) => `${label}, ${building}`,
     previousLink: (month) => `Month before (${month})`,
     nextLink: (month) => `Next month (${month})`,
-    quantity: {
-      heating_energy: "Heating",
-      hot_water: "Hot water",
-      cold_water: "Cold water",
-      electricity: "Electricity",
-    },
     thisMonth: "This month",
     previousMonth: "Month before",
     lastYear: "A year ago",
@@ -375,20 +351,10 @@ const en: Strings = {
     controlGroup:
       "A trial on the meters of homes with the device and of similar homes without it: more months of the common meter's readings would not change it.",
     data: "The data",
-    temperatureFeature: {
-      hourly_mean: "Outdoor temperature of each day: the mean of its hourly readings (CalTRACK method).",
-      tmin_tmax_midpoint:
-        "Outdoor temperature of each day: halfway between its minimum and maximum, for lack of hourly readings; the CalTRACK method prefers the mean of the hours.",
-    },
     balancePoints: (kind, median, meters) =>
       `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${median}, the median over ${meters} meters.`,
     baseline: (from, to) => `Before installation: ${from} to ${to}.`,
     reporting: (from, to) => `After installation: ${from} to ${to}.`,
-    method: {
-      difference_in_differences: "Comparison with a control group (difference in differences).",
-      caltrack_daily: "Before and after on the same meters, corrected for the weather.",
-      none: "No measurement.",
-    },
     hash: (h, v) => `Fingerprint of the data: ${h}… (calculation version ${v}).`,
     history: "Every decision",
     source: { evaluation: "evaluation", watch: "follow-up check" },

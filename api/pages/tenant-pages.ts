@@ -1,6 +1,6 @@
 // The tenant's pages: the month's usage with comparisons, the connected devices of the home,
 // and the one-page printable statement a caretaker can hand over.
-
+import { quantityName } from "../../domain/wording/quantities.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import { monthKey, monthOf, parseMonth } from "../views/periods.ts";
 import type { TenantDevice, TenantDevices } from "../views/tenant-devices.ts";
@@ -87,7 +87,7 @@ function periodLabel(key: "current" | "previousMonth" | "lastYear", usage: Tenan
 
 function quantitySection(q: Quantity, usage: TenantUsage, lang: Lang, headingLevel: 2 | 3): Html {
   const t = STRINGS[lang].tenant;
-  const name = t.quantity[q.quantity];
+  const name = quantityName(q.quantity)[lang];
   const id = `q-${q.quantity}`;
   const heading = headingLevel === 2 ? html`<h2 id="${id}">${name}</h2>` : html`<h3 id="${id}">${name}</h3>`;
   const water =

@@ -1,7 +1,7 @@
 // The paragraph must read for a tenants' association: euros per household per year, short
 // sentences, none of the statistics words.
 import { describe, expect, it } from "vitest";
-import { type ExplainInput, explain } from "./explain.ts";
+import { type ExplainInput, explain } from "./explanation.ts";
 
 const base: ExplainInput = {
   deviceName: { fr: "Robinets thermostatiques", en: "Thermostatic valves" },
