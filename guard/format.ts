@@ -1,17 +1,12 @@
 // A verdict as a board reads it on a terminal or on paper: the decision and the rule that
 // decided, the FR/EN explanation, the costs by payer, the measured saving with its interval,
 // and what the evidence covered.
+import { DECISION } from "../domain/wording/decisions.ts";
 import { formatEuros } from "../model/money.ts";
 import type { Payer } from "../model/proposal.ts";
 import type { DecisionRule, Verdict } from "../model/verdict.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import { missingShare } from "./evidence.ts";
-
-const DECISION = {
-  approve: "APPROVED / ACCEPTÉ",
-  reject: "REJECTED / REFUSÉ",
-  insufficient_evidence: "INSUFFICIENT EVIDENCE / PREUVES INSUFFISANTES",
-} as const;
 
 const RULE: Record<DecisionRule, string> = {
   benefit_lower_bound_above_cost: "even the low end of the measured benefit exceeds what tenants would pay",
@@ -92,7 +87,8 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   out.push(`${p.title} (${p.id})`);
   out.push(`Device: ${p.device.name.en} / ${p.device.name.fr}; buildings ${p.buildings.join(", ")}`);
   out.push("");
-  out.push(`Verdict: ${DECISION[verdict.decision]}`);
+  const decision = DECISION[verdict.decision];
+  out.push(`Verdict: ${decision.en.toUpperCase()} / ${decision.fr.toUpperCase()}`);
   out.push(`Deciding rule: ${verdict.rule} (${RULE[verdict.rule]})`);
   out.push("");
   out.push(`FR  ${verdict.explanation.fr}`);

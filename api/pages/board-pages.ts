@@ -1,6 +1,7 @@
 // The housing board's pages: the proposals of its buildings, and one proposal's verdict with
 // its evidence (chart of the groups, cost table by payer, savings with their interval, the
 // deciding rule and the plain-language explanation). Aggregates only.
+import { DECISION } from "../../domain/wording/decisions.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
 import { quantityName } from "../../domain/wording/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
@@ -49,7 +50,7 @@ ${
         const id = `p-${stored.proposal.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
         return html`<section class="card ${decision}" aria-labelledby="${id}">
 <h2 id="${id}">${stored.proposal.title}</h2>
-<p><span class="badge ${decision}">${b.decision[decision]}</span>${latest ? html` <span class="muted">${b.decidedOn(formatDate(latest.verdict.decidedAt, lang))}</span>` : ""}</p>
+<p><span class="badge ${decision}">${DECISION[decision][lang]}</span>${latest ? html` <span class="muted">${b.decidedOn(formatDate(latest.verdict.decidedAt, lang))}</span>` : ""}</p>
 <p>${b.device} ${stored.proposal.device.name[lang]}. ${b.buildings} ${buildingNames(registry, stored.proposal.buildings)}.</p>
 <p><a href="${withLang(proposalHref(stored.proposal.id), lang)}">${b.open(stored.proposal.title)}</a></p>
 </section>`;
@@ -179,7 +180,7 @@ export function boardProposalPage(
     : null;
   const verdictBlock = v
     ? html`<section class="card verdict ${decision}" aria-labelledby="verdict">
-<h2 id="verdict"><span class="badge ${decision}">${b.decision[decision]}</span></h2>
+<h2 id="verdict"><span class="badge ${decision}">${DECISION[decision][lang]}</span></h2>
 <p class="muted">${b.decidedOn(decidedOn(v.decidedAt))}</p>
 <h3>${b.explanation}</h3>
 ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
@@ -213,7 +214,7 @@ ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from,
           .reverse()
           .map(
             (x) =>
-              html`<li>${x.id === r?.id ? html`<strong>${decidedOn(x.verdict.decidedAt)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${decidedOn(x.verdict.decidedAt)}</a>`}: ${b.decision[x.verdict.decision]} (${b.source[x.source] ?? x.source})</li>`,
+              html`<li>${x.id === r?.id ? html`<strong>${decidedOn(x.verdict.decidedAt)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${decidedOn(x.verdict.decidedAt)}</a>`}: ${DECISION[x.verdict.decision][lang]} (${b.source[x.source] ?? x.source})</li>`,
           )}</ul></section>`
       : "";
   const body = html`<p class="noprint"><a href="${withLang(LIST, lang)}">${b.back}</a></p>

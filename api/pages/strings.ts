@@ -3,7 +3,6 @@
 import type { DecisionRule } from "../../model/verdict.ts";
 import type { Principal } from "../auth/principal.ts";
 
-type Decision = "approve" | "reject" | "insufficient_evidence" | "not_evaluated";
 type Payer = "tenant_charges" | "tenant_bill" | "tenant_contribution" | "landlord";
 
 const fr = {
@@ -50,12 +49,6 @@ const fr = {
     seeDevices: "Voir ce que coûtent vos appareils connectés",
     statementLink: "Relevé du mois à imprimer",
     installedOn: (date: string) => `Installé le ${date}.`,
-    status: {
-      approve: "Accepté : l'économie mesurée dépasse ce qu'il vous coûte.",
-      reject: "Refusé : il vous coûte plus qu'il ne vous fait économiser.",
-      insufficient_evidence: "Pas encore décidé : il faut plus de relevés pour savoir.",
-      not_evaluated: "Pas encore évalué.",
-    } satisfies Record<Decision, string>,
     costsYou: (amount: string) => `Ce qu'il vous coûte : ${amount} par an.`,
     costsNothing: "Il ne vous coûte rien.",
     saves: (estimate: string, lower: string, upper: string) =>
@@ -84,14 +77,7 @@ const fr = {
       "Chaque appareil est jugé sur ce qu'il a été mesuré faire économiser aux locataires, comparé à ce qu'il leur coûte.",
     none: "Aucune proposition pour vos immeubles.",
     buildings: "Immeubles :",
-    notEvaluated: "Pas encore évaluée",
     open: (title: string) => `Voir le détail et les preuves : ${title}`,
-    decision: {
-      approve: "Acceptée",
-      reject: "Refusée",
-      insufficient_evidence: "Preuves insuffisantes",
-      not_evaluated: "Pas encore évaluée",
-    } satisfies Record<Decision, string>,
     decidedOn: (date: string) => `Décision du ${date}`,
     device: "Appareil :",
     vendorClaim: (pct: string) => `Le fabricant annonce ${pct} % d'économie ; seule la mesure compte.`,
@@ -247,12 +233,6 @@ const en: Strings = {
     seeDevices: "See what your connected devices cost",
     statementLink: "Printable statement for the month",
     installedOn: (date) => `Installed on ${date}.`,
-    status: {
-      approve: "Approved: the measured saving is more than it costs you.",
-      reject: "Refused: it costs you more than it saves you.",
-      insufficient_evidence: "Not decided yet: more readings are needed to know.",
-      not_evaluated: "Not evaluated yet.",
-    },
     costsYou: (amount) => `What it costs you: ${amount} a year.`,
     costsNothing: "It costs you nothing.",
     saves: (estimate, lower, upper) =>
@@ -280,14 +260,7 @@ const en: Strings = {
     intro: "Each device is judged on what it was measured to save tenants, compared with what it costs them.",
     none: "No proposal for your buildings.",
     buildings: "Buildings:",
-    notEvaluated: "Not evaluated yet",
     open: (title) => `See the details and evidence: ${title}`,
-    decision: {
-      approve: "Approved",
-      reject: "Refused",
-      insufficient_evidence: "Not enough evidence",
-      not_evaluated: "Not evaluated yet",
-    },
     decidedOn: (date) => `Decision of ${date}`,
     device: "Device:",
     vendorClaim: (pct) => `The maker claims a ${pct}% saving; only the measurement counts.`,

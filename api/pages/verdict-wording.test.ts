@@ -1,0 +1,127 @@
+// One verdict, every output that tells it: the board's page, the tenant's devices page, cli
+// evaluate's report and the explanation. Where they used to word it differently, each now says
+// the catalogue's words (domain/wording/), and these tests compare them for equality.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
+import { formatVerdict } from "../../guard/format.ts";
+import { loadProposalFile } from "../../guard/proposal-file.ts";
+import { DEFAULT_POLICY } from "../../model/policy.ts";
+import type { Proposal } from "../../model/proposal.ts";
+import { SiteRegistry } from "../../model/registry.ts";
+import { loadSiteFile } from "../../model/site-file.ts";
+import type { Verdict } from "../../model/verdict.ts";
+import { evaluateProposal } from "../../rules/evaluate.ts";
+import { DEFAULT_TARIFFS } from "../../simulators/site-generator.ts";
+import type { TenantDevice } from "../views/tenant-devices.ts";
+import { boardProposalPage } from "./board-pages.ts";
+import type { Lang } from "./i18n.ts";
+import { SELF_LINKS, tenantDevicesPage } from "./tenant-pages.ts";
+
+const examples = join(import.meta.dirname, "..", "..", "examples");
+const registry = new SiteRegistry(loadSiteFile(join(examples, "site-pilot.yaml")));
+const tariffs = DEFAULT_TARIFFS!.map((t) => ({ ...t }));
+const NOW = new Date("2026-03-01T00:00:00Z");
+const NO_EVIDENCE = { days: [], outdoor: [], series: [] };
+
+function example(name: string): Proposal {
+  return loadProposalFile(join(examples, "proposals", `${name}.yaml`));
+}
+
+function verdictOf(proposal: Proposal, policy = DEFAULT_POLICY): Verdict {
+  return evaluateProposal(proposal, NO_EVIDENCE, policy, tariffs, NOW);
+}
+
+/** A verdict as another decision would have left it: what the outputs word does not depend on the rest. */
+function as(v: Verdict, change: Partial<Verdict>): Verdict {
+  return { ...structuredClone(v), ...change };
+}
+
+/** The text a reader sees on a page: no tags, entities decoded, blanks collapsed. */
+function text(page: string): string {
+  return page
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
+function boardText(v: Verdict, lang: Lang): string {
+  const record = {
+    id: 1,
+    proposalId: v.proposalId,
+    source: "evaluation" as const,
+    window: { from: "2024-10-01", to: "2026-03-01" },
+    recordedAt: v.decidedAt,
+    verdict: v,
+  };
+  const stored = {
+    proposal: v.inputs.proposal,
+    buildings: v.inputs.proposal.buildings,
+    savedAt: v.decidedAt,
+  };
+  const ctx = { lang, url: "/board", cookieSession: false };
+  return text(boardProposalPage(ctx, registry, { stored, record, verdicts: [record], chart: null }));
+}
+
+function tenantText(v: Verdict, lang: Lang): string {
+  const device: TenantDevice = {
+    proposalId: v.proposalId,
+    name: v.inputs.proposal.device.name,
+    category: v.inputs.proposal.device.category,
+    installDate: "2025-10-01",
+    status: v.decision,
+    decidedAt: v.decidedAt,
+    costToYouCentsPerYear: v.costs.tenantCentsPerYear,
+    costLines: v.costs.lines
+      .filter((l) => l.payer !== "landlord" && l.centsPerDwellingPerYear > 0)
+      .map((l) => ({ label: l.label, payer: l.payer, centsPerYear: l.centsPerDwellingPerYear })),
+    savingCentsPerYear: null,
+    confidence: v.confidence,
+    explanation: v.explanation,
+  };
+  const ctx = { lang, url: "/tenant/devices", cookieSession: false };
+  return text(
+    tenantDevicesPage(
+      ctx,
+      SELF_LINKS,
+      { building: "tilleuls-a", dwelling: "a-001", devices: [device] },
+      "2026-02",
+    ),
+  );
+}
+
+const gadget = verdictOf(example("voice-assistant"));
+const DECISIONS = ["approve", "reject", "insufficient_evidence"] as const;
+
+describe("the decision", () => {
+  it.each(DECISIONS)("%s has one name on the board and in cli evaluate, in both languages", (decision) => {
+    const v = as(gadget, { decision });
+    const { fr, en } = DECISION[decision];
+    expect(formatVerdict(v)).toContain(`Verdict: ${en.toUpperCase()} / ${fr.toUpperCase()}`);
+    expect(boardText(v, "fr")).toContain(fr);
+    expect(boardText(v, "en")).toContain(en);
+  });
+
+  it("is the device's: rejected (never 'refused' in English), accepted in the masculine, insufficient evidence", () => {
+    // The board used to say "Refused", "Not enough evidence", "Acceptée"; cli evaluate said
+    // REJECTED, INSUFFICIENT EVIDENCE, ACCEPTÉ, and the explanation "the guard rejects it".
+    expect(boardText(as(gadget, { decision: "reject" }), "en")).not.toMatch(/Refused/);
+    expect(boardText(as(gadget, { decision: "insufficient_evidence" }), "en")).not.toMatch(/Not enough/);
+    expect(boardText(as(gadget, { decision: "approve" }), "fr")).not.toMatch(/Acceptée/);
+    expect(gadget.explanation.en).toContain("The guard rejects it");
+  });
+
+  it("tells the tenant the same decision, in the second person", () => {
+    for (const decision of ["approve", "reject"] as const) {
+      const v = as(gadget, { decision });
+      for (const lang of ["fr", "en"] as const) {
+        expect(TENANT_STANDING[decision][lang].startsWith(DECISION[decision][lang])).toBe(true);
+        expect(tenantText(v, lang)).toContain(TENANT_STANDING[decision][lang]);
+      }
+    }
+  });
+});
