@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
+import { euros } from "../../domain/wording/numbers.ts";
 import { formatVerdict } from "../../guard/format.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { DEFAULT_POLICY } from "../../model/policy.ts";
@@ -12,6 +13,7 @@ import { SiteRegistry } from "../../model/registry.ts";
 import { loadSiteFile } from "../../model/site-file.ts";
 import type { Verdict } from "../../model/verdict.ts";
 import { evaluateProposal } from "../../rules/evaluate.ts";
+import { syntheticEvidence } from "../../rules/test-support.ts";
 import { DEFAULT_TARIFFS } from "../../simulators/site-generator.ts";
 import type { TenantDevice } from "../views/tenant-devices.ts";
 import { boardProposalPage } from "./board-pages.ts";
@@ -95,6 +97,30 @@ function tenantText(v: Verdict, lang: Lang): string {
 }
 
 const gadget = verdictOf(example("voice-assistant"));
+
+/** The valves example measured on 20 homes against 20 (15% less heating): approved. */
+function measuredValves(): Verdict {
+  const base = example("thermostatic-valves");
+  const treated = Array.from({ length: 20 }, (_, i) => ({ dwelling: `t${i}`, installDate: "2025-10-01" }));
+  const control = Array.from({ length: 20 }, (_, i) => `c${i}`);
+  const proposal: Proposal = { ...base, pilot: { design: "controlled", treated, control } };
+  const evidence = syntheticEvidence({
+    seed: 1,
+    from: "2024-10-01",
+    days: 608,
+    quantity: "heating_energy",
+    effect: 0.15,
+    dailyNoise: 0.08,
+    habitShift: 0.04,
+    controlSplit: "2025-10-01",
+    spaces: [
+      ...treated.map((t, i) => ({ space: t.dwelling, scale: 120 + 7 * i, installDate: t.installDate })),
+      ...control.map((c, i) => ({ space: c, scale: 120 + 7 * i, installDate: null })),
+    ],
+  });
+  return evaluateProposal(proposal, evidence, DEFAULT_POLICY, tariffs, new Date("2026-06-01T12:00:00Z"));
+}
+const valves = measuredValves();
 const DECISIONS = ["approve", "reject", "insufficient_evidence"] as const;
 
 describe("the decision", () => {
@@ -123,5 +149,36 @@ describe("the decision", () => {
         expect(tenantText(v, lang)).toContain(TENANT_STANDING[decision][lang]);
       }
     }
+  });
+});
+
+describe("euros", () => {
+  it("the explanation says the cost of the cost table, to the cent, as the board and cli evaluate do", () => {
+    // The explanation rounded every amount to the euro: "5 €" beside a table saying 5,30 €.
+    const cost = euros(gadget.costs.tenantCentsPerYear);
+    expect(cost).toEqual({ fr: "5,30 €", en: "€5.30" });
+    expect(gadget.explanation.fr).toContain(`Il coûterait à chaque foyer ${cost.fr} par an.`);
+    expect(gadget.explanation.en).toContain(`It would cost each household ${cost.en} a year.`);
+    expect(boardText(gadget, "fr")).toContain(`Total payé par chaque locataire ${cost.fr}`);
+    expect(formatVerdict(gadget)).toMatch(new RegExp(`total paid by tenants \\(weighed\\) +${cost.en}`));
+  });
+
+  it("the explanation's measured saving is the board's, cents and all", () => {
+    expect(valves.decision).toBe("approve");
+    const b = valves.benefitCentsPerYear;
+    expect(b.estimate % 100).not.toBe(0);
+    const [estimate, lower, upper] = [euros(b.estimate), euros(b.lower), euros(b.upper)];
+    expect(valves.explanation.fr).toContain(
+      `environ ${estimate.fr} par foyer et par an : sans doute entre ${lower.fr} et ${upper.fr}`,
+    );
+    expect(boardText(valves, "fr")).toContain(
+      `Environ ${estimate.fr} par logement et par an, entre ${lower.fr} et ${upper.fr}`,
+    );
+    expect(valves.explanation.en).toContain(
+      `about ${estimate.en} per household a year: most likely between ${lower.en} and ${upper.en}`,
+    );
+    expect(formatVerdict(valves)).toContain(
+      `worth to each tenant: ${estimate.en} [${lower.en} to ${upper.en}] a year`,
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { Cents } from "../../model/money.ts";
 import type { Quantity } from "../../model/quantities.ts";
 import type { Decision, DecisionRule, Verdict } from "../../model/verdict.ts";
 import { listOf, lowerCase, paragraphOf, type Wording } from "./lang.ts";
-import { euros as exactEuros, percent } from "./numbers.ts";
+import { euros, percent } from "./numbers.ts";
 import { problemSentence } from "./problems.ts";
 import { quantityName } from "./quantities.ts";
 
@@ -30,8 +30,6 @@ export interface ExplainInput {
   problems: string[];
   toSettle: Verdict["toSettle"];
 }
-
-const euros = (c: Cents) => exactEuros(Math.round(c / 100) * 100);
 
 /** "Le vendeur annonce 15 % d'économie ; …": what the vendor claims, beside the measurement. */
 export function vendorClaimSentence(fraction: number): Wording {
