@@ -2,8 +2,8 @@
 // decided, the FR/EN explanation, the costs by payer, the measured saving with its interval,
 // and what the evidence covered.
 import { DECISION } from "../domain/wording/decisions.ts";
+import { PAYER } from "../domain/wording/payers.ts";
 import { formatEuros } from "../model/money.ts";
-import type { Payer } from "../model/proposal.ts";
 import type { DecisionRule, Verdict } from "../model/verdict.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import { missingShare } from "./evidence.ts";
@@ -17,13 +17,6 @@ const RULE: Record<DecisionRule, string> = {
   contribution_not_allowed: "a tenant contribution is allowed only for qualifying works",
   contribution_over_cap: "the tenant contribution exceeds the legal cap",
   data_insufficient: "the readings do not meet the minimum data the policy requires",
-};
-
-const PAYER: Record<Payer, string> = {
-  tenant_charges: "tenant charges",
-  tenant_bill: "tenant's own bill",
-  tenant_contribution: "tenant contribution",
-  landlord: "landlord",
 };
 
 const eur = (cents: number) => formatEuros(cents, "en");
@@ -100,7 +93,12 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   const c = verdict.costs;
   const rows = [["  line", "payer", "heading", "€/year"]];
   for (const line of c.lines) {
-    rows.push([`  ${line.label}`, PAYER[line.payer], line.heading ?? "", eur(line.centsPerDwellingPerYear)]);
+    rows.push([
+      `  ${line.label}`,
+      PAYER[line.payer].who.en,
+      line.heading ?? "",
+      eur(line.centsPerDwellingPerYear),
+    ]);
   }
   rows.push(["  total paid by tenants (weighed)", "", "", eur(c.tenantCentsPerYear)]);
   rows.push(["    of which charges", "", "", eur(c.tenantChargesCentsPerYear)]);

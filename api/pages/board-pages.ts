@@ -3,6 +3,7 @@
 // deciding rule and the plain-language explanation). Aggregates only.
 import { DECISION } from "../../domain/wording/decisions.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
+import { PAYER } from "../../domain/wording/payers.ts";
 import { quantityName } from "../../domain/wording/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
@@ -67,7 +68,7 @@ function costTable(v: Verdict, lang: Lang): Html {
 <tbody>
 ${lines.map(
   (l) =>
-    html`<tr><td>${l.label}${l.heading ? html`<br><span class="small muted">${b.heading(l.heading)}</span>` : ""}</td><td>${b.payer[l.payer]}</td><td class="num">${formatMoney(l.centsPerDwellingPerYear, lang)}</td></tr>`,
+    html`<tr><td>${l.label}${l.heading ? html`<br><span class="small muted">${b.heading(l.heading)}</span>` : ""}</td><td>${PAYER[l.payer].who[lang]}</td><td class="num">${formatMoney(l.centsPerDwellingPerYear, lang)}</td></tr>`,
 )}
 </tbody>
 <tfoot>

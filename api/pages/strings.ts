@@ -3,8 +3,6 @@
 import type { DecisionRule } from "../../model/verdict.ts";
 import type { Principal } from "../auth/principal.ts";
 
-type Payer = "tenant_charges" | "tenant_bill" | "tenant_contribution" | "landlord";
-
 const fr = {
   skip: "Aller au contenu",
   nav: "Menu",
@@ -55,12 +53,6 @@ const fr = {
       `Ce qu'il vous fait économiser, mesuré : environ ${estimate} par an (entre ${lower} et ${upper}).`,
     savesNothing: "Aucune économie n'a été mesurée pour cet appareil.",
     costUnknown: "Son coût pour vous n'a pas encore été calculé.",
-    payer: {
-      tenant_charges: "dans vos charges",
-      tenant_bill: "sur votre facture d'électricité",
-      tenant_contribution: "contribution aux économies",
-      landlord: "payé par le bailleur",
-    } satisfies Record<Payer, string>,
     statementFor: "Logement :",
     statementMonth: "Mois :",
     statementDevices: "Appareils connectés",
@@ -103,12 +95,6 @@ const fr = {
     payerCol: "Qui paie",
     perYear: "Par an",
     heading: (h: string) => `charges récupérables, rubrique ${h}`,
-    payer: {
-      tenant_charges: "Locataires (charges)",
-      tenant_bill: "Locataires (leur facture)",
-      tenant_contribution: "Locataires (contribution)",
-      landlord: "Bailleur",
-    } satisfies Record<Payer, string>,
     tenantsPay: "Total payé par chaque locataire",
     landlordPays: "Payé par le bailleur",
     savings: "Ce que ça fait économiser, mesuré",
@@ -239,12 +225,6 @@ const en: Strings = {
       `What it saves you, measured: about ${estimate} a year (between ${lower} and ${upper}).`,
     savesNothing: "No saving was measured for this device.",
     costUnknown: "Its cost to you has not been worked out yet.",
-    payer: {
-      tenant_charges: "in your service charges",
-      tenant_bill: "on your electricity bill",
-      tenant_contribution: "contribution to savings",
-      landlord: "paid by the landlord",
-    },
     statementFor: "Home:",
     statementMonth: "Month:",
     statementDevices: "Connected devices",
@@ -283,12 +263,6 @@ const en: Strings = {
     payerCol: "Who pays",
     perYear: "Per year",
     heading: (h) => `recoverable charges, heading ${h}`,
-    payer: {
-      tenant_charges: "Tenants (charges)",
-      tenant_bill: "Tenants (own bill)",
-      tenant_contribution: "Tenants (contribution)",
-      landlord: "Landlord",
-    },
     tenantsPay: "Total paid by each tenant",
     landlordPays: "Paid by the landlord",
     savings: "What it saves, measured",

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
 import { euros } from "../../domain/wording/numbers.ts";
+import { PAYER } from "../../domain/wording/payers.ts";
 import { formatVerdict } from "../../guard/format.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { DEFAULT_POLICY } from "../../model/policy.ts";
-import type { Proposal } from "../../model/proposal.ts";
+import { type Payer, type Proposal, payerSchema } from "../../model/proposal.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { loadSiteFile } from "../../model/site-file.ts";
 import type { Verdict } from "../../model/verdict.ts";
@@ -38,6 +39,9 @@ function verdictOf(proposal: Proposal, policy = DEFAULT_POLICY): Verdict {
 function as(v: Verdict, change: Partial<Verdict>): Verdict {
   return { ...structuredClone(v), ...change };
 }
+
+/** A text matched as it is inside a regular expression. */
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The text a reader sees on a page: no tags, entities decoded, blanks collapsed. */
 function text(page: string): string {
@@ -180,5 +184,44 @@ describe("euros", () => {
     expect(formatVerdict(valves)).toContain(
       `worth to each tenant: ${estimate.en} [${lower.en} to ${upper.en}] a year`,
     );
+  });
+});
+
+describe("who pays", () => {
+  /** The gadget's verdict with one line of each payer. */
+  const everyPayer = as(gadget, {
+    costs: {
+      ...gadget.costs,
+      lines: payerSchema.options.map((payer: Payer, i) => ({
+        label: `Ligne ${i}`,
+        kind: "subscription",
+        payer,
+        heading: payer === "tenant_charges" ? "IV" : null,
+        centsPerDwellingPerYear: 100 * (i + 1),
+      })),
+    },
+  });
+
+  it.each(payerSchema.options)("%s has one name in the board's cost table and in cli evaluate's", (payer) => {
+    // cli evaluate said "tenant charges", "tenant's own bill"; the board "Tenants (charges)"…
+    const i = payerSchema.options.indexOf(payer);
+    const { who } = PAYER[payer];
+    const cents = euros(100 * (i + 1));
+    expect(formatVerdict(everyPayer)).toMatch(new RegExp(`Ligne ${i} +${literal(who.en)} +`));
+    expect(boardText(everyPayer, "fr")).toMatch(
+      new RegExp(`Ligne ${i} (charges récupérables, rubrique IV )?${literal(who.fr)} ${literal(cents.fr)}`),
+    );
+    expect(boardText(everyPayer, "en")).toMatch(
+      new RegExp(`Ligne ${i} (recoverable charges, heading IV )?${literal(who.en)} ${literal(cents.en)}`),
+    );
+  });
+
+  it("tells the tenant that a cost on their own bill is on their own bill, not necessarily electricity", () => {
+    // The tenant's page said "sur votre facture d'électricité" of every tenant_bill line.
+    for (const lang of ["fr", "en"] as const) {
+      const page = tenantText(everyPayer, lang);
+      expect(page).toContain(`${euros(200)[lang]} ${PAYER.tenant_bill.yours[lang]}`);
+      expect(page).not.toMatch(/électricité|electricity/);
+    }
   });
 });

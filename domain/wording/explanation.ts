@@ -6,6 +6,7 @@ import type { Quantity } from "../../model/quantities.ts";
 import type { Decision, DecisionRule, Verdict } from "../../model/verdict.ts";
 import { listOf, lowerCase, paragraphOf, type Wording } from "./lang.ts";
 import { euros, percent } from "./numbers.ts";
+import { TENANT_SHARE } from "./payers.ts";
 import { problemSentence } from "./problems.ts";
 import { quantityName } from "./quantities.ts";
 
@@ -78,11 +79,6 @@ const SAY = {
     fr: `Il coûterait à chaque foyer ${total.fr} par an${parts ? ` (${parts.fr})` : ""}.`,
     en: `It would cost each household ${total.en} a year${parts ? ` (${parts.en})` : ""}.`,
   }),
-  charges: (amount: Wording): Wording => ({ fr: `${amount.fr} de charges`, en: `${amount.en} in charges` }),
-  bill: (amount: Wording): Wording => ({
-    fr: `${amount.fr} sur sa propre facture`,
-    en: `${amount.en} on their own bill`,
-  }),
   contributionNotAllowed: {
     fr: "Le garde-fou le refuse : une contribution des locataires au partage des économies n'est permise que pour de vrais travaux d'économie d'énergie (au moins deux actions, comme l'isolation ou le changement de chauffage), pas pour un appareil connecté seul.",
     en: "The guard rejects it: a tenant contribution to shared savings is allowed only for real energy-saving works (at least two actions, such as insulation or a new heating system), not for a connected device alone.",
@@ -133,8 +129,8 @@ function sentences(i: ExplainInput): Wording[] {
   const name = i.deviceName;
   const s: Wording[] = [];
   const costParts: Wording[] = [];
-  if (i.tenantCharges > 0) costParts.push(SAY.charges(euros(i.tenantCharges)));
-  if (i.tenantBill > 0) costParts.push(SAY.bill(euros(i.tenantBill)));
+  if (i.tenantCharges > 0) costParts.push(TENANT_SHARE.tenant_charges(euros(i.tenantCharges)));
+  if (i.tenantBill > 0) costParts.push(TENANT_SHARE.tenant_bill(euros(i.tenantBill)));
   const cost = SAY.cost(euros(i.tenantCost), costParts.length > 1 ? listOf(costParts) : null);
 
   if (i.rule === "no_cost_to_tenants") return [SAY.free(name, euros(i.landlordCost)), SAY.noObjection];
