@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
+import type { Wording } from "../../domain/wording/lang.ts";
 import { euros } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { formatVerdict } from "../../guard/format.ts";
@@ -223,5 +224,35 @@ describe("who pays", () => {
       expect(page).toContain(`${euros(200)[lang]} ${PAYER.tenant_bill.yours[lang]}`);
       expect(page).not.toMatch(/électricité|electricity/);
     }
+  });
+});
+
+describe("the cost to tenants", () => {
+  it("is told in the same parts by the explanation and by cli evaluate, the contribution too", () => {
+    const base = example("thermostatic-valves");
+    const v = verdictOf({
+      ...base,
+      costLines: [
+        ...base.costLines,
+        {
+          kind: "savings_contribution",
+          label: "3e ligne",
+          eurosPerDwellingPerYear: "10",
+          years: 10,
+          payer: "tenant_contribution",
+        },
+      ],
+    });
+    const [total, charges, contribution] = [2200, 1200, 1000].map(euros) as [Wording, Wording, Wording];
+    expect(v.costs).toMatchObject({ tenantCentsPerYear: 2200, tenantContributionCentsPerYear: 1000 });
+    const report = formatVerdict(v);
+    expect(report).toMatch(new RegExp(`of which charges +${literal(charges.en)}\n`));
+    expect(report).toMatch(new RegExp(`of which contribution +${literal(contribution.en)}\n`));
+    expect(v.explanation.en).toContain(
+      `${total.en} a year (${charges.en} in charges and ${contribution.en} as a contribution to savings).`,
+    );
+    expect(v.explanation.fr).toContain(
+      `${total.fr} par an (${charges.fr} de charges et ${contribution.fr} de contribution aux économies).`,
+    );
   });
 });

@@ -6,7 +6,7 @@ import type { Quantity } from "../../model/quantities.ts";
 import type { Decision, DecisionRule, Verdict } from "../../model/verdict.ts";
 import { listOf, lowerCase, paragraphOf, type Wording } from "./lang.ts";
 import { euros, percent } from "./numbers.ts";
-import { TENANT_SHARE } from "./payers.ts";
+import { TENANT_SHARE, type TenantPayer } from "./payers.ts";
 import { problemSentence } from "./problems.ts";
 import { quantityName } from "./quantities.ts";
 
@@ -128,9 +128,14 @@ const SETTLE = {
 function sentences(i: ExplainInput): Wording[] {
   const name = i.deviceName;
   const s: Wording[] = [];
-  const costParts: Wording[] = [];
-  if (i.tenantCharges > 0) costParts.push(TENANT_SHARE.tenant_charges(euros(i.tenantCharges)));
-  if (i.tenantBill > 0) costParts.push(TENANT_SHARE.tenant_bill(euros(i.tenantBill)));
+  const shares: Record<TenantPayer, Cents> = {
+    tenant_charges: i.tenantCharges,
+    tenant_bill: i.tenantBill,
+    tenant_contribution: i.tenantContribution,
+  };
+  const costParts = (Object.keys(TENANT_SHARE) as TenantPayer[])
+    .filter((payer) => shares[payer] > 0)
+    .map((payer) => TENANT_SHARE[payer](euros(shares[payer])));
   const cost = SAY.cost(euros(i.tenantCost), costParts.length > 1 ? listOf(costParts) : null);
 
   if (i.rule === "no_cost_to_tenants") return [SAY.free(name, euros(i.landlordCost)), SAY.noObjection];
