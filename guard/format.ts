@@ -1,23 +1,13 @@
 // A verdict as a board reads it on a terminal or on paper: the decision and the rule that
 // decided, the FR/EN explanation, the costs by payer, the measured saving with its interval,
 // and what the evidence covered.
+import { ruleSentence } from "../domain/wording/decision-rules.ts";
 import { DECISION } from "../domain/wording/decisions.ts";
 import { PAYER } from "../domain/wording/payers.ts";
 import { formatEuros } from "../model/money.ts";
-import type { DecisionRule, Verdict } from "../model/verdict.ts";
+import type { Verdict } from "../model/verdict.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import { missingShare } from "./evidence.ts";
-
-const RULE: Record<DecisionRule, string> = {
-  benefit_lower_bound_above_cost: "even the low end of the measured benefit exceeds what tenants would pay",
-  benefit_upper_bound_below_cost: "even the high end of the measured benefit is below what tenants would pay",
-  gadget_claims_nothing: "the device claims no measurable saving and tenants would pay for it",
-  no_cost_to_tenants: "tenants would pay nothing",
-  interval_includes_cost: "the measured benefit may be above or below the cost: more data needed",
-  contribution_not_allowed: "a tenant contribution is allowed only for qualifying works",
-  contribution_over_cap: "the tenant contribution exceeds the legal cap",
-  data_insufficient: "the readings do not meet the minimum data the policy requires",
-};
 
 const eur = (cents: number) => formatEuros(cents, "en");
 const num = (x: number) =>
@@ -82,7 +72,7 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   out.push("");
   const decision = DECISION[verdict.decision];
   out.push(`Verdict: ${decision.en.toUpperCase()} / ${decision.fr.toUpperCase()}`);
-  out.push(`Deciding rule: ${verdict.rule} (${RULE[verdict.rule]})`);
+  out.push(`Deciding rule: ${verdict.rule}. ${ruleSentence(verdict.rule, verdict.inputs.policy).en}`);
   out.push("");
   out.push(`FR  ${verdict.explanation.fr}`);
   out.push("");

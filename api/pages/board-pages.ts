@@ -1,6 +1,7 @@
 // The housing board's pages: the proposals of its buildings, and one proposal's verdict with
 // its evidence (chart of the groups, cost table by payer, savings with their interval, the
 // deciding rule and the plain-language explanation). Aggregates only.
+import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION } from "../../domain/wording/decisions.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
@@ -186,7 +187,7 @@ export function boardProposalPage(
 <h3>${b.explanation}</h3>
 ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <h3>${b.rule}</h3>
-<p>${b.rules[v.rule]}</p>
+<p>${ruleSentence(v.rule, v.inputs.policy)[lang]}</p>
 </section>`
     : html`<p>${b.noVerdict}</p>`;
   const t = v?.toSettle;

@@ -1,6 +1,5 @@
 // Every word the pages show, in French (the default) and English. Plain words, short sentences,
 // no jargon: tenants read these, often on paper.
-import type { DecisionRule } from "../../model/verdict.ts";
 import type { Principal } from "../auth/principal.ts";
 
 const fr = {
@@ -75,21 +74,6 @@ const fr = {
     vendorClaim: (pct: string) => `Le fabricant annonce ${pct} % d'économie ; seule la mesure compte.`,
     explanation: "En clair",
     rule: "La règle qui a décidé",
-    rules: {
-      benefit_lower_bound_above_cost:
-        "Même au plus bas, l'économie mesurée dépasse ce que paient les locataires.",
-      benefit_upper_bound_below_cost:
-        "Même au plus haut, l'économie mesurée reste inférieure à ce que paient les locataires.",
-      gadget_claims_nothing: "L'appareil ne promet aucune économie mesurable, et les locataires paieraient.",
-      no_cost_to_tenants: "Les locataires ne paient rien : rien à protéger.",
-      interval_includes_cost:
-        "L'économie mesurée peut être au-dessus ou au-dessous du coût : on ne peut pas encore trancher.",
-      contribution_not_allowed:
-        "Une contribution des locataires n'est permise que pour des travaux d'économie d'énergie ; un appareil seul n'en fait pas partie.",
-      contribution_over_cap:
-        "La contribution demandée dépasse la limite légale (la moitié de l'économie, 15 ans au plus).",
-      data_insufficient: "Les relevés ne suffisent pas encore pour mesurer.",
-    } satisfies Record<DecisionRule, string>,
     costs: "Ce que ça coûte, par logement et par an",
     costLine: "Poste",
     payerCol: "Qui paie",
@@ -246,18 +230,6 @@ const en: Strings = {
     vendorClaim: (pct) => `The maker claims a ${pct}% saving; only the measurement counts.`,
     explanation: "In plain words",
     rule: "The rule that decided",
-    rules: {
-      benefit_lower_bound_above_cost: "Even at its lowest, the measured saving is more than tenants pay.",
-      benefit_upper_bound_below_cost: "Even at its highest, the measured saving is less than tenants pay.",
-      gadget_claims_nothing: "The device promises no measurable saving, and tenants would pay.",
-      no_cost_to_tenants: "Tenants pay nothing: nothing to guard.",
-      interval_includes_cost: "The measured saving may be above or below the cost: it cannot be settled yet.",
-      contribution_not_allowed:
-        "A tenant contribution is allowed only for energy-saving works; a device alone is not such works.",
-      contribution_over_cap:
-        "The contribution asked is over the legal limit (half the saving, 15 years at most).",
-      data_insufficient: "The readings are not yet enough to measure.",
-    },
     costs: "What it costs, per home and per year",
     costLine: "Item",
     payerCol: "Who pays",

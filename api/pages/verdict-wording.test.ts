@@ -3,17 +3,18 @@
 // the catalogue's words (domain/wording/), and these tests compare them for equality.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
 import type { Wording } from "../../domain/wording/lang.ts";
 import { euros } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { formatVerdict } from "../../guard/format.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
-import { DEFAULT_POLICY } from "../../model/policy.ts";
+import { DEFAULT_POLICY, policySchema } from "../../model/policy.ts";
 import { type Payer, type Proposal, payerSchema } from "../../model/proposal.ts";
 import { SiteRegistry } from "../../model/registry.ts";
 import { loadSiteFile } from "../../model/site-file.ts";
-import type { Verdict } from "../../model/verdict.ts";
+import { ruleSchema, type Verdict } from "../../model/verdict.ts";
 import { evaluateProposal } from "../../rules/evaluate.ts";
 import { syntheticEvidence } from "../../rules/test-support.ts";
 import { DEFAULT_TARIFFS } from "../../simulators/site-generator.ts";
@@ -253,6 +254,47 @@ describe("the cost to tenants", () => {
     );
     expect(v.explanation.fr).toContain(
       `${total.fr} par an (${charges.fr} de charges et ${contribution.fr} de contribution aux économies).`,
+    );
+  });
+});
+
+describe("the deciding rule", () => {
+  it.each(ruleSchema.options)("%s has one sentence on the board and in cli evaluate", (rule) => {
+    // cli evaluate had glosses of its own ("even the low end of the measured benefit exceeds…").
+    const v = as(gadget, { rule });
+    const sentence = ruleSentence(rule, v.inputs.policy);
+    expect(formatVerdict(v)).toContain(`Deciding rule: ${rule}. ${sentence.en}\n`);
+    expect(boardText(v, "fr")).toContain(sentence.fr);
+    expect(boardText(v, "en")).toContain(sentence.en);
+  });
+
+  it("gives the contribution cap of the verdict's policy, as the explanation does", () => {
+    // The board said "half the saving, 15 years at most" whatever the policy.
+    const base = example("thermostatic-valves");
+    const policy = policySchema.parse({ contributionCapShare: 0.3, contributionMaxYears: 12 });
+    const v = verdictOf(
+      {
+        ...base,
+        qualifyingWorks: true,
+        costLines: [
+          ...base.costLines,
+          {
+            kind: "savings_contribution",
+            label: "3e ligne",
+            eurosPerDwellingPerYear: "10",
+            years: 14,
+            payer: "tenant_contribution",
+          },
+        ],
+      },
+      policy,
+    );
+    expect(v.rule).toBe("contribution_over_cap");
+    expect(boardText(v, "fr")).toContain("(30 % de l'économie estimée, 12 ans au plus)");
+    expect(boardText(v, "en")).toContain("(30% of the estimated saving, 12 years at most)");
+    expect(formatVerdict(v)).toContain("(30% of the estimated saving, 12 years at most)");
+    expect(v.explanation.fr).toContain(
+      "ne peut dépasser 30 % de l'économie estimée, ni durer plus de 12 ans",
     );
   });
 });
