@@ -3,6 +3,7 @@
 // deciding rule and the plain-language explanation). Aggregates only.
 import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION } from "../../domain/wording/decisions.ts";
+import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { quantityName } from "../../domain/wording/quantities.ts";
@@ -101,7 +102,7 @@ function savings(v: Verdict, lang: Lang): Html {
           conf,
         )}</p>`
       : ""
-  }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${b.vendorClaim(formatNumber(vendor * 100, lang))}</p>` : ""}`;
+  }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${vendorClaimSentence(vendor)[lang]}</p>` : ""}`;
 }
 
 /** How the before/after baselines were built. One meter's balance point is one household's, so

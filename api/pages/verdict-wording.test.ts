@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
+import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
 import type { Wording } from "../../domain/wording/lang.ts";
 import { euros } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
@@ -296,5 +297,21 @@ describe("the deciding rule", () => {
     expect(v.explanation.fr).toContain(
       "ne peut dépasser 30 % de l'économie estimée, ni durer plus de 12 ans",
     );
+  });
+});
+
+describe("the vendor's claim", () => {
+  it("is one sentence, in the explanation and on the board beside the measured saving", () => {
+    // The board said "Le fabricant annonce 15 % d'économie ; seule la mesure compte." beside an
+    // explanation saying "Le vendeur annonce 15 % d'économie ; c'est la mesure qui compte…".
+    const v = verdictOf(example("thermostatic-valves"));
+    const claim = vendorClaimSentence(0.15);
+    expect(claim.fr).toBe("Le vendeur annonce 15 % d'économie ; c'est la mesure qui compte, pas l'annonce.");
+    for (const lang of ["fr", "en"] as const) {
+      expect(v.explanation[lang]).toContain(claim[lang]);
+      const page = boardText(v, lang);
+      expect(page.split(claim[lang]).length - 1).toBe(2);
+    }
+    expect(boardText(v, "fr")).not.toContain("fabricant");
   });
 });
