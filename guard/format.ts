@@ -3,7 +3,9 @@
 // and what the evidence covered.
 import { ruleSentence } from "../domain/wording/decision-rules.ts";
 import { DECISION } from "../domain/wording/decisions.ts";
+import { listOf } from "../domain/wording/lang.ts";
 import { PAYER } from "../domain/wording/payers.ts";
+import { settleItems } from "../domain/wording/to-settle.ts";
 import { formatEuros } from "../model/money.ts";
 import type { Verdict } from "../model/verdict.ts";
 import type { Evidence } from "../rules/evidence.ts";
@@ -126,18 +128,8 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     const figures = Object.entries(fit).map(([k, v]) => `${k} ${num(v)}`);
     if (figures.length) out.push(`  fit: ${figures.join(", ")}`);
   }
-  if (verdict.toSettle) {
-    const t = verdict.toSettle;
-    const parts = [
-      t.moreDwellingsPerArm != null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
-      t.moreMeters != null ? `about ${t.moreMeters} more equipped meters` : null,
-      t.controlGroup === true
-        ? "a controlled trial on dwelling meters (more readings of the common meter would not change it)"
-        : null,
-      t.moreMonths != null ? `${t.moreMonths} more months of readings` : null,
-    ].filter(Boolean);
-    if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);
-  }
+  const settle = settleItems(verdict.toSettle);
+  if (settle.length) out.push(`To settle it: ${listOf(settle).en}.`);
   out.push("");
 
   const w = verdict.window;

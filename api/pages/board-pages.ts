@@ -4,9 +4,11 @@
 import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION } from "../../domain/wording/decisions.ts";
 import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
+import { sentence } from "../../domain/wording/lang.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { quantityName } from "../../domain/wording/quantities.ts";
+import { settleItems } from "../../domain/wording/to-settle.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import type { Verdict } from "../../model/verdict.ts";
@@ -191,17 +193,9 @@ ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <p>${ruleSentence(v.rule, v.inputs.policy)[lang]}</p>
 </section>`
     : html`<p>${b.noVerdict}</p>`;
-  const t = v?.toSettle;
-  const settleItems = t
-    ? [
-        t.moreDwellingsPerArm != null ? b.moreDwellings(t.moreDwellingsPerArm) : null,
-        t.moreMeters != null ? b.moreMeters(t.moreMeters) : null,
-        t.controlGroup ? b.controlGroup : null,
-        t.moreMonths != null ? b.moreMonths(t.moreMonths) : null,
-      ].filter((x): x is string => x !== null)
-    : [];
-  const settle = settleItems.length
-    ? html`<h2>${b.toSettle}</h2><ul>${settleItems.map((x) => html`<li>${x}</li>`)}</ul>`
+  const toSettle = settleItems(v?.toSettle ?? null).map((w) => sentence(w[lang]));
+  const settle = toSettle.length
+    ? html`<h2>${b.toSettle}</h2><ul>${toSettle.map((x) => html`<li>${x}</li>`)}</ul>`
     : "";
   const data = v
     ? html`<h2>${b.data}</h2>

@@ -107,11 +107,6 @@ const fr = {
     chartData: "Les chiffres du graphique",
     month: "Mois",
     toSettle: "Ce qui permettrait de trancher",
-    moreDwellings: (n: number) => `${n} logements de plus dans chaque groupe.`,
-    moreMonths: (n: number) => `${n} mois de relevés de plus.`,
-    moreMeters: (n: number) => `Environ ${n} logements équipés de plus, mesurés de la même façon.`,
-    controlGroup:
-      "Un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : d'autres mois de relevés du compteur commun n'y changeraient rien.",
     data: "Les données",
     balancePoints: (kind: "heating" | "cooling", median: string, meters: number) =>
       `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${median} en médiane sur ${meters} compteurs.`,
@@ -262,11 +257,6 @@ const en: Strings = {
     chartData: "The figures of the chart",
     month: "Month",
     toSettle: "What would settle it",
-    moreDwellings: (n) => `${n} more homes in each group.`,
-    moreMonths: (n) => `${n} more months of readings.`,
-    moreMeters: (n) => `About ${n} more equipped homes, measured the same way.`,
-    controlGroup:
-      "A trial on the meters of homes with the device and of similar homes without it: more months of the common meter's readings would not change it.",
     data: "The data",
     balancePoints: (kind, median, meters) =>
       `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${median}, the median over ${meters} meters.`,

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
-import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
+import { explain, vendorClaimSentence } from "../../domain/wording/explanation.ts";
 import type { Wording } from "../../domain/wording/lang.ts";
 import { euros } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
+import { settleItems } from "../../domain/wording/to-settle.ts";
 import { formatVerdict } from "../../guard/format.ts";
 import { loadProposalFile } from "../../guard/proposal-file.ts";
 import { DEFAULT_POLICY, policySchema } from "../../model/policy.ts";
@@ -313,5 +314,63 @@ describe("the vendor's claim", () => {
       expect(page.split(claim[lang]).length - 1).toBe(2);
     }
     expect(boardText(v, "fr")).not.toContain("fabricant");
+  });
+});
+
+describe("what would settle it", () => {
+  const undecided = verdictOf(example("thermostatic-valves"));
+  const toSettle = { moreDwellingsPerArm: 4, moreMonths: 3, moreMeters: null, controlGroup: false };
+  const v = as(undecided, { toSettle });
+
+  it("says the same phrases in the explanation, on the board and in cli evaluate, all of them needed", () => {
+    // The board said "4 logements de plus dans chaque groupe." without "environ", cli evaluate
+    // "4 more dwellings per group or 3 more months of readings": estimates both, and both needed.
+    const e = explain({
+      deviceName: v.inputs.proposal.device.name,
+      decision: v.decision,
+      rule: v.rule,
+      confidence: v.confidence,
+      method: v.method,
+      quantities: ["heating_energy"],
+      vendorClaim: null,
+      benefit: null,
+      tenantCost: 1200,
+      tenantCharges: 1200,
+      tenantBill: 0,
+      tenantContribution: 0,
+      contributionCapShare: 0.5,
+      contributionMaxYears: 15,
+      landlordCost: 0,
+      treatedHomes: null,
+      controlHomes: null,
+      problems: [],
+      toSettle,
+    });
+    expect(e.fr).toContain(
+      "Pour trancher, il faudrait environ 4 logements de plus dans chaque groupe et environ 3 mois de relevés de plus.",
+    );
+    expect(formatVerdict(v)).toContain(
+      "To settle it: about 4 more homes in each group and about 3 more months of readings.\n",
+    );
+    expect(boardText(v, "fr")).toContain(
+      "Environ 4 logements de plus dans chaque groupe. Environ 3 mois de relevés de plus.",
+    );
+    expect(boardText(v, "en")).toContain(
+      "About 4 more homes in each group. About 3 more months of readings.",
+    );
+    expect(e.en).toContain(
+      settleItems(toSettle)
+        .map((w) => w.en)
+        .join(" and "),
+    );
+  });
+
+  it("asks for no zero anywhere", () => {
+    const none = as(undecided, {
+      toSettle: { moreDwellingsPerArm: 0, moreMonths: 0, moreMeters: 0, controlGroup: false },
+    });
+    expect(settleItems(none.toSettle)).toEqual([]);
+    expect(formatVerdict(none)).not.toContain("To settle it");
+    expect(boardText(none, "fr")).not.toContain("Ce qui permettrait de trancher");
   });
 });

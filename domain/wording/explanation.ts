@@ -9,6 +9,7 @@ import { euros, percent } from "./numbers.ts";
 import { TENANT_SHARE, type TenantPayer } from "./payers.ts";
 import { problemSentence } from "./problems.ts";
 import { quantityName } from "./quantities.ts";
+import { settleItems } from "./to-settle.ts";
 
 export interface ExplainInput {
   deviceName: Wording;
@@ -106,25 +107,6 @@ const SAY = {
   }),
 } as const;
 
-const SETTLE = {
-  moreDwellingsPerArm: (n: number): Wording => ({
-    fr: `environ ${n} logements de plus dans chaque groupe`,
-    en: `about ${n} more homes in each group`,
-  }),
-  moreMeters: (n: number): Wording => ({
-    fr: `environ ${n} logements équipés de plus, mesurés de la même façon`,
-    en: `about ${n} more equipped homes, measured the same way`,
-  }),
-  controlGroup: {
-    fr: "un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : plus de relevés du compteur commun n'y changeraient rien",
-    en: "a trial on the meters of homes with the device and of similar homes without it: more readings of the common meter would not change it",
-  },
-  moreMonths: (n: number): Wording => ({
-    fr: `environ ${n} mois de relevés de plus`,
-    en: `about ${n} more months of readings`,
-  }),
-};
-
 function sentences(i: ExplainInput): Wording[] {
   const name = i.deviceName;
   const s: Wording[] = [];
@@ -171,12 +153,7 @@ function sentences(i: ExplainInput): Wording[] {
   }
   if (i.rule === "interval_includes_cost") s.push(SAY.costInRange);
   s.push(SAY.undecided);
-  const t = i.toSettle;
-  const settle: Wording[] = [];
-  if (t?.moreDwellingsPerArm) settle.push(SETTLE.moreDwellingsPerArm(t.moreDwellingsPerArm));
-  if (t?.moreMeters) settle.push(SETTLE.moreMeters(t.moreMeters));
-  if (t?.controlGroup) settle.push(SETTLE.controlGroup);
-  if (t?.moreMonths) settle.push(SETTLE.moreMonths(t.moreMonths));
+  const settle = settleItems(i.toSettle);
   if (settle.length) s.push(SAY.toSettle(listOf(settle)));
   return s;
 }

@@ -35,3 +35,8 @@ export function paragraphOf(sentences: readonly Wording[]): Wording {
 export function lowerCase(w: Wording): Wording {
   return { fr: w.fr.toLowerCase(), en: w.en.toLowerCase() };
 }
+
+/** A phrase as a sentence of its own: "environ 5 mois de plus" → "Environ 5 mois de plus.". */
+export function sentence(phrase: string): string {
+  return `${phrase.charAt(0).toUpperCase()}${phrase.slice(1)}.`;
+}
