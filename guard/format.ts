@@ -4,6 +4,7 @@
 import { ruleSentence } from "../domain/wording/decision-rules.ts";
 import { DECISION } from "../domain/wording/decisions.ts";
 import { listOf } from "../domain/wording/lang.ts";
+import { TEMPERATURE_FEATURE } from "../domain/wording/methods.ts";
 import { PAYER } from "../domain/wording/payers.ts";
 import { settleItems } from "../domain/wording/to-settle.ts";
 import { formatEuros } from "../model/money.ts";
@@ -25,17 +26,12 @@ function table(rows: string[][]): string[] {
   );
 }
 
-const FEATURE = {
-  hourly_mean: "mean of the day's hourly temperatures (CalTRACK 2.0)",
-  tmin_tmax_midpoint: "(Tmin + Tmax)/2: too few hourly outdoor readings (fallback)",
-} as const;
-
 const celsius = (x: number | null) => (x === null ? "-" : `${x.toFixed(1)} °C`);
 
 /** A before/after claim's baselines: the temperature feature and each meter's model. */
 function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (!claim.temperatureFeature) return [];
-  const out = [`  ${claim.quantity} baselines on ${FEATURE[claim.temperatureFeature]}:`];
+  const out = [`  ${claim.quantity} baselines. ${TEMPERATURE_FEATURE[claim.temperatureFeature].en}`];
   const rows = [
     ["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`],
   ];

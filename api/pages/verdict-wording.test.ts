@@ -7,6 +7,7 @@ import { ruleSentence } from "../../domain/wording/decision-rules.ts";
 import { DECISION, TENANT_STANDING } from "../../domain/wording/decisions.ts";
 import { explain, vendorClaimSentence } from "../../domain/wording/explanation.ts";
 import type { Wording } from "../../domain/wording/lang.ts";
+import { TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
 import { euros } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { settleItems } from "../../domain/wording/to-settle.ts";
@@ -373,4 +374,19 @@ describe("what would settle it", () => {
     expect(formatVerdict(none)).not.toContain("To settle it");
     expect(boardText(none, "fr")).not.toContain("Ce qui permettrait de trancher");
   });
+});
+
+describe("the baselines' outdoor temperature", () => {
+  it.each(["hourly_mean", "tmin_tmax_midpoint"] as const)(
+    "%s is one sentence, on the board and in cli evaluate",
+    (feature) => {
+      // cli evaluate had its own glosses: "mean of the day's hourly temperatures (CalTRACK 2.0)".
+      const lighting = verdictOf(example("presence-lighting"));
+      const v = as(lighting, { claims: lighting.claims.map((c) => ({ ...c, temperatureFeature: feature })) });
+      const words = TEMPERATURE_FEATURE[feature];
+      expect(formatVerdict(v)).toContain(`  electricity baselines. ${words.en}\n`);
+      expect(boardText(v, "fr")).toContain(words.fr);
+      expect(boardText(v, "en")).toContain(words.en);
+    },
+  );
 });
