@@ -6,6 +6,7 @@ import { DECISION } from "../domain/wording/decisions.ts";
 import { listOf } from "../domain/wording/lang.ts";
 import { TEMPERATURE_FEATURE } from "../domain/wording/methods.ts";
 import { PAYER } from "../domain/wording/payers.ts";
+import { formatAmount, unitLabel } from "../domain/wording/quantities.ts";
 import { settleItems } from "../domain/wording/to-settle.ts";
 import { formatEuros } from "../model/money.ts";
 import type { Verdict } from "../model/verdict.ts";
@@ -33,7 +34,16 @@ function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (!claim.temperatureFeature) return [];
   const out = [`  ${claim.quantity} baselines. ${TEMPERATURE_FEATURE[claim.temperatureFeature].en}`];
   const rows = [
-    ["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`],
+    [
+      "    meter",
+      "model",
+      "heating bp",
+      "cooling bp",
+      "adj. R²",
+      "CV(RMSE)",
+      "ρ",
+      `±${unitLabel(claim.unit)}/yr`,
+    ],
   ];
   for (const b of claim.baselines ?? []) {
     rows.push([
@@ -53,7 +63,7 @@ function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (s && shared && claim.baselines?.length) {
     const sum = Math.sqrt(claim.baselines.reduce((a, b) => a + b.savingsUncertaintyPerYear ** 2, 0));
     out.push(
-      `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${claim.unit} a year`,
+      `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${unitLabel(claim.unit)} a year`,
     );
     out.push(
       "    each ± = t(n − c) · K(m) · RMSE · √(m · (n/n′) · (1 + 2/n′)), n′ = n(1 − ρ)/(1 + ρ), ρ < 0 counted as 0 (rules/README.md)",
@@ -106,9 +116,11 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     for (const claim of verdict.claims) {
       const s = claim.savingPerDwellingPerYear;
       const what = `  ${claim.quantity} (${claim.meter} meter, ${claim.method})`;
+      const amount = (x: number) => formatAmount(x, claim.unit, "en");
+      const unit = unitLabel(claim.unit);
       out.push(
         s
-          ? `${what}: ${num(s.estimate)} ${claim.unit} [${num(s.lower)} to ${num(s.upper)}] at ${claim.pricePerUnit ?? "?"} €/${claim.unit}`
+          ? `${what}: ${amount(s.estimate)} ${unit} [${amount(s.lower)} to ${amount(s.upper)}] at ${claim.pricePerUnit ?? "?"} €/${unit}`
           : `${what}: not measurable (${claim.problems.join(", ") || "no data"})`,
       );
     }

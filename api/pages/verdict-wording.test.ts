@@ -390,3 +390,35 @@ describe("the baselines' outdoor temperature", () => {
     },
   );
 });
+
+describe("the measured saving in units", () => {
+  it("is rounded to its unit's decimals, with the unit as people write it, on the board and in cli evaluate", () => {
+    // cli evaluate printed two decimals under 100 ("18.82 m3 [16.03 to 21.61]", "39.54 kWh")
+    // where the board says 18,8 m³ and 40 kWh.
+    const water = verdictOf(example("water-meters"));
+    const claim = water.claims[0]!;
+    const v = as(water, {
+      claims: [
+        { ...claim, unit: "m3", savingPerDwellingPerYear: { estimate: 18.82, lower: 16.03, upper: 21.61 } },
+      ],
+    });
+    expect(formatVerdict(v)).toContain(": 18.8 m³ [16.0 to 21.6] at 4.34 €/m³");
+    expect(boardText(v, "fr")).toContain(
+      "Eau froide : environ 18,8 m³ de moins par logement et par an (entre 16,0 m³ et 21,6 m³).",
+    );
+    const heat = as(v, {
+      claims: [
+        {
+          ...claim,
+          quantity: "heating_energy",
+          unit: "kWh",
+          savingPerDwellingPerYear: { estimate: 240.4, lower: 39.54, upper: 441.3 },
+        },
+      ],
+    });
+    expect(formatVerdict(heat)).toContain(": 240 kWh [40 to 441] at");
+    expect(boardText(heat, "en")).toContain(
+      "about 240 kWh less per home per year (between 40 kWh and 441 kWh)",
+    );
+  });
+});
