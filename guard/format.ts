@@ -5,6 +5,7 @@ import { ruleSentence } from "../domain/wording/decision-rules.ts";
 import { DECISION } from "../domain/wording/decisions.ts";
 import { listOf } from "../domain/wording/lang.ts";
 import { TEMPERATURE_FEATURE } from "../domain/wording/methods.ts";
+import { percent } from "../domain/wording/numbers.ts";
 import { PAYER } from "../domain/wording/payers.ts";
 import { formatAmount, unitLabel } from "../domain/wording/quantities.ts";
 import { settleItems } from "../domain/wording/to-settle.ts";
@@ -108,7 +109,7 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   out.push(...table(rows));
   out.push("");
 
-  const confidence = `${Math.round(verdict.confidence * 100)}%`;
+  const confidence = `${percent(verdict.confidence).en}%`;
   if (verdict.claims.length === 0) {
     out.push("Measured saving: none claimed.");
   } else {

@@ -6,6 +6,7 @@ import { DECISION } from "../../domain/wording/decisions.ts";
 import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
 import { sentence } from "../../domain/wording/lang.ts";
 import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
+import { percent } from "../../domain/wording/numbers.ts";
 import { PAYER } from "../../domain/wording/payers.ts";
 import { quantityName } from "../../domain/wording/quantities.ts";
 import { settleItems } from "../../domain/wording/to-settle.ts";
@@ -86,7 +87,7 @@ function savings(v: Verdict, lang: Lang): Html {
   const b = STRINGS[lang].board;
   if (v.claims.length === 0) return html`<p>${b.nothingClaimed}</p>`;
   const measured = v.claims.every((c) => c.savingPerDwellingPerYear !== null);
-  const conf = formatNumber(v.confidence * 100, lang);
+  const conf = percent(v.confidence)[lang];
   const units = v.claims.map((c) => {
     const label = quantityName(c.quantity)[lang];
     const s = c.savingPerDwellingPerYear;

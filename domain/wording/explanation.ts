@@ -107,32 +107,19 @@ const SAY = {
   }),
 } as const;
 
-function sentences(i: ExplainInput): Wording[] {
-  const name = i.deviceName;
-  const s: Wording[] = [];
-  const shares: Record<TenantPayer, Cents> = {
-    tenant_charges: i.tenantCharges,
-    tenant_bill: i.tenantBill,
-    tenant_contribution: i.tenantContribution,
-  };
-  const costParts = (Object.keys(TENANT_SHARE) as TenantPayer[])
-    .filter((payer) => shares[payer] > 0)
-    .map((payer) => TENANT_SHARE[payer](euros(shares[payer])));
-  const cost = SAY.cost(euros(i.tenantCost), costParts.length > 1 ? listOf(costParts) : null);
-
-  if (i.rule === "no_cost_to_tenants") return [SAY.free(name, euros(i.landlordCost)), SAY.noObjection];
-  if (i.rule === "gadget_claims_nothing") return [SAY.claimsNothing(name), cost, SAY.gadgetRejected];
-
-  s.push(SAY.promises(name, listOf(i.quantities.map((q) => lowerCase(quantityName(q))))));
+/** What every measured paragraph says before its verdict: the claim, the vendor's figure, the
+ * measurement (or why there is none yet) and the cost. */
+function claimAndCost(i: ExplainInput, cost: Wording): Wording[] {
+  const s = [SAY.promises(i.deviceName, listOf(i.quantities.map((q) => lowerCase(quantityName(q)))))];
   if (i.vendorClaim !== null) s.push(vendorClaimSentence(i.vendorClaim));
   if (i.benefit) {
+    const b = i.benefit;
     s.push(
       i.method === "difference_in_differences"
         ? SAY.controlled(i.treatedHomes, i.controlHomes)
         : SAY.sameMeters,
+      SAY.worth(euros(b.estimate), euros(b.lower), euros(b.upper), percent(i.confidence)),
     );
-    const b = i.benefit;
-    s.push(SAY.worth(euros(b.estimate), euros(b.lower), euros(b.upper), percent(i.confidence)));
   } else {
     s.push(SAY.notYetMeasurable);
     for (const p of i.problems) {
@@ -140,24 +127,42 @@ function sentences(i: ExplainInput): Wording[] {
       if (sentence) s.push(sentence);
     }
   }
-  s.push(cost);
-  switch (i.rule) {
-    case "contribution_not_allowed":
-      return [...s, SAY.contributionNotAllowed];
-    case "contribution_over_cap":
-      return [...s, SAY.contributionOverCap(percent(i.contributionCapShare), i.contributionMaxYears)];
-    case "benefit_lower_bound_above_cost":
-      return [...s, SAY.approved];
-    case "benefit_upper_bound_below_cost":
-      return [...s, SAY.rejected];
-  }
-  if (i.rule === "interval_includes_cost") s.push(SAY.costInRange);
-  s.push(SAY.undecided);
+  return [...s, cost];
+}
+
+function toSettle(i: ExplainInput): Wording[] {
   const settle = settleItems(i.toSettle);
-  if (settle.length) s.push(SAY.toSettle(listOf(settle)));
-  return s;
+  return settle.length ? [SAY.undecided, SAY.toSettle(listOf(settle))] : [SAY.undecided];
+}
+
+/** The paragraph of each deciding rule: a new rule has none until it is worded here. */
+const PARAGRAPH: Record<DecisionRule, (i: ExplainInput, cost: Wording) => Wording[]> = {
+  no_cost_to_tenants: (i) => [SAY.free(i.deviceName, euros(i.landlordCost)), SAY.noObjection],
+  gadget_claims_nothing: (i, cost) => [SAY.claimsNothing(i.deviceName), cost, SAY.gadgetRejected],
+  contribution_not_allowed: (i, cost) => [...claimAndCost(i, cost), SAY.contributionNotAllowed],
+  contribution_over_cap: (i, cost) => [
+    ...claimAndCost(i, cost),
+    SAY.contributionOverCap(percent(i.contributionCapShare), i.contributionMaxYears),
+  ],
+  benefit_lower_bound_above_cost: (i, cost) => [...claimAndCost(i, cost), SAY.approved],
+  benefit_upper_bound_below_cost: (i, cost) => [...claimAndCost(i, cost), SAY.rejected],
+  interval_includes_cost: (i, cost) => [...claimAndCost(i, cost), SAY.costInRange, ...toSettle(i)],
+  data_insufficient: (i, cost) => [...claimAndCost(i, cost), ...toSettle(i)],
+};
+
+/** "Il coûterait à chaque foyer 20 € par an (15 € de charges et 5 € sur sa propre facture)." */
+function costSentence(i: ExplainInput): Wording {
+  const shares: Record<TenantPayer, Cents> = {
+    tenant_charges: i.tenantCharges,
+    tenant_bill: i.tenantBill,
+    tenant_contribution: i.tenantContribution,
+  };
+  const parts = (Object.keys(TENANT_SHARE) as TenantPayer[])
+    .filter((payer) => shares[payer] > 0)
+    .map((payer) => TENANT_SHARE[payer](euros(shares[payer])));
+  return SAY.cost(euros(i.tenantCost), parts.length > 1 ? listOf(parts) : null);
 }
 
 export function explain(i: ExplainInput): Wording {
-  return paragraphOf(sentences(i));
+  return paragraphOf(PARAGRAPH[i.rule](i, costSentence(i)));
 }
