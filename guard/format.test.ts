@@ -22,7 +22,7 @@ describe("formatVerdict", () => {
     expect(text).toMatch(/^FR {2}L'appareil « Assistant vocal »/m);
     expect(text).toMatch(/^EN {2}The device "Voice assistant"/m);
     // 3 W × 8 760 h = 26.28 kWh at €0.2016 = €5.30 on the tenant's own bill.
-    expect(text).toMatch(/Consommation en veille\s+tenant's own bill\s+€5\.30/);
+    expect(text).toMatch(/Consommation en veille\s+Tenants \(own bill\)\s+€5\.30/);
     expect(text).toContain("Measured saving: none claimed.");
     expect(text).toContain("0 days");
   });
@@ -33,7 +33,7 @@ describe("formatVerdict", () => {
       evaluateProposal(proposal, { days: [], outdoor: [], series: [] }, DEFAULT_POLICY, tariffs, now),
     );
     expect(text).toContain("INSUFFICIENT EVIDENCE");
-    expect(text).toMatch(/Location et relève du compteur\s+tenant charges\s+II\s+€19\.50/);
+    expect(text).toMatch(/Location et relève du compteur\s+Tenants \(charges\)\s+II\s+€19\.50/);
     expect(text).toMatch(/cold_water \(dwelling meter, difference_in_differences\): not measurable/);
   });
 });

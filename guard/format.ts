@@ -1,35 +1,18 @@
 // A verdict as a board reads it on a terminal or on paper: the decision and the rule that
 // decided, the FR/EN explanation, the costs by payer, the measured saving with its interval,
 // and what the evidence covered.
+import { ruleSentence } from "../domain/wording/decision-rules.ts";
+import { DECISION } from "../domain/wording/decisions.ts";
+import { listOf } from "../domain/wording/lang.ts";
+import { TEMPERATURE_FEATURE } from "../domain/wording/methods.ts";
+import { percent } from "../domain/wording/numbers.ts";
+import { PAYER } from "../domain/wording/payers.ts";
+import { formatAmount, unitLabel } from "../domain/wording/quantities.ts";
+import { settleItems } from "../domain/wording/to-settle.ts";
 import { formatEuros } from "../model/money.ts";
-import type { Payer } from "../model/proposal.ts";
-import type { DecisionRule, Verdict } from "../model/verdict.ts";
+import type { Verdict } from "../model/verdict.ts";
 import type { Evidence } from "../rules/evidence.ts";
 import { missingShare } from "./evidence.ts";
-
-const DECISION = {
-  approve: "APPROVED / ACCEPTÉ",
-  reject: "REJECTED / REFUSÉ",
-  insufficient_evidence: "INSUFFICIENT EVIDENCE / PREUVES INSUFFISANTES",
-} as const;
-
-const RULE: Record<DecisionRule, string> = {
-  benefit_lower_bound_above_cost: "even the low end of the measured benefit exceeds what tenants would pay",
-  benefit_upper_bound_below_cost: "even the high end of the measured benefit is below what tenants would pay",
-  gadget_claims_nothing: "the device claims no measurable saving and tenants would pay for it",
-  no_cost_to_tenants: "tenants would pay nothing",
-  interval_includes_cost: "the measured benefit may be above or below the cost: more data needed",
-  contribution_not_allowed: "a tenant contribution is allowed only for qualifying works",
-  contribution_over_cap: "the tenant contribution exceeds the legal cap",
-  data_insufficient: "the readings do not meet the minimum data the policy requires",
-};
-
-const PAYER: Record<Payer, string> = {
-  tenant_charges: "tenant charges",
-  tenant_bill: "tenant's own bill",
-  tenant_contribution: "tenant contribution",
-  landlord: "landlord",
-};
 
 const eur = (cents: number) => formatEuros(cents, "en");
 const num = (x: number) =>
@@ -45,19 +28,23 @@ function table(rows: string[][]): string[] {
   );
 }
 
-const FEATURE = {
-  hourly_mean: "mean of the day's hourly temperatures (CalTRACK 2.0)",
-  tmin_tmax_midpoint: "(Tmin + Tmax)/2: too few hourly outdoor readings (fallback)",
-} as const;
-
 const celsius = (x: number | null) => (x === null ? "-" : `${x.toFixed(1)} °C`);
 
 /** A before/after claim's baselines: the temperature feature and each meter's model. */
 function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (!claim.temperatureFeature) return [];
-  const out = [`  ${claim.quantity} baselines on ${FEATURE[claim.temperatureFeature]}:`];
+  const out = [`  ${claim.quantity} baselines. ${TEMPERATURE_FEATURE[claim.temperatureFeature].en}`];
   const rows = [
-    ["    meter", "model", "heating bp", "cooling bp", "adj. R²", "CV(RMSE)", "ρ", `±${claim.unit}/yr`],
+    [
+      "    meter",
+      "model",
+      "heating bp",
+      "cooling bp",
+      "adj. R²",
+      "CV(RMSE)",
+      "ρ",
+      `±${unitLabel(claim.unit)}/yr`,
+    ],
   ];
   for (const b of claim.baselines ?? []) {
     rows.push([
@@ -77,7 +64,7 @@ function baselineLines(claim: Verdict["claims"][number]): string[] {
   if (s && shared && claim.baselines?.length) {
     const sum = Math.sqrt(claim.baselines.reduce((a, b) => a + b.savingsUncertaintyPerYear ** 2, 0));
     out.push(
-      `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${claim.unit} a year`,
+      `    ± per household = √(Σ ±²) / ${shared} households = ${num(sum)} / ${shared} = ${num((s.upper - s.lower) / 2)} ${unitLabel(claim.unit)} a year`,
     );
     out.push(
       "    each ± = t(n − c) · K(m) · RMSE · √(m · (n/n′) · (1 + 2/n′)), n′ = n(1 − ρ)/(1 + ρ), ρ < 0 counted as 0 (rules/README.md)",
@@ -92,8 +79,9 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   out.push(`${p.title} (${p.id})`);
   out.push(`Device: ${p.device.name.en} / ${p.device.name.fr}; buildings ${p.buildings.join(", ")}`);
   out.push("");
-  out.push(`Verdict: ${DECISION[verdict.decision]}`);
-  out.push(`Deciding rule: ${verdict.rule} (${RULE[verdict.rule]})`);
+  const decision = DECISION[verdict.decision];
+  out.push(`Verdict: ${decision.en.toUpperCase()} / ${decision.fr.toUpperCase()}`);
+  out.push(`Deciding rule: ${verdict.rule}. ${ruleSentence(verdict.rule, verdict.inputs.policy).en}`);
   out.push("");
   out.push(`FR  ${verdict.explanation.fr}`);
   out.push("");
@@ -104,7 +92,12 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   const c = verdict.costs;
   const rows = [["  line", "payer", "heading", "€/year"]];
   for (const line of c.lines) {
-    rows.push([`  ${line.label}`, PAYER[line.payer], line.heading ?? "", eur(line.centsPerDwellingPerYear)]);
+    rows.push([
+      `  ${line.label}`,
+      PAYER[line.payer].who.en,
+      line.heading ?? "",
+      eur(line.centsPerDwellingPerYear),
+    ]);
   }
   rows.push(["  total paid by tenants (weighed)", "", "", eur(c.tenantCentsPerYear)]);
   rows.push(["    of which charges", "", "", eur(c.tenantChargesCentsPerYear)]);
@@ -116,7 +109,7 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
   out.push(...table(rows));
   out.push("");
 
-  const confidence = `${Math.round(verdict.confidence * 100)}%`;
+  const confidence = `${percent(verdict.confidence).en}%`;
   if (verdict.claims.length === 0) {
     out.push("Measured saving: none claimed.");
   } else {
@@ -124,9 +117,11 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     for (const claim of verdict.claims) {
       const s = claim.savingPerDwellingPerYear;
       const what = `  ${claim.quantity} (${claim.meter} meter, ${claim.method})`;
+      const amount = (x: number) => formatAmount(x, claim.unit, "en");
+      const unit = unitLabel(claim.unit);
       out.push(
         s
-          ? `${what}: ${num(s.estimate)} ${claim.unit} [${num(s.lower)} to ${num(s.upper)}] at ${claim.pricePerUnit ?? "?"} €/${claim.unit}`
+          ? `${what}: ${amount(s.estimate)} ${unit} [${amount(s.lower)} to ${amount(s.upper)}] at ${claim.pricePerUnit ?? "?"} €/${unit}`
           : `${what}: not measurable (${claim.problems.join(", ") || "no data"})`,
       );
     }
@@ -142,18 +137,8 @@ export function formatVerdict(verdict: Verdict, evidence?: Evidence): string {
     const figures = Object.entries(fit).map(([k, v]) => `${k} ${num(v)}`);
     if (figures.length) out.push(`  fit: ${figures.join(", ")}`);
   }
-  if (verdict.toSettle) {
-    const t = verdict.toSettle;
-    const parts = [
-      t.moreDwellingsPerArm != null ? `${t.moreDwellingsPerArm} more dwellings per group` : null,
-      t.moreMeters != null ? `about ${t.moreMeters} more equipped meters` : null,
-      t.controlGroup === true
-        ? "a controlled trial on dwelling meters (more readings of the common meter would not change it)"
-        : null,
-      t.moreMonths != null ? `${t.moreMonths} more months of readings` : null,
-    ].filter(Boolean);
-    if (parts.length) out.push(`To settle it: ${parts.join(" or ")}.`);
-  }
+  const settle = settleItems(verdict.toSettle);
+  if (settle.length) out.push(`To settle it: ${listOf(settle).en}.`);
   out.push("");
 
   const w = verdict.window;

@@ -185,7 +185,7 @@ describe("evaluateProposal: gadgets and before/after", () => {
     expect(v.decision).toBe("reject");
     expect(v.rule).toBe("gadget_claims_nothing");
     expect(v.costs.tenantBillCentsPerYear).toBe(530);
-    expect(v.explanation.fr).toContain("5 € par an");
+    expect(v.explanation.fr).toContain("5,30 € par an");
     expect(v.explanation.en).toContain("gain nothing they can check");
   });
 

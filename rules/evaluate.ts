@@ -2,6 +2,7 @@
 // verdict out. Pure: the caller reads the data and stores the verdict.
 
 import { hashOf } from "../domain/canonical.ts";
+import { explain } from "../domain/wording/explanation.ts";
 import { type Cents, costCents, parseMicros } from "../model/money.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Proposal } from "../model/proposal.ts";
@@ -13,7 +14,6 @@ import { estimateBeforeAfter } from "./estimators/before-after.ts";
 import { estimateControlledPilot } from "./estimators/controlled-pilot.ts";
 import type { ClaimEstimate } from "./estimators/estimate.ts";
 import type { Evidence } from "./evidence.ts";
-import { explain } from "./explain.ts";
 import { dwellingsPerArm, metersNeeded } from "./sample-size.ts";
 import { tariffAt } from "./tariffs.ts";
 import { decide } from "./verdict.ts";

@@ -1,7 +1,15 @@
 // The housing board's pages: the proposals of its buildings, and one proposal's verdict with
 // its evidence (chart of the groups, cost table by payer, savings with their interval, the
 // deciding rule and the plain-language explanation). Aggregates only.
-import { QUANTITIES } from "../../model/quantities.ts";
+import { ruleSentence } from "../../domain/wording/decision-rules.ts";
+import { DECISION } from "../../domain/wording/decisions.ts";
+import { vendorClaimSentence } from "../../domain/wording/explanation.ts";
+import { sentence } from "../../domain/wording/lang.ts";
+import { METHOD, TEMPERATURE_FEATURE } from "../../domain/wording/methods.ts";
+import { percent } from "../../domain/wording/numbers.ts";
+import { PAYER } from "../../domain/wording/payers.ts";
+import { quantityName } from "../../domain/wording/quantities.ts";
+import { settleItems } from "../../domain/wording/to-settle.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import type { Verdict } from "../../model/verdict.ts";
@@ -35,10 +43,6 @@ function buildingNames(registry: SiteRegistry, ids: readonly string[]): string {
   return ids.map((id) => registry.building(id)?.name ?? id).join(", ");
 }
 
-function quantityLabel(q: string, lang: Lang): string {
-  return (QUANTITIES as Record<string, { label: Record<Lang, string> }>)[q]?.label[lang] ?? q;
-}
-
 export function boardListPage(ctx: FrameContext, registry: SiteRegistry, items: ProposalListItem[]): string {
   const { lang } = ctx;
   const b = STRINGS[lang].board;
@@ -52,7 +56,7 @@ ${
         const id = `p-${stored.proposal.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
         return html`<section class="card ${decision}" aria-labelledby="${id}">
 <h2 id="${id}">${stored.proposal.title}</h2>
-<p><span class="badge ${decision}">${b.decision[decision]}</span>${latest ? html` <span class="muted">${b.decidedOn(formatDate(latest.verdict.decidedAt, lang))}</span>` : ""}</p>
+<p><span class="badge ${decision}">${DECISION[decision][lang]}</span>${latest ? html` <span class="muted">${b.decidedOn(formatDate(latest.verdict.decidedAt, lang))}</span>` : ""}</p>
 <p>${b.device} ${stored.proposal.device.name[lang]}. ${b.buildings} ${buildingNames(registry, stored.proposal.buildings)}.</p>
 <p><a href="${withLang(proposalHref(stored.proposal.id), lang)}">${b.open(stored.proposal.title)}</a></p>
 </section>`;
@@ -69,7 +73,7 @@ function costTable(v: Verdict, lang: Lang): Html {
 <tbody>
 ${lines.map(
   (l) =>
-    html`<tr><td>${l.label}${l.heading ? html`<br><span class="small muted">${b.heading(l.heading)}</span>` : ""}</td><td>${b.payer[l.payer]}</td><td class="num">${formatMoney(l.centsPerDwellingPerYear, lang)}</td></tr>`,
+    html`<tr><td>${l.label}${l.heading ? html`<br><span class="small muted">${b.heading(l.heading)}</span>` : ""}</td><td>${PAYER[l.payer].who[lang]}</td><td class="num">${formatMoney(l.centsPerDwellingPerYear, lang)}</td></tr>`,
 )}
 </tbody>
 <tfoot>
@@ -83,9 +87,9 @@ function savings(v: Verdict, lang: Lang): Html {
   const b = STRINGS[lang].board;
   if (v.claims.length === 0) return html`<p>${b.nothingClaimed}</p>`;
   const measured = v.claims.every((c) => c.savingPerDwellingPerYear !== null);
-  const conf = formatNumber(v.confidence * 100, lang);
+  const conf = percent(v.confidence)[lang];
   const units = v.claims.map((c) => {
-    const label = quantityLabel(c.quantity, lang);
+    const label = quantityName(c.quantity)[lang];
     const s = c.savingPerDwellingPerYear;
     if (!s) return html`<li>${b.notMeasured(label)}</li>`;
     const q = (n: number) => formatQuantity(n, c.unit, lang);
@@ -101,7 +105,7 @@ function savings(v: Verdict, lang: Lang): Html {
           conf,
         )}</p>`
       : ""
-  }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${b.vendorClaim(formatNumber(vendor * 100, lang))}</p>` : ""}`;
+  }<ul>${units}</ul>${vendor !== undefined ? html`<p class="muted">${vendorClaimSentence(vendor)[lang]}</p>` : ""}`;
 }
 
 /** How the before/after baselines were built. One meter's balance point is one household's, so
@@ -114,7 +118,7 @@ function baselineLines(v: Verdict, lang: Lang): Html {
   const celsius = (x: number) => `${formatNumber(x, lang, 1)} °C`;
   const heating = baselines.flatMap((x) => (x.hddBalancePointC === null ? [] : [x.hddBalancePointC]));
   const cooling = baselines.flatMap((x) => (x.cddBalancePointC === null ? [] : [x.cddBalancePointC]));
-  return html`<p>${b.temperatureFeature[claim.temperatureFeature] ?? ""}</p>
+  return html`<p>${TEMPERATURE_FEATURE[claim.temperatureFeature][lang]}</p>
 ${heating.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("heating", celsius(median(heating)), heating.length)}</p>` : ""}
 ${cooling.length >= MIN_AGGREGATE ? html`<p>${b.balancePoints("cooling", celsius(median(cooling)), cooling.length)}</p>` : ""}`;
 }
@@ -123,7 +127,7 @@ function chartSection(chart: EvidenceChart | null, lang: Lang): Html {
   const b = STRINGS[lang].board;
   if (!chart) return html`<p>${b.noChart}</p>`;
   const unit = unitLabel(chart.unit);
-  const label = quantityLabel(chart.quantity, lang);
+  const label = quantityName(chart.quantity)[lang];
   const size = (k: string) => chart.series.find((s) => s.key === k)?.size ?? 0;
   const seriesLabel = (k: "treated" | "control" | "metered", n: number) =>
     k === "treated" ? b.treated(n) : k === "control" ? b.control(n) : b.metered(n);
@@ -182,29 +186,21 @@ export function boardProposalPage(
     : null;
   const verdictBlock = v
     ? html`<section class="card verdict ${decision}" aria-labelledby="verdict">
-<h2 id="verdict"><span class="badge ${decision}">${b.decision[decision]}</span></h2>
+<h2 id="verdict"><span class="badge ${decision}">${DECISION[decision][lang]}</span></h2>
 <p class="muted">${b.decidedOn(decidedOn(v.decidedAt))}</p>
 <h3>${b.explanation}</h3>
 ${figuresWithheld ?? html`<p>${v.explanation[lang]}</p>`}
 <h3>${b.rule}</h3>
-<p>${b.rules[v.rule]}</p>
+<p>${ruleSentence(v.rule, v.inputs.policy)[lang]}</p>
 </section>`
     : html`<p>${b.noVerdict}</p>`;
-  const t = v?.toSettle;
-  const settleItems = t
-    ? [
-        t.moreDwellingsPerArm != null ? b.moreDwellings(t.moreDwellingsPerArm) : null,
-        t.moreMeters != null ? b.moreMeters(t.moreMeters) : null,
-        t.controlGroup ? b.controlGroup : null,
-        t.moreMonths != null ? b.moreMonths(t.moreMonths) : null,
-      ].filter((x): x is string => x !== null)
-    : [];
-  const settle = settleItems.length
-    ? html`<h2>${b.toSettle}</h2><ul>${settleItems.map((x) => html`<li>${x}</li>`)}</ul>`
+  const toSettle = settleItems(v?.toSettle ?? null).map((w) => sentence(w[lang]));
+  const settle = toSettle.length
+    ? html`<h2>${b.toSettle}</h2><ul>${toSettle.map((x) => html`<li>${x}</li>`)}</ul>`
     : "";
   const data = v
     ? html`<h2>${b.data}</h2>
-<p>${b.method[v.method] ?? v.method}</p>
+<p>${METHOD[v.method][lang]}</p>
 ${figuresWithheld ? "" : baselineLines(v, lang)}
 ${v.window.baseline ? html`<p>${b.baseline(formatDate(v.window.baseline.from, lang), formatDate(v.window.baseline.to, lang))}</p>` : ""}
 ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from, lang), formatDate(v.window.reporting.to, lang))}</p>` : ""}
@@ -216,7 +212,7 @@ ${v.window.reporting ? html`<p>${b.reporting(formatDate(v.window.reporting.from,
           .reverse()
           .map(
             (x) =>
-              html`<li>${x.id === r?.id ? html`<strong>${decidedOn(x.verdict.decidedAt)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${decidedOn(x.verdict.decidedAt)}</a>`}: ${b.decision[x.verdict.decision]} (${b.source[x.source] ?? x.source})</li>`,
+              html`<li>${x.id === r?.id ? html`<strong>${decidedOn(x.verdict.decidedAt)}</strong>` : html`<a href="${withLang(`${proposalHref(p.id)}?verdict=${x.id}`, lang)}">${decidedOn(x.verdict.decidedAt)}</a>`}: ${DECISION[x.verdict.decision][lang]} (${b.source[x.source] ?? x.source})</li>`,
           )}</ul></section>`
       : "";
   const body = html`<p class="noprint"><a href="${withLang(LIST, lang)}">${b.back}</a></p>

@@ -1,9 +1,14 @@
 // Languages of the pages (French by default, English on request) and the formatting of the
-// numbers, months and dates people read on them.
+// months and dates people read on them; numbers and quantities are the catalogue's
+// (domain/wording/).
+
+import type { Lang } from "../../domain/wording/lang.ts";
 import type { Cents } from "../../model/money.ts";
 import { formatEuros } from "../../model/money.ts";
 
-export type Lang = "fr" | "en";
+export type { Lang } from "../../domain/wording/lang.ts";
+export { formatNumber } from "../../domain/wording/numbers.ts";
+export { formatQuantity, unitLabel } from "../../domain/wording/quantities.ts";
 
 /** ?lang= wins; then the first of fr/en in Accept-Language by quality; French otherwise. */
 export function pickLang(query: string | undefined, acceptLanguage: string | undefined): Lang {
@@ -21,28 +26,8 @@ export function pickLang(query: string | undefined, acceptLanguage: string | und
   return (ranked[0]?.base as Lang | undefined) ?? "fr";
 }
 
-const LOCALE: Record<Lang, string> = { fr: "fr-FR", en: "en-GB" };
-
-/** A number with the language's separators; French thin spaces become plain ones (readable, printable). */
-export function formatNumber(value: number, lang: Lang, decimals = 0): string {
-  return value
-    .toLocaleString(LOCALE[lang], { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-    .replace(/\u202f|\u00a0/g, " ");
-}
-
 export function formatMoney(cents: Cents, lang: Lang): string {
   return formatEuros(cents, lang);
-}
-
-/** Units as people write them. */
-export function unitLabel(unit: string): string {
-  return unit === "m3" ? "m³" : unit;
-}
-
-/** "312 kWh", "3,4 m³": water with one decimal, energy whole. */
-export function formatQuantity(value: number, unit: string, lang: Lang): string {
-  const decimals = unit === "m3" ? 1 : 0;
-  return `${formatNumber(value, lang, decimals)}\u00a0${unitLabel(unit)}`;
 }
 
 const MONTHS: Record<Lang, string[]> = {

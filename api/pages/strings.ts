@@ -1,11 +1,6 @@
 // Every word the pages show, in French (the default) and English. Plain words, short sentences,
 // no jargon: tenants read these, often on paper.
-import type { DecisionRule } from "../../model/verdict.ts";
 import type { Principal } from "../auth/principal.ts";
-
-type Decision = "approve" | "reject" | "insufficient_evidence" | "not_evaluated";
-type Payer = "tenant_charges" | "tenant_bill" | "tenant_contribution" | "landlord";
-type Metered = "heating_energy" | "hot_water" | "cold_water" | "electricity";
 
 const fr = {
   skip: "Aller au contenu",
@@ -26,12 +21,6 @@ const fr = {
     dwelling: (label: string, building: string) => `${label}, ${building}`,
     previousLink: (month: string) => `Mois d'avant (${month})`,
     nextLink: (month: string) => `Mois suivant (${month})`,
-    quantity: {
-      heating_energy: "Chauffage",
-      hot_water: "Eau chaude",
-      cold_water: "Eau froide",
-      electricity: "Électricité",
-    } satisfies Record<Metered, string>,
     thisMonth: "Ce mois-ci",
     previousMonth: "Le mois d'avant",
     lastYear: "Il y a un an",
@@ -57,24 +46,12 @@ const fr = {
     seeDevices: "Voir ce que coûtent vos appareils connectés",
     statementLink: "Relevé du mois à imprimer",
     installedOn: (date: string) => `Installé le ${date}.`,
-    status: {
-      approve: "Accepté : l'économie mesurée dépasse ce qu'il vous coûte.",
-      reject: "Refusé : il vous coûte plus qu'il ne vous fait économiser.",
-      insufficient_evidence: "Pas encore décidé : il faut plus de relevés pour savoir.",
-      not_evaluated: "Pas encore évalué.",
-    } satisfies Record<Decision, string>,
     costsYou: (amount: string) => `Ce qu'il vous coûte : ${amount} par an.`,
     costsNothing: "Il ne vous coûte rien.",
     saves: (estimate: string, lower: string, upper: string) =>
       `Ce qu'il vous fait économiser, mesuré : environ ${estimate} par an (entre ${lower} et ${upper}).`,
     savesNothing: "Aucune économie n'a été mesurée pour cet appareil.",
     costUnknown: "Son coût pour vous n'a pas encore été calculé.",
-    payer: {
-      tenant_charges: "dans vos charges",
-      tenant_bill: "sur votre facture d'électricité",
-      tenant_contribution: "contribution aux économies",
-      landlord: "payé par le bailleur",
-    } satisfies Record<Payer, string>,
     statementFor: "Logement :",
     statementMonth: "Mois :",
     statementDevices: "Appareils connectés",
@@ -91,45 +68,16 @@ const fr = {
       "Chaque appareil est jugé sur ce qu'il a été mesuré faire économiser aux locataires, comparé à ce qu'il leur coûte.",
     none: "Aucune proposition pour vos immeubles.",
     buildings: "Immeubles :",
-    notEvaluated: "Pas encore évaluée",
     open: (title: string) => `Voir le détail et les preuves : ${title}`,
-    decision: {
-      approve: "Acceptée",
-      reject: "Refusée",
-      insufficient_evidence: "Preuves insuffisantes",
-      not_evaluated: "Pas encore évaluée",
-    } satisfies Record<Decision, string>,
     decidedOn: (date: string) => `Décision du ${date}`,
     device: "Appareil :",
-    vendorClaim: (pct: string) => `Le fabricant annonce ${pct} % d'économie ; seule la mesure compte.`,
     explanation: "En clair",
     rule: "La règle qui a décidé",
-    rules: {
-      benefit_lower_bound_above_cost:
-        "Même au plus bas, l'économie mesurée dépasse ce que paient les locataires.",
-      benefit_upper_bound_below_cost:
-        "Même au plus haut, l'économie mesurée reste inférieure à ce que paient les locataires.",
-      gadget_claims_nothing: "L'appareil ne promet aucune économie mesurable, et les locataires paieraient.",
-      no_cost_to_tenants: "Les locataires ne paient rien : rien à protéger.",
-      interval_includes_cost:
-        "L'économie mesurée peut être au-dessus ou au-dessous du coût : on ne peut pas encore trancher.",
-      contribution_not_allowed:
-        "Une contribution des locataires n'est permise que pour des travaux d'économie d'énergie ; un appareil seul n'en fait pas partie.",
-      contribution_over_cap:
-        "La contribution demandée dépasse la limite légale (la moitié de l'économie, 15 ans au plus).",
-      data_insufficient: "Les relevés ne suffisent pas encore pour mesurer.",
-    } satisfies Record<DecisionRule, string>,
     costs: "Ce que ça coûte, par logement et par an",
     costLine: "Poste",
     payerCol: "Qui paie",
     perYear: "Par an",
     heading: (h: string) => `charges récupérables, rubrique ${h}`,
-    payer: {
-      tenant_charges: "Locataires (charges)",
-      tenant_bill: "Locataires (leur facture)",
-      tenant_contribution: "Locataires (contribution)",
-      landlord: "Bailleur",
-    } satisfies Record<Payer, string>,
     tenantsPay: "Total payé par chaque locataire",
     landlordPays: "Payé par le bailleur",
     savings: "Ce que ça fait économiser, mesuré",
@@ -159,27 +107,11 @@ const fr = {
     chartData: "Les chiffres du graphique",
     month: "Mois",
     toSettle: "Ce qui permettrait de trancher",
-    moreDwellings: (n: number) => `${n} logements de plus dans chaque groupe.`,
-    moreMonths: (n: number) => `${n} mois de relevés de plus.`,
-    moreMeters: (n: number) => `Environ ${n} logements équipés de plus, mesurés de la même façon.`,
-    controlGroup:
-      "Un essai sur les compteurs de logements équipés et de logements semblables sans l'appareil : d'autres mois de relevés du compteur commun n'y changeraient rien.",
     data: "Les données",
-    temperatureFeature: {
-      hourly_mean:
-        "Température extérieure de chaque jour : la moyenne de ses relevés heure par heure (méthode CalTRACK).",
-      tmin_tmax_midpoint:
-        "Température extérieure de chaque jour : le milieu entre son minimum et son maximum, faute de relevés heure par heure ; la méthode CalTRACK préfère la moyenne des heures.",
-    } as Record<string, string>,
     balancePoints: (kind: "heating" | "cooling", median: string, meters: number) =>
       `${kind === "heating" ? "Le chauffage commence sous" : "La climatisation commence au-dessus de"} ${median} en médiane sur ${meters} compteurs.`,
     baseline: (from: string, to: string) => `Avant la pose : du ${from} au ${to}.`,
     reporting: (from: string, to: string) => `Après la pose : du ${from} au ${to}.`,
-    method: {
-      difference_in_differences: "Comparaison avec un groupe témoin (différence de différences).",
-      caltrack_daily: "Avant et après sur les mêmes compteurs, corrigé de la météo.",
-      none: "Aucune mesure.",
-    } as Record<string, string>,
     hash: (h: string, v: string) => `Empreinte des données : ${h}… (version du calcul ${v}).`,
     history: "Toutes les décisions",
     source: { evaluation: "évaluation", watch: "contrôle de suivi" } as Record<string, string>,
@@ -241,12 +173,6 @@ const en: Strings = {
     dwelling: (label, building) => `${label}, ${building}`,
     previousLink: (month) => `Month before (${month})`,
     nextLink: (month) => `Next month (${month})`,
-    quantity: {
-      heating_energy: "Heating",
-      hot_water: "Hot water",
-      cold_water: "Cold water",
-      electricity: "Electricity",
-    },
     thisMonth: "This month",
     previousMonth: "Month before",
     lastYear: "A year ago",
@@ -271,24 +197,12 @@ const en: Strings = {
     seeDevices: "See what your connected devices cost",
     statementLink: "Printable statement for the month",
     installedOn: (date) => `Installed on ${date}.`,
-    status: {
-      approve: "Approved: the measured saving is more than it costs you.",
-      reject: "Refused: it costs you more than it saves you.",
-      insufficient_evidence: "Not decided yet: more readings are needed to know.",
-      not_evaluated: "Not evaluated yet.",
-    },
     costsYou: (amount) => `What it costs you: ${amount} a year.`,
     costsNothing: "It costs you nothing.",
     saves: (estimate, lower, upper) =>
       `What it saves you, measured: about ${estimate} a year (between ${lower} and ${upper}).`,
     savesNothing: "No saving was measured for this device.",
     costUnknown: "Its cost to you has not been worked out yet.",
-    payer: {
-      tenant_charges: "in your service charges",
-      tenant_bill: "on your electricity bill",
-      tenant_contribution: "contribution to savings",
-      landlord: "paid by the landlord",
-    },
     statementFor: "Home:",
     statementMonth: "Month:",
     statementDevices: "Connected devices",
@@ -304,42 +218,16 @@ const en: Strings = {
     intro: "Each device is judged on what it was measured to save tenants, compared with what it costs them.",
     none: "No proposal for your buildings.",
     buildings: "Buildings:",
-    notEvaluated: "Not evaluated yet",
     open: (title) => `See the details and evidence: ${title}`,
-    decision: {
-      approve: "Approved",
-      reject: "Refused",
-      insufficient_evidence: "Not enough evidence",
-      not_evaluated: "Not evaluated yet",
-    },
     decidedOn: (date) => `Decision of ${date}`,
     device: "Device:",
-    vendorClaim: (pct) => `The maker claims a ${pct}% saving; only the measurement counts.`,
     explanation: "In plain words",
     rule: "The rule that decided",
-    rules: {
-      benefit_lower_bound_above_cost: "Even at its lowest, the measured saving is more than tenants pay.",
-      benefit_upper_bound_below_cost: "Even at its highest, the measured saving is less than tenants pay.",
-      gadget_claims_nothing: "The device promises no measurable saving, and tenants would pay.",
-      no_cost_to_tenants: "Tenants pay nothing: nothing to guard.",
-      interval_includes_cost: "The measured saving may be above or below the cost: it cannot be settled yet.",
-      contribution_not_allowed:
-        "A tenant contribution is allowed only for energy-saving works; a device alone is not such works.",
-      contribution_over_cap:
-        "The contribution asked is over the legal limit (half the saving, 15 years at most).",
-      data_insufficient: "The readings are not yet enough to measure.",
-    },
     costs: "What it costs, per home and per year",
     costLine: "Item",
     payerCol: "Who pays",
     perYear: "Per year",
     heading: (h) => `recoverable charges, heading ${h}`,
-    payer: {
-      tenant_charges: "Tenants (charges)",
-      tenant_bill: "Tenants (own bill)",
-      tenant_contribution: "Tenants (contribution)",
-      landlord: "Landlord",
-    },
     tenantsPay: "Total paid by each tenant",
     landlordPays: "Paid by the landlord",
     savings: "What it saves, measured",
@@ -369,26 +257,11 @@ const en: Strings = {
     chartData: "The figures of the chart",
     month: "Month",
     toSettle: "What would settle it",
-    moreDwellings: (n) => `${n} more homes in each group.`,
-    moreMonths: (n) => `${n} more months of readings.`,
-    moreMeters: (n) => `About ${n} more equipped homes, measured the same way.`,
-    controlGroup:
-      "A trial on the meters of homes with the device and of similar homes without it: more months of the common meter's readings would not change it.",
     data: "The data",
-    temperatureFeature: {
-      hourly_mean: "Outdoor temperature of each day: the mean of its hourly readings (CalTRACK method).",
-      tmin_tmax_midpoint:
-        "Outdoor temperature of each day: halfway between its minimum and maximum, for lack of hourly readings; the CalTRACK method prefers the mean of the hours.",
-    },
     balancePoints: (kind, median, meters) =>
       `${kind === "heating" ? "Heating starts below" : "Cooling starts above"} ${median}, the median over ${meters} meters.`,
     baseline: (from, to) => `Before installation: ${from} to ${to}.`,
     reporting: (from, to) => `After installation: ${from} to ${to}.`,
-    method: {
-      difference_in_differences: "Comparison with a control group (difference in differences).",
-      caltrack_daily: "Before and after on the same meters, corrected for the weather.",
-      none: "No measurement.",
-    },
     hash: (h, v) => `Fingerprint of the data: ${h}… (calculation version ${v}).`,
     history: "Every decision",
     source: { evaluation: "evaluation", watch: "follow-up check" },

@@ -1,6 +1,8 @@
 // The tenant's pages: the month's usage with comparisons, the connected devices of the home,
 // and the one-page printable statement a caretaker can hand over.
-
+import { TENANT_STANDING } from "../../domain/wording/decisions.ts";
+import { PAYER } from "../../domain/wording/payers.ts";
+import { quantityName } from "../../domain/wording/quantities.ts";
 import { localIsoDate } from "../../model/time-zone.ts";
 import { monthKey, monthOf, parseMonth } from "../views/periods.ts";
 import type { TenantDevice, TenantDevices } from "../views/tenant-devices.ts";
@@ -87,7 +89,7 @@ function periodLabel(key: "current" | "previousMonth" | "lastYear", usage: Tenan
 
 function quantitySection(q: Quantity, usage: TenantUsage, lang: Lang, headingLevel: 2 | 3): Html {
   const t = STRINGS[lang].tenant;
-  const name = t.quantity[q.quantity];
+  const name = quantityName(q.quantity)[lang];
   const id = `q-${q.quantity}`;
   const heading = headingLevel === 2 ? html`<h2 id="${id}">${name}</h2>` : html`<h3 id="${id}">${name}</h3>`;
   const water =
@@ -184,8 +186,8 @@ function deviceBlock(d: TenantDevice, lang: Lang, compact: boolean): Html {
     ? html`<h3 id="${id}">${d.name[lang]}</h3>`
     : html`<h2 id="${id}">${d.name[lang]}</h2>`;
   return html`<section class="card ${d.status}" aria-labelledby="${id}">${heading}
-<p><strong>${t.status[d.status]}</strong></p>
-<p>${cost}${d.costLines.length && !compact ? html` <span class="muted">(${d.costLines.map((l, i) => html`${i ? ", " : ""}${formatMoney(l.centsPerYear, lang)} ${t.payer[l.payer]}`)})</span>` : ""}</p>
+<p><strong>${TENANT_STANDING[d.status][lang]}</strong></p>
+<p>${cost}${d.costLines.length && !compact ? html` <span class="muted">(${d.costLines.map((l, i) => html`${i ? ", " : ""}${formatMoney(l.centsPerYear, lang)} ${PAYER[l.payer].yours[lang]}`)})</span>` : ""}</p>
 ${saving ? html`<p>${saving}</p>` : ""}
 ${!compact && d.installDate ? html`<p class="muted">${t.installedOn(formatDate(d.installDate, lang))}</p>` : ""}
 ${!compact && d.explanation ? html`<p>${d.explanation[lang]}</p>` : ""}

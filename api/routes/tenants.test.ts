@@ -172,7 +172,7 @@ describe("pages", () => {
     expect((await get(`/tenant?month=${MONTH}`, b01, "cookie")).statusCode).toBe(403);
     const page = await get(`/board/proposals/${fx.proposals.gadget}`, b01, "cookie");
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("Refusée");
+    expect(page.body).toContain("Refusé<");
     expect(page.body).toMatch(/<svg[^>]+role="img"/);
   });
 

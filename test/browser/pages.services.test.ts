@@ -130,7 +130,7 @@ const CASES: PageCase[] = [
     name: "board-gadget-en",
     path: () => `/board/proposals/${fx.proposals.gadget}?lang=en`,
     who: board,
-    expects: [/Refused/, /Even at its highest/],
+    expects: [/Rejected/, /Even at its highest/],
   },
 ];
 

@@ -1,7 +1,7 @@
 // The paragraph must read for a tenants' association: euros per household per year, short
 // sentences, none of the statistics words.
 import { describe, expect, it } from "vitest";
-import { type ExplainInput, explain } from "./explain.ts";
+import { type ExplainInput, explain } from "./explanation.ts";
 
 const base: ExplainInput = {
   deviceName: { fr: "Robinets thermostatiques", en: "Thermostatic valves" },
@@ -75,5 +75,17 @@ describe("plain-language explanation", () => {
     expect(common.fr).toContain("un essai sur les compteurs de logements équipés et de logements semblables");
     expect(common.en).toContain("more readings of the common meter would not change it");
     for (const text of [homes.fr, homes.en, common.fr, common.en]) expect(text).not.toMatch(JARGON);
+  });
+
+  it("lists every part tenants pay, the contribution too, and the parts add up to the cost", () => {
+    // The contribution counted in the cost but was missing from its parts: "35 € par an (15 €
+    // de charges et 5 € sur sa propre facture)".
+    const e = explain({ ...base, tenantCost: 3500, tenantContribution: 1500 });
+    expect(e.fr).toContain(
+      "35 € par an (15 € de charges, 5 € sur sa propre facture et 15 € de contribution aux économies).",
+    );
+    expect(e.en).toContain(
+      "€35 a year (€15 in charges, €5 on their own bill and €15 as a contribution to savings).",
+    );
   });
 });
