@@ -3,9 +3,10 @@
 // never evidence; a device with no claim is a gadget as far as charges go.
 import { z } from "zod";
 import { idSchema } from "./ids.ts";
+import { meteredQuantitySchema } from "./quantities.ts";
 
 /** Metered quantities a device may claim to reduce. */
-export const claimedQuantitySchema = z.enum(["heating_energy", "hot_water", "cold_water", "electricity"]);
+export const claimedQuantitySchema = meteredQuantitySchema;
 
 export const claimSchema = z
   .object({

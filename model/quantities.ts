@@ -65,6 +65,18 @@ export function describeQuantity(quantity: Quantity): QuantityDescription {
   return QUANTITIES[quantity];
 }
 
+/** The quantities a meter counts with a cumulative index: what consumption, charges and the
+ * guard's claims are made of. */
+export type MeteredQuantity = {
+  [K in Quantity]: (typeof QUANTITIES)[K]["kind"] extends "counter" ? K : never;
+}[Quantity];
+
+export const METERED_QUANTITIES = (Object.keys(QUANTITIES) as Quantity[]).filter(
+  (q) => QUANTITIES[q].kind === "counter",
+) as [MeteredQuantity, ...MeteredQuantity[]];
+
+export const meteredQuantitySchema = z.enum(METERED_QUANTITIES);
+
 export function isCounter(quantity: Quantity): boolean {
   return QUANTITIES[quantity].kind === "counter";
 }

@@ -11,6 +11,7 @@
 // Σ counterfactual − Σ (reading − the device's own draw): the noise the baseline model cannot
 // know is in it, as it is in any real year.
 import { z } from "zod";
+import { meteredQuantitySchema } from "../model/quantities.ts";
 import { ar1Series } from "./ar1.ts";
 import { dayNumberOfIso, isoOfDay } from "./calendar.ts";
 import { SimulatorError } from "./errors.ts";
@@ -37,7 +38,7 @@ export const beforeAfterScenarioSchema = z
     /** First day of the series, ISO date (Paris). */
     start: z.iso.date(),
     days: z.number().int().min(1).max(3_650),
-    quantity: z.enum(["heating_energy", "hot_water", "cold_water", "electricity"]),
+    quantity: meteredQuantitySchema,
     /** Lag-1 autocorrelation of every meter's daily noise. */
     rho: z.number().min(0).max(0.95),
     meters: z

@@ -2,17 +2,14 @@
 // day the consumption of each metered quantity (a daily total) and how it spreads over the
 // day's hours, and the indoor comfort values at an instant. Daily totals are the source of
 // truth: the 15-minute series distributes them, the pilot study sums them directly.
+import { METERED_QUANTITIES, type MeteredQuantity } from "../model/quantities.ts";
 import { inHeatingSeason, isWeekend, julyFirst, monthDayCode, seasonPhase, yearOf } from "./calendar.ts";
 import { createRng, hashOf, hashString, normalAt, uniformAt } from "./random.ts";
 import { type DailyWeather, degreeDaysCostic } from "./weather.ts";
 
-export type MeteredQuantity = "heating_energy" | "hot_water" | "cold_water" | "electricity";
-export const METERED: readonly MeteredQuantity[] = [
-  "heating_energy",
-  "hot_water",
-  "cold_water",
-  "electricity",
-];
+export type { MeteredQuantity };
+/** In the catalogue's order, which the daily draws follow. */
+export const METERED: readonly MeteredQuantity[] = METERED_QUANTITIES;
 
 export interface DwellingParams {
   /** Hash key of (seed, building, dwelling) for every later draw. */

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { z } from "zod";
-import { QUANTITIES, type Quantity } from "../model/quantities.ts";
+import { METERED_QUANTITIES, meteredQuantitySchema, QUANTITIES, type Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
 import type { Site } from "../model/site.ts";
 import { DEFAULT_TIME_ZONE, timeZoneSchema, zoneOffset } from "../model/time-zone.ts";
@@ -442,7 +442,7 @@ export const wideReadingsOptionsSchema = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
       .optional(),
     /** Meter quantities written; every counter of the site by default. */
-    quantities: z.array(z.enum(["heating_energy", "hot_water", "cold_water", "electricity"])).optional(),
+    quantities: z.array(meteredQuantitySchema).optional(),
     /** Share of cells left empty (a radio frame missed), drawn from the seed. */
     missingShare: z.number().min(0).max(0.5).default(0),
     /** Rounding of the indexes the contractor reports. */
@@ -476,9 +476,7 @@ export function wideMeterTable(
     if (o.period === "monthly" && monthDay(day + 1).day !== 1) continue;
     columns.push(o.readAt === undefined ? { day } : { day, time: o.readAt });
   }
-  const wanted = new Set<Quantity>(
-    o.quantities ?? ["heating_energy", "hot_water", "cold_water", "electricity"],
-  );
+  const wanted = new Set<Quantity>(o.quantities ?? METERED_QUANTITIES);
   const rows = new Map<string, WideMeterRow>();
   for (const building of sim.site.buildings) {
     const spaces = [
@@ -890,7 +888,7 @@ export interface LargeWriteResult extends WriteResult {
   to: number;
 }
 
-const METER_QUANTITIES = new Set<Quantity>(["heating_energy", "hot_water", "cold_water", "electricity"]);
+const METER_QUANTITIES = new Set<Quantity>(METERED_QUANTITIES);
 
 /** The generated site of a large file: `buildings × dwellingsPerBuilding` dwellings. */
 export function largeFileSite(o: z.infer<typeof largeLongCsvOptionsSchema>): Site {

@@ -3,6 +3,7 @@
 // effect after a baseline period. The same dwelling model and device rules as the 15-minute
 // simulation, so pilotSite/pilotScenario replayed through SiteSimulation give the same days.
 import { z } from "zod";
+import { meteredQuantitySchema } from "../model/quantities.ts";
 import type { Site } from "../model/site.ts";
 import { dayNumberOfIso, isoOfDay } from "./calendar.ts";
 import { DeviceEffects, drawShare, resolveInstallations } from "./devices.ts";
@@ -22,7 +23,7 @@ export const pilotScenarioSchema = z
     start: z.iso.date(),
     baselineDays: z.number().int().min(1).max(3_650),
     reportingDays: z.number().int().min(1).max(3_650),
-    quantity: z.enum(["heating_energy", "hot_water", "cold_water", "electricity"]),
+    quantity: meteredQuantitySchema,
     /** Fraction, -0.08 = -8%. */
     trueEffect: z.number().min(-0.9).max(1),
     deviceStandbyW: z.number().min(0).max(5_000),

@@ -5,9 +5,10 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { idSchema } from "../model/ids.ts";
+import { meteredQuantitySchema } from "../model/quantities.ts";
 import { SimulatorError } from "./errors.ts";
 
-export const meteredQuantitySchema = z.enum(["heating_energy", "hot_water", "cold_water", "electricity"]);
+export { meteredQuantitySchema };
 
 export const deviceSchema = z
   .object({

@@ -3,12 +3,13 @@
 // DJU base 18 °C on a temperate site, electricity by cooling degree-days base 22 °C on a
 // tropical one), and the same local dates a year earlier.
 import { z } from "zod";
+import { METERED_QUANTITIES } from "../../model/quantities.ts";
 import type { Building, Site } from "../../model/site.ts";
 import { localDate, localIsoDate, localMidnight } from "../../model/time-zone.ts";
 import { siteDegreeDays } from "../../rules/degree-days.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 
-const METERS = ["heating_energy", "hot_water", "cold_water", "electricity"] as const;
+const METERS = METERED_QUANTITIES;
 
 const periodOut = z.object({
   from: z.iso.date(),

@@ -4,6 +4,7 @@
 import { pilotSpaces } from "../../guard/evidence.ts";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import type { Proposal } from "../../model/proposal.ts";
+import { QUANTITIES } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { DecisionStore, StoredProposal, VerdictRecord } from "../../storage/decision-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
@@ -199,7 +200,7 @@ export async function evidenceChart(
   const installMonth = installs.sort()[0]!.slice(0, 7);
   return {
     quantity: claim.quantity,
-    unit: claim.quantity === "hot_water" || claim.quantity === "cold_water" ? "m3" : "kWh",
+    unit: QUANTITIES[claim.quantity].unit,
     months,
     installMonth: months.includes(installMonth) ? installMonth : null,
     series,

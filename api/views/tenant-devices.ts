@@ -7,7 +7,7 @@ import { deviceCategorySchema } from "../../model/device.ts";
 import type { Proposal } from "../../model/proposal.ts";
 import { payerSchema } from "../../model/proposal.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
-import type { Verdict } from "../../model/verdict.ts";
+import { decisionSchema, type Verdict } from "../../model/verdict.ts";
 import type { DecisionStore } from "../../storage/decision-store.ts";
 
 const intervalSchema = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
@@ -17,7 +17,7 @@ export const tenantDeviceSchema = z.object({
   name: z.object({ fr: z.string(), en: z.string() }),
   category: deviceCategorySchema,
   installDate: z.iso.date().nullable(),
-  status: z.enum(["approve", "reject", "insufficient_evidence", "not_evaluated"]),
+  status: z.enum([...decisionSchema.options, "not_evaluated"]),
   decidedAt: z.iso.datetime().nullable(),
   costToYouCentsPerYear: z
     .number()

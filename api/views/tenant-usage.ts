@@ -3,7 +3,12 @@
 // other dwellings of the building (per m², only when at least MIN_COMPARISON_GROUP have data).
 import { z } from "zod";
 import { costCents } from "../../model/money.ts";
-import { QUANTITIES } from "../../model/quantities.ts";
+import {
+  METERED_QUANTITIES,
+  type MeteredQuantity,
+  meteredQuantitySchema,
+  QUANTITIES,
+} from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building, Dwelling } from "../../model/site.ts";
 import { median } from "../../rules/stats.ts";
@@ -18,9 +23,7 @@ export const MIN_COMPARISON_GROUP = 10;
 /** Within this many percent of the typical dwelling, use is "about the same". */
 export const SAME_PCT = 5;
 
-export const METERED = ["heating_energy", "hot_water", "cold_water", "electricity"] as const;
-export const meteredSchema = z.enum(METERED);
-export type Metered = z.infer<typeof meteredSchema>;
+export { METERED_QUANTITIES, type MeteredQuantity, meteredQuantitySchema };
 
 const periodSchema = z.object({
   from: z.iso.date(),
@@ -60,7 +63,7 @@ export const tenantUsageSchema = z.object({
   periods: z.object({ current: periodSchema, previousMonth: periodSchema, lastYear: periodSchema }),
   quantities: z.array(
     z.object({
-      quantity: meteredSchema,
+      quantity: meteredQuantitySchema,
       unit: z.string(),
       current: amountSchema,
       previousMonth: amountSchema,
@@ -96,7 +99,7 @@ export function findDwelling(
   return { building: b, dwelling: d };
 }
 
-function priceOn(registry: SiteRegistry, quantity: Metered, date: string): string | null {
+function priceOn(registry: SiteRegistry, quantity: MeteredQuantity, date: string): string | null {
   try {
     return tariffAt(registry.site.tariffs, quantity, date).pricePerUnit;
   } catch {
@@ -108,7 +111,7 @@ function priceOn(registry: SiteRegistry, quantity: Metered, date: string): strin
 async function usageBySpace(
   store: TelemetryStore,
   building: string,
-  quantity: Metered,
+  quantity: MeteredQuantity,
   period: Period,
 ): Promise<Map<string, number>> {
   const rows = await store.consumptionBySpace({
@@ -163,7 +166,7 @@ export async function tenantUsage(
 ): Promise<TenantUsage> {
   const { building, dwelling } = findDwelling(deps.registry, where.building, where.dwelling);
   const periods: MonthPeriods = monthPeriods(month, now, deps.registry.site.timezone);
-  const metered = METERED.filter((q) => dwelling.sensors.some((s) => s.quantity === q));
+  const metered = METERED_QUANTITIES.filter((q) => dwelling.sensors.some((s) => s.quantity === q));
   const quantities = await Promise.all(
     metered.map(async (quantity) => {
       const [current, previous, lastYear] = await Promise.all(
