@@ -6,8 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ConsentStore } from "../storage/consent-store.ts";
 import { CUTOFF, NOW, retentionContract, START, tenDaysOf } from "../storage/contract/retention.contract.ts";
-import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
+import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
@@ -43,7 +45,7 @@ retentionContract("sqlite", async () => {
 
 describe("the retention job", () => {
   let store: TelemetryStore;
-  let consents: SqliteConsentStore;
+  let consents: ConsentStore & FineDataPruner;
   let teardown: () => Promise<void>;
 
   beforeEach(async () => {

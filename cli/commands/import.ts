@@ -17,6 +17,7 @@ import {
   MAX_REFUSED_KEPT,
   runImport,
 } from "../../imports/run-import.ts";
+import type { ImportLedger } from "../../storage/import-ledger.ts";
 import { createSqliteImportLedger, importLedgerPath } from "../../storage/sqlite/import-ledger.ts";
 import type { Config } from "../config.ts";
 import { createTelemetryStore, loadRegistry } from "../wiring.ts";
@@ -183,7 +184,7 @@ function describe(s: ImportSummary): string {
 const SHOWN_REFUSALS = 10;
 
 async function writeRefused(
-  ledger: ReturnType<typeof createSqliteImportLedger>,
+  ledger: ImportLedger,
   summary: ImportSummary,
   out: NodeJS.WritableStream | undefined,
   outPath: string | undefined,

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { issueSignInCode, redeemSignInCode } from "../../api/auth/sign-in-code.ts";
-import { createSqliteSignInCodeStore, type SqliteSignInCodeStore } from "./sign-in-code-store.ts";
+import type { SignInCodeStore } from "../sign-in-code-store.ts";
+import { createSqliteSignInCodeStore } from "./sign-in-code-store.ts";
 
 let folder: string;
 let path: string;
-let stores: SqliteSignInCodeStore[];
+let stores: SignInCodeStore[];
 
-async function open(): Promise<SqliteSignInCodeStore> {
+async function open(): Promise<SignInCodeStore> {
   const store = createSqliteSignInCodeStore({ path });
   await store.connect();
   stores.push(store);

@@ -1,7 +1,8 @@
-// The ImportLedger port: every import, how far it got and what it refused. A crashed import
-// resumes from its checkpoint (the last line whose readings the store confirmed); the refused
-// rows are kept for the user to download and fix.
-import type { ImportFormat, RefusalReason } from "./types.ts";
+// The ImportLedger port: every import (imports/run-import.ts), how far it got and what it
+// refused. A crashed import resumes from its checkpoint (the last line whose readings the store
+// confirmed); the refused rows are kept for the user to download and fix.
+// storage/contract/import-ledger.contract.ts is its executable definition.
+import type { ImportFormat, RefusalReason } from "../model/import.ts";
 
 export type ImportState = "running" | "done" | "interrupted";
 
