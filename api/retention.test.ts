@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConsentStore } from "../storage/consent-store.ts";
 import { CUTOFF, NOW, retentionContract, START, tenDaysOf } from "../storage/contract/retention.contract.ts";
+import { vitestKit } from "../storage/contract/vitest.ts";
 import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
@@ -37,7 +38,7 @@ function openSqlite() {
   };
 }
 
-retentionContract("sqlite", async () => {
+retentionContract(vitestKit, "sqlite", async () => {
   const opened = openSqlite();
   await opened.connect();
   return { ...opened, pruner: opened.consents, settle: async () => {} };

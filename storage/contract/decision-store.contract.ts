@@ -2,7 +2,6 @@
 // decisionStoreContract() and passes it unchanged. Verdicts are real ones from the guard.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_POLICY } from "../../model/policy.ts";
 import { type Proposal, proposalSchema } from "../../model/proposal.ts";
@@ -10,6 +9,7 @@ import type { Tariff } from "../../model/site.ts";
 import type { Verdict } from "../../model/verdict.ts";
 import { evaluateProposal } from "../../rules/evaluate.ts";
 import type { DecisionStore, StoredWatchFlag } from "../decision-store.ts";
+import type { TestKit } from "./test-kit.ts";
 
 export interface OpenedDecisionStore {
   store: DecisionStore;
@@ -50,7 +50,12 @@ const flag = (proposalId: string): StoredWatchFlag => ({
   message: { fr: "L'économie semble passer sous le coût.", en: "The saving appears to fall below the cost." },
 });
 
-export function decisionStoreContract(adapterName: string, open: () => Promise<OpenedDecisionStore>): void {
+export function decisionStoreContract(
+  kit: TestKit,
+  adapterName: string,
+  open: () => Promise<OpenedDecisionStore>,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = kit;
   describe(`DecisionStore contract: ${adapterName}`, () => {
     let opened: OpenedDecisionStore;
     let store: DecisionStore;

@@ -4,9 +4,9 @@
 // one with consent and the common areas; pruning before a cutoff removes the raw points of the
 // first only, keeps each series' last point before the cutoff, and leaves daily figures as
 // they were.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
+import type { TestKit } from "./test-kit.ts";
 
 export interface OpenedRetention {
   store: TelemetryStore;
@@ -60,7 +60,12 @@ export function dailyFigures(store: TelemetryStore, space: string) {
 /** Paris midnight three days before NOW's day: what RETENTION_FINE_DAYS=3 gives at NOW. */
 export const CUTOFF = Date.parse("2025-03-07T23:00:00Z");
 
-export function retentionContract(adapterName: string, open: () => Promise<OpenedRetention>): void {
+export function retentionContract(
+  kit: TestKit,
+  adapterName: string,
+  open: () => Promise<OpenedRetention>,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = kit;
   describe(`personal-data retention: ${adapterName}`, () => {
     let opened: OpenedRetention;
     const raw = (space: string, to = NOW) => rawPoints(opened.store, space, to);

@@ -13,6 +13,7 @@ import {
   START,
   tenDaysOf,
 } from "../contract/retention.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
 import { createInfluxClient } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
@@ -60,7 +61,7 @@ const open = async () => {
   return { ...parts, teardown };
 };
 
-retentionContract("influx", open);
+retentionContract(vitestKit, "influx", open);
 
 describe("the InfluxDB pruner", () => {
   it("never prunes a day whose rollup is not settled", async () => {
