@@ -1,4 +1,4 @@
-// The retention job on a real SQLite file: the shared retention contract with the SQLite
+// The retention job on a real SQLite file: the FineDataPruner contract with the SQLite
 // pruner, and the job's own part: the cutoff at a Paris midnight RETENTION_FINE_DAYS back, and
 // its refusal of less than a day.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConsentStore } from "../storage/consent-store.ts";
-import { CUTOFF, NOW, retentionContract, START, tenDaysOf } from "../storage/contract/retention.contract.ts";
+import {
+  CUTOFF,
+  fineDataPrunerContract,
+  NOW,
+  START,
+  tenDaysOf,
+} from "../storage/contract/fine-data-pruner.contract.ts";
 import { vitestKit } from "../storage/contract/vitest.ts";
 import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
 import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
@@ -38,7 +44,7 @@ function openSqlite() {
   };
 }
 
-retentionContract(vitestKit, "sqlite", async () => {
+fineDataPrunerContract(vitestKit, "sqlite", async () => {
   const opened = openSqlite();
   await opened.connect();
   return { ...opened, pruner: opened.consents, settle: async () => {} };
