@@ -30,8 +30,8 @@ export interface ConsentStore {
   connect(): Promise<void>;
   /** Safe twice and without connect. */
   close(): Promise<void>;
-  /** Appends a decision (a grant or a withdrawal); the latest per purpose is the one in force.
-   * Durable when it resolves. */
+  /** Appends a decision (a grant or a withdrawal); the one recorded last per purpose is in
+   * force, whatever time it states. Durable when it resolves. */
   record(consent: NewConsent): Promise<ConsentRecord>;
   /** The decision in force for each purpose a dwelling has one for, ordered by purpose. */
   current(building: string, dwelling: string): Promise<ConsentRecord[]>;

@@ -1,9 +1,10 @@
 // The executable definition of the FineDataPruner port (personal-data retention), run by every
-// adapter's pruner with the telemetry store it prunes (SQLite in api/retention.test.ts,
-// InfluxDB in storage/influx/fine-data-pruner.services.test.ts): ten Paris days of 15-minute cold water indexes and
-// temperatures in a dwelling without consent, one with consent and the common areas; pruning
-// before a cutoff removes the raw points of the first only, keeps each series' last point
-// before the cutoff, and leaves daily figures as they were.
+// adapter's pruner with the telemetry store it prunes (SQLite in
+// storage/sqlite/consent-store.test.ts, InfluxDB in storage/influx/fine-data-pruner.services.test.ts):
+// ten Paris days of 15-minute cold water indexes and temperatures in a dwelling without
+// consent, one with consent and the common areas; pruning before a cutoff removes the raw
+// points of the first only, keeps each series' last point before the cutoff, and leaves daily
+// and monthly figures as they were.
 import type { Reading } from "../../model/reading.ts";
 import type { ConsentStore } from "../consent-store.ts";
 import type { FineDataPruner } from "../fine-data-pruner.ts";
