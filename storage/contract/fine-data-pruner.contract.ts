@@ -125,6 +125,27 @@ export function fineDataPrunerContract(
       expect((await opened.pruner.pruneFine(CUTOFF, "fine_history")).deleted).toBe(0);
     });
 
+    it("keeps the daily figures whatever the cutoff, through a second pruning at a later one", async () => {
+      const before = await dailyFigures(opened.store, "d-none");
+      const same = async () => {
+        const [water, temperature] = await dailyFigures(opened.store, "d-none");
+        expect(water).toEqual(before[0]);
+        expect(temperature.map((w) => w.start)).toEqual(before[1].map((w) => w.start));
+        for (const [i, w] of temperature.entries()) expect(w.value).toBeCloseTo(before[1][i]!.value, 9);
+      };
+      // Just after a midnight: the point kept is the first of its day, and its increase was
+      // over a point that goes.
+      const early = START + 5 * DAY + 1;
+      expect((await opened.pruner.pruneFine(early, "fine_history")).deleted).toBeGreaterThan(0);
+      expect(await raw("d-none", early)).toBe(1);
+      await same();
+      // Later: the point kept the first time goes, its day keeps its figures.
+      await opened.settle();
+      expect((await opened.pruner.pruneFine(CUTOFF, "fine_history")).deleted).toBeGreaterThan(0);
+      expect(await raw("d-none", CUTOFF)).toBe(1);
+      await same();
+    });
+
     it("spares a dwelling only for a consent of its own building", async () => {
       await opened.consents.record({
         building: "b-other",
