@@ -6,7 +6,7 @@
 // (pruneFineBefore), from what the points said when it did, so daily and monthly answers do not
 // change. A month is always the sum of its days, so it adds in the same order either way. A
 // point written later into a pruned day is kept, and read raw, but the day's figures stay
-// those it kept.
+// those it kept. `count` and `readRaw` see the raw points only.
 import { type Every, nextWindowStart, type WindowValue, windowStart } from "../../domain/calendar.ts";
 import { consumptionOfSeries } from "../../domain/consumption.ts";
 import type { Quantity } from "../../model/quantities.ts";
@@ -310,6 +310,7 @@ export function createMemoryTelemetryStore(options: MemoryTelemetryOptions = {})
     },
 
     seriesList() {
+      check();
       return [...allSeries.values()].map(({ building, space, sensor, quantity }) => ({
         building,
         space,
