@@ -1,13 +1,15 @@
-// The retention job on a real SQLite file: the shared retention contract with the SQLite
-// pruner, and the job's own part: the cutoff at a Paris midnight RETENTION_FINE_DAYS back, and
-// its refusal of less than a day.
+// The retention job on a real SQLite file: the cutoff at a Paris midnight RETENTION_FINE_DAYS
+// back, the dead letters that go with it, and its refusal of less than a day. What a pruner
+// deletes is the FineDataPruner contract's (storage/sqlite/consent-store.test.ts runs it).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CUTOFF, NOW, retentionContract, START, tenDaysOf } from "../storage/contract/retention.contract.ts";
-import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import type { ConsentStore } from "../storage/consent-store.ts";
+import { CUTOFF, NOW, START, tenDaysOf } from "../storage/contract/fine-data-pruner.contract.ts";
+import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
+import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
@@ -35,15 +37,9 @@ function openSqlite() {
   };
 }
 
-retentionContract("sqlite", async () => {
-  const opened = openSqlite();
-  await opened.connect();
-  return { ...opened, pruner: opened.consents, settle: async () => {} };
-});
-
 describe("the retention job", () => {
   let store: TelemetryStore;
-  let consents: SqliteConsentStore;
+  let consents: ConsentStore & FineDataPruner;
   let teardown: () => Promise<void>;
 
   beforeEach(async () => {

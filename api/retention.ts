@@ -4,11 +4,7 @@
 import type { Logger } from "pino";
 import { windowStart } from "../domain/calendar.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
-
-/** What the job needs from a store; storage/sqlite/consent-store.ts provides it. */
-export interface FineDataPruner {
-  pruneFine(before: number, purpose: "fine_history"): Promise<{ series: number; deleted: number }>;
-}
+import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
 
 export interface RetentionOptions {
   pruner: FineDataPruner;

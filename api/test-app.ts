@@ -10,7 +10,9 @@ import { createGuardService } from "../guard/service.ts";
 import type { Reading } from "../model/reading.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
-import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
+import type { ConsentStore } from "../storage/consent-store.ts";
+import type { FineDataPruner } from "../storage/fine-data-pruner.ts";
+import { createSqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteImportLedger } from "../storage/sqlite/import-ledger.ts";
@@ -94,7 +96,7 @@ export function sampleReadings(): Reading[] {
 export interface TestApp {
   app: FastifyInstance;
   store: TelemetryStore;
-  consents: SqliteConsentStore;
+  consents: ConsentStore & FineDataPruner;
   path: string;
   token(name: CallerName): Promise<string>;
   secret: Uint8Array;

@@ -14,7 +14,6 @@ import { createVerifierFromSettings } from "../api/auth/setup.ts";
 import { createRetentionJob } from "../api/retention.ts";
 import type { ReadinessCheck } from "../api/routes/ops.ts";
 import { createGuardService, type GuardDeps, type GuardService } from "../guard/service.ts";
-import type { ImportLedger } from "../imports/ledger.ts";
 import { createDeviceAccess } from "../ingest/device-access.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "../ingest/embedded-broker.ts";
 import { createJournal, type Journal } from "../ingest/journal.ts";
@@ -36,20 +35,18 @@ import { loadSiteFile } from "../model/site-file.ts";
 import { generateSite } from "../simulators/site-generator.ts";
 import type { DeadLetterStore } from "../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../storage/decision-store.ts";
+import type { ImportLedger } from "../storage/import-ledger.ts";
 import { createInfluxDailyRollup, type DailyRollup } from "../storage/influx/daily-rollup.ts";
 import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store.ts";
 import { createInfluxFineDataPruner } from "../storage/influx/fine-data-pruner.ts";
 import type { InfluxOptions } from "../storage/influx/options.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
+import type { SignInCodeStore } from "../storage/sign-in-code-store.ts";
 import { createSqliteConsentStore, type SqliteConsentStore } from "../storage/sqlite/consent-store.ts";
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteImportLedger, importLedgerPath } from "../storage/sqlite/import-ledger.ts";
-import {
-  createSqliteSignInCodeStore,
-  type SqliteSignInCodeStore,
-  signInCodesPath,
-} from "../storage/sqlite/sign-in-code-store.ts";
+import { createSqliteSignInCodeStore, signInCodesPath } from "../storage/sqlite/sign-in-code-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import type { Config } from "./config.ts";
@@ -172,7 +169,7 @@ export function createImportTargets(
 
 /** One-time sign-in codes (DATA_DIR/sign-in-codes.db): `token --link` writes them, the API
  * spends them. */
-export async function openSignInCodes(config: Config): Promise<SqliteSignInCodeStore> {
+export async function openSignInCodes(config: Config): Promise<SignInCodeStore> {
   const store = createSqliteSignInCodeStore({ path: signInCodesPath(config.DATA_DIR) });
   await store.connect();
   return store;

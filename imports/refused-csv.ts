@@ -1,6 +1,6 @@
 // The refused rows of an import as a CSV a spreadsheet opens: file, line, column, reason,
 // what to fix, and the row as it was read.
-import type { RefusedRow } from "./ledger.ts";
+import type { RefusedRow } from "../storage/import-ledger.ts";
 
 export const REFUSED_CSV_HEADER = "file;line;column;reason;detail;row\n";
 

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { type CodeOf, errorFamily } from "../model/errors.ts";
 import type { Reading } from "../model/reading.ts";
 import type { SiteRegistry } from "../model/registry.ts";
+import type { ImportCounts, ImportLedger, ImportRecord, RefusedRow } from "../storage/import-ledger.ts";
 import { blameOf } from "../storage/store-error.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { CandidateChecker, type CheckContext, type ImportRange } from "./check.ts";
@@ -13,7 +14,6 @@ import { longReader } from "./formats/long.ts";
 import { isMeteoFranceHeader, meteoFranceReader } from "./formats/meteo-france.ts";
 import { wideReader } from "./formats/wide.ts";
 import { locateColumns } from "./header.ts";
-import type { ImportCounts, ImportLedger, ImportRecord, RefusedRow } from "./ledger.ts";
 import { sequenceCheck } from "./meter-sequence.ts";
 import {
   type DecimalSeparator,

@@ -1,36 +1,10 @@
 // What an import is made of: candidate readings read from a table's rows, the refusals of rows
 // (or cells) with where and why, and the options a user may declare.
-import type { RejectionReason } from "../model/dead-letter.ts";
+import type { ImportFormat, RefusalReason } from "../model/import.ts";
 import type { DecimalSeparator, Delimiter, Encoding } from "./sniff.ts";
 import type { DateIs } from "./time.ts";
 
-export const IMPORT_FORMATS = ["long", "wide", "meteo-france-daily", "meteo-france-hourly"] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-/** Why a row or cell was refused: the live reasons that apply to files, and those of files. */
-export type RefusalReason =
-  | Extract<
-      RejectionReason,
-      | "unknown_building"
-      | "unknown_space"
-      | "unknown_sensor"
-      | "wrong_unit"
-      | "non_finite_value"
-      | "out_of_range"
-      | "timestamp_in_future"
-      | "store_rejected"
-    >
-  | "malformed_row"
-  | "bad_time"
-  | "bad_number"
-  | "unknown_meter"
-  | "meter_backwards"
-  | "conflicting_duplicate"
-  | "outside_range"
-  | "doubtful_value"
-  | "not_in_scope"
-  /** Older than the store keeps raw points (InfluxDB's raw retention policy). */
-  | "beyond_retention";
+export { IMPORT_FORMATS, type ImportFormat, type RefusalReason } from "../model/import.ts";
 
 /** A reading as a row states it, before it is checked against the site. */
 export interface Candidate {

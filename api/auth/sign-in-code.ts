@@ -1,10 +1,12 @@
 // One-time sign-in codes: what a sign-in link or a letter carries instead of the token.
 // A code is 80 random bits written as 16 Crockford base32 characters in groups of four, short
 // enough to type from paper. The store keeps only a hash of the code and the token sealed
-// with a key derived from the code, so its rows open nothing without the codes themselves.
+// with a key derived from the code, so its rows open nothing without the codes themselves
+// (the store's port: storage/sign-in-code-store.ts).
 
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { base32crockford } from "@scure/base";
+import type { SignInCodeStore } from "../../storage/sign-in-code-store.ts";
 
 const CODE_BYTES = 10; // 80 bits: 16 base32 characters
 const IV_BYTES = 12;
@@ -57,34 +59,9 @@ export function unsealToken(sealed: Buffer, code: string): string {
   );
 }
 
-/** Where codes wait to be used (storage/sqlite/sign-in-code-store.ts). */
-export interface SignInCodeStore {
-  /** Keeps a sealed token under a code's id until it expires; forgets expired codes. */
-  put(entry: {
-    id: string;
-    sealed: Buffer;
-    role: string;
-    subject: string;
-    issuedAt: number;
-    expiresAt: number;
-  }): Promise<void>;
-  /**
-   * Marks the code used and hands its sealed token over, once: atomically, so two requests
-   * with the same code cannot both have it. A used code answers when it was used.
-   */
-  take(
-    id: string,
-    now: number,
-  ): Promise<
-    | { state: "taken"; sealed: Buffer }
-    | { state: "used"; usedAt: number; subject: string }
-    | { state: "unknown" }
-  >;
-}
-
 /** Issues a code that opens `token` once, until `expiresAt` (ms). */
 export async function issueSignInCode(
-  store: SignInCodeStore,
+  store: Pick<SignInCodeStore, "put">,
   token: string,
   who: { role: string; subject: string },
   expiresAt: number,
@@ -108,7 +85,7 @@ export type Redemption =
 
 /** What a typed or linked code opens: its token the first time, "used" after. */
 export async function redeemSignInCode(
-  store: SignInCodeStore,
+  store: Pick<SignInCodeStore, "take">,
   text: string,
   now = Date.now(),
 ): Promise<Redemption> {

@@ -13,8 +13,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { localIsoDate } from "../../model/time-zone.ts";
+import type { SignInCodeStore } from "../../storage/sign-in-code-store.ts";
 import type { Principal } from "../auth/principal.ts";
-import { normaliseSignInCode, redeemSignInCode, type SignInCodeStore } from "../auth/sign-in-code.ts";
+import { normaliseSignInCode, redeemSignInCode } from "../auth/sign-in-code.ts";
 import { MAX_TOKEN_LIFETIME_S, type TokenVerifier } from "../auth/tokens.ts";
 import { type FrameContext, frame } from "./frame.ts";
 import { html } from "./html.ts";

@@ -6,7 +6,7 @@ import { COMMON_SPACE } from "../../model/ids.ts";
 import { isCounter, QUANTITIES, quantitySchema } from "../../model/quantities.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building } from "../../model/site.ts";
-import type { SqliteConsentStore } from "../../storage/sqlite/consent-store.ts";
+import type { ConsentStore } from "../../storage/consent-store.ts";
 import type { Every, TelemetryStore } from "../../storage/telemetry-store.ts";
 import { visibleTo } from "../auth/access.ts";
 import type { RouteAccess } from "../auth/principal.ts";
@@ -109,8 +109,8 @@ type SeriesRequest = { building: string; space?: string; sensor?: string } & z.o
   z.ZodObject<typeof seriesFields>
 >;
 
-/** Who consented to keeping fine data (storage/sqlite/consent-store.ts). */
-type FineDataConsents = Pick<SqliteConsentStore, "current">;
+/** Who consented to keeping fine data (storage/consent-store.ts). */
+type FineDataConsents = Pick<ConsentStore, "current">;
 
 /** Where a read of one space's data at `every` may start: the retention cutoff for a dwelling's
  * finer-than-daily data without the occupant's consent, else the beginning of time. */

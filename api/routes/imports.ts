@@ -3,13 +3,13 @@
 // refused rows download as a CSV. A manager writes only the buildings they manage.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ImportLedger, ImportRecord } from "../../imports/ledger.ts";
 import { importOptionsSchema, parseRangeBound } from "../../imports/options.ts";
 import { REFUSED_CSV_HEADER, refusedCsvRow } from "../../imports/refused-csv.ts";
 import { ImportError, runImport } from "../../imports/run-import.ts";
 import { InputError } from "../../imports/text-source.ts";
 import { IMPORT_FORMATS } from "../../imports/types.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
+import type { ImportLedger, ImportRecord } from "../../storage/import-ledger.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { principalOf } from "../auth/access.ts";
 import type { Principal, RouteAccess } from "../auth/principal.ts";

@@ -8,9 +8,9 @@ import { alertSchema } from "../../model/alert.ts";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import type { SiteRegistry } from "../../model/registry.ts";
 import type { Building } from "../../model/site.ts";
+import { type ConsentStore, consentPurposeSchema } from "../../storage/consent-store.ts";
 import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../../storage/decision-store.ts";
-import { consentPurposeSchema, type SqliteConsentStore } from "../../storage/sqlite/consent-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 import { principalOf, visibleTo } from "../auth/access.ts";
 import type { RouteAccess } from "../auth/principal.ts";
@@ -20,8 +20,6 @@ import { dayParam, instantIn, instantParam } from "../time-params.ts";
 import { mayRead } from "../views/board-proposals.ts";
 import { fineDataFloor, readSeries, seriesFields, seriesOut } from "./buildings.ts";
 import { deadLetterPage, deadLetterPageOut, deadLetterPageQuery } from "./ops.ts";
-
-export type ConsentStore = Pick<SqliteConsentStore, "record" | "current">;
 
 export interface ManagerRouteOptions {
   registry: SiteRegistry;

@@ -7,7 +7,6 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ImportRange } from "../../imports/check.ts";
-import type { ImportLedger } from "../../imports/ledger.ts";
 import { importOptionsSchema, parseRangeBound } from "../../imports/options.ts";
 import { progressDisplay } from "../../imports/progress.ts";
 import { REFUSED_CSV_HEADER, refusedCsvRow } from "../../imports/refused-csv.ts";
@@ -18,6 +17,8 @@ import {
   MAX_REFUSED_KEPT,
   runImport,
 } from "../../imports/run-import.ts";
+import type { ImportLedger } from "../../storage/import-ledger.ts";
+import { createSqliteImportLedger, importLedgerPath } from "../../storage/sqlite/import-ledger.ts";
 import type { Config } from "../config.ts";
 import { createImportTargets, loadRegistry } from "../wiring.ts";
 

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { SiteRegistry } from "../../model/registry.ts";
 import { siteSchema } from "../../model/site.ts";
+import type { ImportLedger } from "../../storage/import-ledger.ts";
 import { createSqliteImportLedger } from "../../storage/sqlite/import-ledger.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
-import type { ImportLedger } from "../ledger.ts";
 import { type ImportRequest, type ImportSummary, runImport } from "../run-import.ts";
 
 const flat = (n: number) => ({

@@ -1,8 +1,8 @@
 // The executable definition of the DeadLetterStore port: every adapter's test file calls
 // deadLetterStoreContract() and passes it unchanged.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeadLetter } from "../../model/dead-letter.ts";
 import type { DeadLetterStore } from "../dead-letter-store.ts";
+import type { TestKit } from "./test-kit.ts";
 
 export interface OpenedDeadLetterStore {
   store: DeadLetterStore;
@@ -24,9 +24,11 @@ function letter(i: number, over: Partial<DeadLetter> = {}): DeadLetter {
 }
 
 export function deadLetterStoreContract(
+  kit: TestKit,
   adapterName: string,
   open: () => Promise<OpenedDeadLetterStore>,
 ): void {
+  const { describe, it, expect, beforeEach, afterEach } = kit;
   describe(`DeadLetterStore contract: ${adapterName}`, () => {
     let opened: OpenedDeadLetterStore;
     let store: DeadLetterStore;

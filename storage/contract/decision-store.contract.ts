@@ -1,15 +1,18 @@
 // The executable definition of the DecisionStore port: every adapter's test file calls
-// decisionStoreContract() and passes it unchanged. Verdicts are real ones from the guard.
+// decisionStoreContract() and passes it unchanged. Proposals are the examples'; verdicts are
+// built here in the guard's shape (model/verdict.ts), with nested claims, baselines and cost
+// lines to round-trip, and an input hash that, as the guard's, does not depend on when the
+// verdict was decided.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { hashOf } from "../../domain/canonical.ts";
 import { DEFAULT_POLICY } from "../../model/policy.ts";
 import { type Proposal, proposalSchema } from "../../model/proposal.ts";
 import type { Tariff } from "../../model/site.ts";
 import type { Verdict } from "../../model/verdict.ts";
-import { evaluateProposal } from "../../rules/evaluate.ts";
 import type { DecisionStore, StoredWatchFlag } from "../decision-store.ts";
+import type { TestKit } from "./test-kit.ts";
 
 export interface OpenedDecisionStore {
   store: DecisionStore;
@@ -31,12 +34,74 @@ function verdictOn(proposal: Proposal, days: number, at = "2026-03-01T10:00:00.0
   const dates = Array.from({ length: days }, (_, i) =>
     new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
   );
-  const evidence = {
-    days: dates,
-    outdoor: dates.map((date) => ({ date, tmin: 2, tmax: 9 })),
-    series: [],
+  const evidence = { days: dates, outdoor: dates.map((date) => ({ date, tmin: 2, tmax: 9 })), series: [] };
+  const inputs = { proposal, policy: DEFAULT_POLICY, tariffs: TARIFFS, evidenceHash: hashOf(evidence) };
+  return {
+    guardVersion: "2.0.0",
+    decidedAt: at,
+    proposalId: proposal.id,
+    inputHash: hashOf(inputs),
+    inputs,
+    window: { baseline: null, reporting: { from: dates[0]!, to: dates.at(-1)! } },
+    method: "none",
+    confidence: 0.9,
+    claims: [
+      {
+        quantity: "electricity",
+        meter: "dwelling",
+        unit: "kWh",
+        method: "none",
+        savingPerDwellingPerYear: null,
+        pricePerUnit: "0.2016",
+        fit: { days, rSquared: 0.8125 },
+        temperatureFeature: "hourly_mean",
+        baselines: [
+          {
+            space: "apt-101",
+            model: "hdd",
+            hddBalancePointC: 15.5,
+            cddBalancePointC: null,
+            adjustedRSquared: 0.8125,
+            cvRmse: 0.125,
+            residualAutocorrelation: -0.0625,
+            savingsUncertaintyPerYear: 120.5,
+          },
+        ],
+        problems: [`only ${days} days of data, « pas assez »`],
+      },
+    ],
+    benefitCentsPerYear: { estimate: 0, lower: 0, upper: 0 },
+    costs: {
+      lines: [
+        {
+          label: "Enceinte connectée",
+          kind: "capex",
+          payer: "landlord",
+          heading: null,
+          centsPerDwellingPerYear: 1348,
+        },
+        {
+          label: "Consommation en veille",
+          kind: "own_energy",
+          payer: "tenant_bill",
+          heading: null,
+          centsPerDwellingPerYear: 530,
+        },
+      ],
+      tenantChargesCentsPerYear: 0,
+      tenantBillCentsPerYear: 530,
+      tenantContributionCentsPerYear: 0,
+      landlordCentsPerYear: 1348,
+      tenantCentsPerYear: 530,
+    },
+    decision: "reject",
+    rule: "gadget_claims_nothing",
+    toSettle: null,
+    explanation: {
+      fr: "L'appareil ne promet aucune économie que l'on puisse mesurer : le garde-fou le refuse.",
+      en: 'The device promises no saving that can be measured: the guard rejects it ("gadget").',
+    },
   };
-  return evaluateProposal(proposal, evidence, DEFAULT_POLICY, TARIFFS, new Date(at));
 }
 
 const window = { from: "2025-01-01", to: "2026-03-01" };
@@ -50,7 +115,12 @@ const flag = (proposalId: string): StoredWatchFlag => ({
   message: { fr: "L'économie semble passer sous le coût.", en: "The saving appears to fall below the cost." },
 });
 
-export function decisionStoreContract(adapterName: string, open: () => Promise<OpenedDecisionStore>): void {
+export function decisionStoreContract(
+  kit: TestKit,
+  adapterName: string,
+  open: () => Promise<OpenedDecisionStore>,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = kit;
   describe(`DecisionStore contract: ${adapterName}`, () => {
     let opened: OpenedDecisionStore;
     let store: DecisionStore;

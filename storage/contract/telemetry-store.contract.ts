@@ -1,9 +1,9 @@
 // The executable definition of the TelemetryStore port: every adapter's test file calls
 // telemetryStoreContract() and passes it unchanged. Expected values are computed by hand.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Quantity } from "../../model/quantities.ts";
 import type { Reading } from "../../model/reading.ts";
 import type { AggregateFn, Every, TelemetryStore, WindowValue } from "../telemetry-store.ts";
+import type { TestKit } from "./test-kit.ts";
 
 export interface OpenedTelemetryStore {
   store: TelemetryStore;
@@ -32,7 +32,12 @@ const meter = (sensor: string, t: number, v: number, space = "d1"): Reading =>
 const bySensorThenTime = (a: Reading, b: Reading): number =>
   a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.t - b.t;
 
-export function telemetryStoreContract(adapterName: string, open: () => Promise<OpenedTelemetryStore>): void {
+export function telemetryStoreContract(
+  kit: TestKit,
+  adapterName: string,
+  open: () => Promise<OpenedTelemetryStore>,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = kit;
   describe(`TelemetryStore contract: ${adapterName}`, () => {
     let opened: OpenedTelemetryStore;
     let store: TelemetryStore;

@@ -3,9 +3,9 @@
 // Réunion (UTC+4, midnight at 20:00 UTC the day before) and the Marquesas (UTC-9:30, days
 // starting on the half hour). Expected values are computed by hand; 15-minute and hourly
 // windows stay on UTC.
-import { afterEach, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
 import type { OpenedTelemetryStore } from "./telemetry-store.contract.ts";
+import type { TestKit } from "./test-kit.ts";
 
 const utc = (iso: string): number => Date.parse(iso);
 
@@ -30,9 +30,11 @@ const meter = (sensor: string, space: string, t: string, v: number): Reading => 
 const windows = (pairs: [string, number][]) => pairs.map(([start, value]) => ({ start: utc(start), value }));
 
 export function timeZoneContract(
+  kit: TestKit,
   adapterName: string,
   open: (timeZone: string) => Promise<OpenedTelemetryStore>,
 ): void {
+  const { describe, it, expect, afterEach } = kit;
   describe(`TelemetryStore in the site's time zone: ${adapterName}`, () => {
     let opened: OpenedTelemetryStore | undefined;
     const storeIn = async (zone: string) => {

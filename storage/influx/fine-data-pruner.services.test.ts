@@ -1,4 +1,4 @@
-// The InfluxDB pruner against a real influxd: the shared retention contract (the rollups'
+// The InfluxDB pruner against a real influxd: the FineDataPruner contract (the rollups'
 // own database keeps the daily figures), and days whose rollup is not settled never pruned.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,11 +8,12 @@ import {
   CUTOFF,
   DAY,
   dailyFigures,
+  fineDataPrunerContract,
   rawPoints,
-  retentionContract,
   START,
   tenDaysOf,
-} from "../contract/retention.contract.ts";
+} from "../contract/fine-data-pruner.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
 import { createInfluxClient } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
@@ -60,7 +61,7 @@ const open = async () => {
   return { ...parts, teardown };
 };
 
-retentionContract("influx", open);
+fineDataPrunerContract(vitestKit, "influx", open);
 
 describe("the InfluxDB pruner", () => {
   it("never prunes a day whose rollup is not settled", async () => {

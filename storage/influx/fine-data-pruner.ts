@@ -9,21 +9,14 @@
 import { nextWindowStart, windowStart } from "../../domain/calendar.ts";
 import { COMMON_SPACE } from "../../model/ids.ts";
 import { QUANTITIES, type Quantity } from "../../model/quantities.ts";
+import type { ConsentStore } from "../consent-store.ts";
+import type { FineDataPruner } from "../fine-data-pruner.ts";
 import type { Series } from "./client.ts";
 import { qualifiedMeasurement, quoteIdent, quoteString } from "./influxql.ts";
 import { decodeTagValue } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
 import { isSettled, readRollupState, rollupZoneGuard, writePrunedThrough } from "./rollup-state.ts";
 import { GROUP_BY_SERIES, tagConditions, timeConditions, where } from "./series-query.ts";
-
-/** What the pruner needs to know of consents (storage/sqlite/consent-store.ts has it). */
-export interface ConsentsInForce {
-  current(building: string, dwelling: string): Promise<readonly { purpose: string; granted: boolean }[]>;
-}
-
-export interface InfluxFineDataPruner {
-  pruneFine(before: number, purpose: string): Promise<{ series: number; deleted: number }>;
-}
 
 const dwellingKey = (building: string, space: string) => `${building}\u0000${space}`;
 
@@ -64,8 +57,8 @@ function seriesOf(counts: readonly Series[] | undefined, lasts: readonly Series[
 
 export function createInfluxFineDataPruner(
   options: InfluxOptions,
-  consents: ConsentsInForce,
-): InfluxFineDataPruner {
+  consents: Pick<ConsentStore, "current">,
+): FineDataPruner {
   const config = parseInfluxOptions(options);
   const rollups = rollupLocation(config);
   const zone = config.timeZone;

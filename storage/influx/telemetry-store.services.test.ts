@@ -4,6 +4,7 @@
 import { afterAll, expect } from "vitest";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
 import { timeZoneContract } from "../contract/time-zone.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import type { InfluxOptions } from "./options.ts";
@@ -11,8 +12,8 @@ import { createInfluxTelemetryStore } from "./telemetry-store.ts";
 import { freshInfluxDatabases } from "./test-support.ts";
 
 const fresh = freshInfluxDatabases("contract", createInfluxTelemetryStore);
-telemetryStoreContract("influx", () => fresh());
-timeZoneContract("influx", (timeZone) => fresh({ timeZone }));
+telemetryStoreContract(vitestKit, "influx", () => fresh());
+timeZoneContract(vitestKit, "influx", (timeZone) => fresh({ timeZone }));
 
 let rolledDays = 0;
 let rollupSegments = 0;
@@ -49,8 +50,8 @@ function rolledBeforeEachRead(given: InfluxOptions): TelemetryStore {
 }
 
 const rolled = freshInfluxDatabases("rolled", rolledBeforeEachRead);
-telemetryStoreContract("influx, settled days read from rollups", () => rolled());
-timeZoneContract("influx, settled days read from rollups", (timeZone) => rolled({ timeZone }));
+telemetryStoreContract(vitestKit, "influx, settled days read from rollups", () => rolled());
+timeZoneContract(vitestKit, "influx, settled days read from rollups", (timeZone) => rolled({ timeZone }));
 
 afterAll(() => {
   // The contract's daily and monthly reads really were answered, in part, from rollups.

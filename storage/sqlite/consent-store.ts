@@ -2,44 +2,14 @@
 // telemetry SQLite file; and the pruning they govern: raw points of dwellings without consent,
 // older than a cutoff, are deleted while the `daily` rollups stay.
 import type Database from "better-sqlite3";
-import { z } from "zod";
 import { COMMON_SPACE } from "../../model/ids.ts";
+import type { ConsentPurpose, ConsentRecord, ConsentStore } from "../consent-store.ts";
+import type { FineDataPruner } from "../fine-data-pruner.ts";
 import { openDatabase, parseSqliteOptions } from "./database.ts";
 import { SqliteStoreError } from "./errors.ts";
 
-/** What an occupant may consent to. fine_history: keep finer-than-daily data beyond operations. */
-export const consentPurposeSchema = z.enum(["fine_history"]);
-export type ConsentPurpose = z.infer<typeof consentPurposeSchema>;
-
-export interface ConsentRecord {
-  id: number;
-  building: string;
-  dwelling: string;
-  purpose: ConsentPurpose;
-  granted: boolean;
-  /** ms UTC. */
-  recordedAt: number;
-  /** Who recorded it (a token subject). */
-  recordedBy: string;
-}
-
-export type NewConsent = Omit<ConsentRecord, "id" | "recordedAt"> & { recordedAt?: number };
-
-export interface SqliteConsentStore {
-  connect(): Promise<void>;
-  /** Safe twice and without connect. */
-  close(): Promise<void>;
-  /** Appends a decision (a grant or a withdrawal); the latest per purpose is the one in force. */
-  record(consent: NewConsent): Promise<ConsentRecord>;
-  /** The decision in force for each purpose a dwelling has one for. */
-  current(building: string, dwelling: string): Promise<ConsentRecord[]>;
-  /**
-   * Deletes the raw points before `before` of every dwelling series whose dwelling has no
-   * consent in force for `purpose`. Common areas are kept. Each series keeps its last point
-   * before the cutoff, so the first kept point still has the predecessor its consumption needs.
-   */
-  pruneFine(before: number, purpose: ConsentPurpose): Promise<{ series: number; deleted: number }>;
-}
+/** The ConsentStore and, on the telemetry file it shares, the FineDataPruner. */
+export interface SqliteConsentStore extends ConsentStore, FineDataPruner {}
 
 const DDL = `
   CREATE TABLE IF NOT EXISTS consents (

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { deadLetterStoreContract } from "../contract/dead-letter-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import { createSqliteDeadLetterStore } from "./dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
@@ -13,7 +14,7 @@ let files = 0;
 const freshPath = () => join(folder, `letters-${files++}.db`);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-deadLetterStoreContract("sqlite (file)", async () => {
+deadLetterStoreContract(vitestKit, "sqlite (file)", async () => {
   const store = createSqliteDeadLetterStore({ path: freshPath() });
   await store.connect();
   return { store, teardown: () => store.close() };

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from "../../model/policy.ts";
 import { proposalSchema } from "../../model/proposal.ts";
 import { evaluateProposal } from "../../rules/evaluate.ts";
 import { decisionStoreContract } from "../contract/decision-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import { createSqliteDecisionStore } from "./decision-store.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
@@ -19,7 +20,7 @@ let files = 0;
 const freshPath = () => join(folder, `decisions-${files++}.db`);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-decisionStoreContract("sqlite (file)", async () => {
+decisionStoreContract(vitestKit, "sqlite (file)", async () => {
   const store = createSqliteDecisionStore({ path: freshPath() });
   await store.connect();
   return { store, teardown: () => store.close() };

@@ -3,8 +3,8 @@
 // reads a row again records it once.
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { ImportCounts, ImportLedger, ImportRecord, RefusedRow } from "../../imports/ledger.ts";
-import type { ImportFormat, RefusalReason } from "../../imports/types.ts";
+import type { ImportFormat, RefusalReason } from "../../model/import.ts";
+import type { ImportCounts, ImportLedger, ImportRecord, RefusedRow } from "../import-ledger.ts";
 import { connectionLifecycle } from "./connection.ts";
 import { parseSqliteOptions } from "./database.ts";
 

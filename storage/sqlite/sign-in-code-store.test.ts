@@ -1,16 +1,22 @@
+// Runs the SignInCodeStore contract against the SQLite adapter on temporary files, plus what
+// only this adapter promises: with the codes of api/auth/sign-in-code.ts, a spent code's token is
+// zeroed on disk, the file is the owner's only, a code goes once across two connections.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { issueSignInCode, redeemSignInCode } from "../../api/auth/sign-in-code.ts";
-import { createSqliteSignInCodeStore, type SqliteSignInCodeStore } from "./sign-in-code-store.ts";
+import { signInCodeStoreContract } from "../contract/sign-in-code-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
+import type { SignInCodeStore } from "../sign-in-code-store.ts";
+import { createSqliteSignInCodeStore } from "./sign-in-code-store.ts";
 
 let folder: string;
 let path: string;
-let stores: SqliteSignInCodeStore[];
+let stores: SignInCodeStore[];
 
-async function open(): Promise<SqliteSignInCodeStore> {
+async function open(): Promise<SignInCodeStore> {
   const store = createSqliteSignInCodeStore({ path });
   await store.connect();
   stores.push(store);
@@ -26,6 +32,11 @@ beforeEach(() => {
 afterEach(async () => {
   for (const s of stores) await s.close();
   rmSync(folder, { recursive: true, force: true });
+});
+
+signInCodeStoreContract(vitestKit, "sqlite (file)", async () => {
+  const store = await open();
+  return { store, teardown: () => store.close() };
 });
 
 const who = { role: "tenant", subject: "t-1" };

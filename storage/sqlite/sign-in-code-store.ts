@@ -5,7 +5,7 @@
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { SignInCodeStore } from "../../api/auth/sign-in-code.ts";
+import type { SignInCodeStore } from "../sign-in-code-store.ts";
 import { connectionLifecycle } from "./connection.ts";
 import { parseSqliteOptions } from "./database.ts";
 
@@ -24,12 +24,6 @@ const DDL = `
   );
   CREATE INDEX IF NOT EXISTS sign_in_codes_by_expiry ON sign_in_codes (expires_at);
 `;
-
-export interface SqliteSignInCodeStore extends SignInCodeStore {
-  connect(): Promise<void>;
-  /** Safe twice and without connect. */
-  close(): Promise<void>;
-}
 
 /** Only the owner may read the file and its journals: they hold sealed tokens. */
 function ownerOnly(path: string): void {
@@ -54,7 +48,7 @@ function open(path: string): Database.Database {
   }
 }
 
-export function createSqliteSignInCodeStore(options: { path: string }): SqliteSignInCodeStore {
+export function createSqliteSignInCodeStore(options: { path: string }): SignInCodeStore {
   const config = parseSqliteOptions(options);
   const { connect, close, connected } = connectionLifecycle("sign-in code store", () => {
     const db = open(config.path);

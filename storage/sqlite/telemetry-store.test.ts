@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
 import { timeZoneContract } from "../contract/time-zone.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
@@ -15,13 +16,13 @@ let files = 0;
 const freshPath = () => join(folder, `store-${files++}.db`);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-telemetryStoreContract("sqlite (file)", async () => {
+telemetryStoreContract(vitestKit, "sqlite (file)", async () => {
   const store = createSqliteTelemetryStore({ path: freshPath() });
   await store.connect();
   return { store, teardown: () => store.close() };
 });
 
-timeZoneContract("sqlite (file)", async (timeZone) => {
+timeZoneContract(vitestKit, "sqlite (file)", async (timeZone) => {
   const store = createSqliteTelemetryStore({ path: freshPath(), timeZone });
   await store.connect();
   return { store, teardown: () => store.close() };

@@ -22,12 +22,10 @@ import { generateSite } from "../../simulators/site-generator.ts";
 import { SiteSimulation } from "../../simulators/site-simulation.ts";
 import type { DeadLetterStore } from "../../storage/dead-letter-store.ts";
 import type { DecisionStore } from "../../storage/decision-store.ts";
+import type { SignInCodeStore } from "../../storage/sign-in-code-store.ts";
 import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
 import { createSqliteDecisionStore } from "../../storage/sqlite/decision-store.ts";
-import {
-  createSqliteSignInCodeStore,
-  type SqliteSignInCodeStore,
-} from "../../storage/sqlite/sign-in-code-store.ts";
+import { createSqliteSignInCodeStore } from "../../storage/sqlite/sign-in-code-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
 
@@ -75,7 +73,7 @@ export interface PageFixture {
   token(claims: PrincipalClaims): Promise<string>;
   /** A one-time sign-in code for a token of `claims`, as `token --link` issues. */
   signInCode(claims: PrincipalClaims): Promise<string>;
-  signInCodes: SqliteSignInCodeStore;
+  signInCodes: SignInCodeStore;
   close(): Promise<void>;
 }
 

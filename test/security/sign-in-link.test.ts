@@ -8,13 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueSignInCode, newSignInCode } from "../../api/auth/sign-in-code.ts";
 import { issueToken } from "../../api/auth/tokens.ts";
 import { CALLERS, type CallerName, createTestApp, type TestApp } from "../../api/test-app.ts";
-import {
-  createSqliteSignInCodeStore,
-  type SqliteSignInCodeStore,
-} from "../../storage/sqlite/sign-in-code-store.ts";
+import type { SignInCodeStore } from "../../storage/sign-in-code-store.ts";
+import { createSqliteSignInCodeStore } from "../../storage/sqlite/sign-in-code-store.ts";
 
 let t: TestApp;
-let codes: SqliteSignInCodeStore;
+let codes: SignInCodeStore;
 let folder: string;
 let base: string;
 

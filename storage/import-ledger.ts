@@ -1,7 +1,8 @@
-// The ImportLedger port: every import, how far it got and what it refused. A crashed import
-// resumes from its checkpoint (the last line whose readings the store confirmed); the refused
-// rows are kept for the user to download and fix.
-import type { ImportFormat, RefusalReason } from "./types.ts";
+// The ImportLedger port: every import (imports/run-import.ts), how far it got and what it
+// refused. A crashed import resumes from its checkpoint (the last line whose readings the store
+// confirmed); the refused rows are kept for the user to download and fix.
+// storage/contract/import-ledger.contract.ts is its executable definition.
+import type { ImportFormat, RefusalReason } from "../model/import.ts";
 
 export type ImportState = "running" | "done" | "interrupted";
 
@@ -53,17 +54,23 @@ export interface RefusedRow {
 }
 
 export interface ImportLedger {
+  /** Opens the store and creates what it needs. Safe to call once. */
   connect(): Promise<void>;
+  /** Safe twice and without connect. */
   close(): Promise<void>;
-  /** An unfinished import of the same identity, to resume. */
+  /** The newest import of the same identity that is not done (running or interrupted), to resume. */
   unfinished(identity: string): Promise<ImportRecord | undefined>;
-  /** A finished import of a file with this content. */
+  /** The first import done with a file of this content. */
   doneWithContent(sha256: string): Promise<ImportRecord | undefined>;
+  /** Records a new import; its id is larger than any before it. */
   begin(record: Omit<ImportRecord, "id">): Promise<ImportRecord>;
-  /** Marks an unfinished import running again. */
+  /** Marks an unfinished import running again, without the error it stopped on. */
   resume(id: number): Promise<void>;
-  /** Records refusals and moves the checkpoint, in one transaction. */
+  /** Records refusals and moves the checkpoint, in one transaction. A refused row is identified
+   * by its import, line and column: one recorded already is kept as it was, so an import that
+   * resumes and reads the row again records it once. */
   checkpoint(id: number, line: number, counts: ImportCounts, refused: readonly RefusedRow[]): Promise<void>;
+  /** Sets the state, the content's hash and the error (an absent one cleared), finishedAt `at`. */
   finish(
     id: number,
     outcome: { state: ImportState; sha256?: string; error?: string; at: number },

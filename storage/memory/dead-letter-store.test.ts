@@ -1,0 +1,10 @@
+// Runs the DeadLetterStore contract against the memory reference implementation.
+import { deadLetterStoreContract } from "../contract/dead-letter-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
+import { createMemoryDeadLetterStore } from "./dead-letter-store.ts";
+
+deadLetterStoreContract(vitestKit, "memory", async () => {
+  const store = createMemoryDeadLetterStore();
+  await store.connect();
+  return { store, teardown: () => store.close() };
+});

@@ -1,0 +1,10 @@
+// Runs the DecisionStore contract against the memory reference implementation.
+import { decisionStoreContract } from "../contract/decision-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
+import { createMemoryDecisionStore } from "./decision-store.ts";
+
+decisionStoreContract(vitestKit, "memory", async () => {
+  const store = createMemoryDecisionStore();
+  await store.connect();
+  return { store, teardown: () => store.close() };
+});

@@ -1,0 +1,10 @@
+// Runs the SignInCodeStore contract against the memory reference implementation.
+import { signInCodeStoreContract } from "../contract/sign-in-code-store.contract.ts";
+import { vitestKit } from "../contract/vitest.ts";
+import { createMemorySignInCodeStore } from "./sign-in-code-store.ts";
+
+signInCodeStoreContract(vitestKit, "memory", async () => {
+  const store = createMemorySignInCodeStore();
+  await store.connect();
+  return { store, teardown: () => store.close() };
+});
