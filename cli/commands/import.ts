@@ -18,7 +18,6 @@ import {
   runImport,
 } from "../../imports/run-import.ts";
 import type { ImportLedger } from "../../storage/import-ledger.ts";
-import { createSqliteImportLedger, importLedgerPath } from "../../storage/sqlite/import-ledger.ts";
 import type { Config } from "../config.ts";
 import { createImportTargets, loadRegistry } from "../wiring.ts";
 
