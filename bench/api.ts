@@ -24,7 +24,7 @@ import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts
 import { createSqliteDeadLetterStore } from "../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { startInfluxd } from "../test/services/influxd.ts";
+import { startInfluxd } from "../test/support/influxd.ts";
 import { argNumber, argText } from "./lib/args.ts";
 
 interface AutocannonResult {

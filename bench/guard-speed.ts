@@ -9,23 +9,23 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { gatherEvidence } from "../guard/evidence.ts";
 import { createGuardService } from "../guard/service.ts";
-import {
-  pilotGroups,
-  pilotScenario,
-  pilotSite,
-  valvesProposal,
-  writeSteps,
-} from "../guard/test/pilot-site.ts";
 import { DEFAULT_POLICY } from "../model/policy.ts";
 import { proposalSchema } from "../model/proposal.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { localMidnight } from "../model/time-zone.ts";
 import { evaluateProposal } from "../rules/evaluate.ts";
 import type { Evidence } from "../rules/evidence.ts";
-import { syntheticEvidence } from "../rules/test-support.ts";
 import { SiteSimulation } from "../simulators/site-simulation.ts";
 import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
+import {
+  pilotGroups,
+  pilotScenario,
+  pilotSite,
+  valvesProposal,
+  writeSteps,
+} from "../test/support/pilot-site.ts";
+import { syntheticEvidence } from "../test/support/synthetic-evidence.ts";
 
 const dwellings = Number(process.argv[2] ?? 200);
 const stepMinutes = Number(process.argv[3] ?? 15);

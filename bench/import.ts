@@ -26,8 +26,8 @@ import { writeSyntheticHistory } from "../simulators/synthetic-history.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
 import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
-import { REPO_ROOT } from "../test/production/cli-process.ts";
-import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
+import { REPO_ROOT } from "../test/support/cli-process.ts";
+import { type RunningInfluxd, startInfluxd } from "../test/support/influxd.ts";
 import { argNumber, argText } from "./lib/args.ts";
 import { statusMiB } from "./lib/proc-memory.ts";
 

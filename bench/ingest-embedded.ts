@@ -18,9 +18,9 @@ import { fileURLToPath } from "node:url";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { createEmbeddedBroker } from "../ingest/embedded-broker.ts";
-import { BUILDING, type IngestStack, openStack, removeDir } from "../ingest/test/stack.ts";
 import type { WriterConfig } from "../ingest/writer.ts";
 import { writerConfigFor } from "../ingest/writer-batching.ts";
+import { BUILDING, type IngestStack, openStack, removeDir } from "../test/support/ingest-stack.ts";
 import { argNumber } from "./lib/args.ts";
 import {
   forkPublishers,

@@ -12,7 +12,8 @@ import { generateSite } from "../simulators/site-generator.ts";
 import { createInfluxDailyRollup } from "../storage/influx/daily-rollup.ts";
 import { createInfluxDeadLetterStore } from "../storage/influx/dead-letter-store.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
-import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
+import { type GrafanaContext, interpolate, parseInterval } from "../test/support/grafana-interpolate.ts";
+import { type RunningInfluxd, startInfluxd } from "../test/support/influxd.ts";
 import { DASHBOARDS, JSON_DIR } from "./generate.ts";
 import {
   DAILY_DATASOURCE,
@@ -21,7 +22,6 @@ import {
   renderDashboard,
   TAG_VALUES_COLUMNS,
 } from "./grafana.ts";
-import { type GrafanaContext, interpolate, parseInterval } from "./interpolate.ts";
 
 const DAY = 86_400_000;
 const STEP = 15 * 60_000;

@@ -8,15 +8,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DASHBOARDS, fileNameOf, fileTextOf, JSON_DIR } from "./generate.ts";
-import { DAILY_DATASOURCE, DATASOURCE, type GrafanaDashboard } from "./grafana.ts";
 import {
   escapeRegex,
   formatInterval,
   InterpolationError,
   interpolate,
   parseInterval,
-} from "./interpolate.ts";
+} from "../test/support/grafana-interpolate.ts";
+import { DASHBOARDS, fileNameOf, fileTextOf, JSON_DIR } from "./generate.ts";
+import { DAILY_DATASOURCE, DATASOURCE, type GrafanaDashboard } from "./grafana.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const readYaml = async (path: string) => parse(await readFile(join(here, path), "utf8"));

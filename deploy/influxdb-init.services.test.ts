@@ -10,7 +10,7 @@ import { windowStart } from "../domain/calendar.ts";
 import { createInfluxClient, type InfluxClient } from "../storage/influx/client.ts";
 import { createInfluxDailyRollup } from "../storage/influx/daily-rollup.ts";
 import { createInfluxTelemetryStore } from "../storage/influx/telemetry-store.ts";
-import { type RunningInfluxd, startInfluxd } from "../test/services/influxd.ts";
+import { type RunningInfluxd, startInfluxd } from "../test/support/influxd.ts";
 
 const SCRIPT = join(
   resolve(fileURLToPath(new URL("..", import.meta.url))),

@@ -7,7 +7,7 @@ import type { Reading } from "../model/reading.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
 import { localMidnight } from "../model/time-zone.ts";
-import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
+import { createMemoryTelemetryStore } from "../storage/memory/telemetry-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { gatherEvidence, missingShare, windowDays } from "./evidence.ts";
 
@@ -79,7 +79,7 @@ const r = (
 let store: TelemetryStore;
 
 beforeEach(async () => {
-  store = createSqliteTelemetryStore({ path: ":memory:" });
+  store = createMemoryTelemetryStore();
   await store.connect();
 });
 

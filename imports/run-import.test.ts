@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ImportFixture, importFixture, pointsOf } from "../test/support/import-fixture.ts";
 import { ImportError } from "./run-import.ts";
-import { type ImportFixture, importFixture, pointsOf } from "./test/fixture.ts";
 
 let f: ImportFixture;
 beforeEach(async () => {

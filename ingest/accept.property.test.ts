@@ -9,8 +9,8 @@ import { QUANTITIES, type Quantity } from "../model/quantities.ts";
 import { type Reading, readingSchema } from "../model/reading.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { siteSchema } from "../model/site.ts";
+import { registry as fixedRegistry, LIMITS, NOW } from "../test/support/payloads.ts";
 import { type Accepted, acceptMessage } from "./accept.ts";
-import { registry as fixedRegistry, LIMITS, NOW } from "./decoders/fixtures.ts";
 
 function expectSound(result: Accepted, registry: SiteRegistry, receivedAt: number): void {
   expect(result.accepted.length + result.rejected.length).toBeGreaterThan(0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEAD_LETTER_PAYLOAD_EXCERPT, deadLetterSchema } from "../model/dead-letter.ts";
 import { readingSchema } from "../model/reading.ts";
-import { acceptMessage } from "./accept.ts";
 import {
   accept,
   LIMITS,
@@ -11,7 +10,8 @@ import {
   ODD_SPACE,
   reasons,
   registry,
-} from "./decoders/fixtures.ts";
+} from "../test/support/payloads.ts";
+import { acceptMessage } from "./accept.ts";
 import { ingestLimitsSchema } from "./limits.ts";
 
 const T = "telemetry/b1/d1/t";

@@ -2,8 +2,8 @@
 // rate is slowed down and loses nothing; another client is not held back by it.
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
+import { BUILDING, DWELLINGS, openStack, removeDir } from "../test/support/ingest-stack.ts";
 import { createEmbeddedBroker } from "./embedded-broker.ts";
-import { BUILDING, DWELLINGS, openStack, removeDir } from "./test/stack.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

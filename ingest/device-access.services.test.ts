@@ -8,11 +8,17 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashSecret } from "../model/device-credentials.ts";
 import { type Site, siteSchema } from "../model/site.ts";
-import { shippedSessionSettings, startMosquitto } from "../test/services/mosquitto.ts";
+import {
+  BUILDING,
+  type IngestStack,
+  openBrokerStack,
+  removeDir,
+  testRegistry,
+} from "../test/support/ingest-stack.ts";
+import { shippedSessionSettings, startMosquitto } from "../test/support/mosquitto.ts";
 import type { EmbeddedBroker } from "./embedded-broker.ts";
 import { renderMosquittoAuth } from "./mosquitto-auth.ts";
 import { writeMosquittoAuthFiles } from "./mosquitto-auth-files.ts";
-import { BUILDING, type IngestStack, openBrokerStack, removeDir, testRegistry } from "./test/stack.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -2,8 +2,8 @@
 // mqtt.js publisher: every good reading stored exactly once, bad ones in dead letters.
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
+import { BUILDING, DWELLINGS, type IngestStack, openStack, removeDir } from "../test/support/ingest-stack.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker.ts";
-import { BUILDING, DWELLINGS, type IngestStack, openStack, removeDir } from "./test/stack.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // One source's dead letters per hour are bounded; the rest are summarised in one letter.
 import { describe, expect, it } from "vitest";
 import type { DeadLetter } from "../model/dead-letter.ts";
-import { registry } from "./decoders/fixtures.ts";
+import { registry } from "../test/support/payloads.ts";
 import { LetterBudget } from "./letter-budget.ts";
 
 const HOUR = 3_600_000;

@@ -2,9 +2,9 @@
 // once, bad ones dead-lettered, the persistent session keeps what arrives while ingest is away.
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Mosquitto, startMosquitto } from "../test/services/mosquitto.ts";
+import { BUILDING, DWELLINGS, type IngestStack, openStack, removeDir } from "../test/support/ingest-stack.ts";
+import { type Mosquitto, startMosquitto } from "../test/support/mosquitto.ts";
 import { createMqttSubscriber, type MqttSubscriber, type MqttSubscriberConfig } from "./mqtt-subscriber.ts";
-import { BUILDING, DWELLINGS, type IngestStack, openStack, removeDir } from "./test/stack.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

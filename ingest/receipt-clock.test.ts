@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Reading } from "../model/reading.ts";
-import { accept, NOW } from "./decoders/fixtures.ts";
+import { accept, NOW } from "../test/support/payloads.ts";
 import { ReceiptClock } from "./receipt-clock.ts";
 
 const T0 = 1_732_800_000_000;

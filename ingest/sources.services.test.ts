@@ -10,12 +10,8 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { QUANTITIES, type Quantity } from "../model/quantities.ts";
 import type { Reading } from "../model/reading.ts";
-import { shippedSessionSettings, startMosquitto } from "../test/services/mosquitto.ts";
-import { ingestLimitsSchema } from "./limits.ts";
-import { renderMosquittoAuth } from "./mosquitto-auth.ts";
-import { writeMosquittoAuthFiles } from "./mosquitto-auth-files.ts";
-import { createMqttSubscriber, sourceSubscriptionTopics } from "./mqtt-subscriber.ts";
-import { createIngestPipeline } from "./pipeline.ts";
+import { type IngestStack, openBrokerStack, openStack, removeDir } from "../test/support/ingest-stack.ts";
+import { shippedSessionSettings, startMosquitto } from "../test/support/mosquitto.ts";
 import {
   cedresAir,
   chirpstackUp,
@@ -24,8 +20,12 @@ import {
   ttnUp,
   wmbusTelegram,
   zigbeeState,
-} from "./profiles/fixtures.ts";
-import { type IngestStack, openBrokerStack, openStack, removeDir } from "./test/stack.ts";
+} from "../test/support/source-payloads.ts";
+import { ingestLimitsSchema } from "./limits.ts";
+import { renderMosquittoAuth } from "./mosquitto-auth.ts";
+import { writeMosquittoAuthFiles } from "./mosquitto-auth-files.ts";
+import { createMqttSubscriber, sourceSubscriptionTopics } from "./mqtt-subscriber.ts";
+import { createIngestPipeline } from "./pipeline.ts";
 
 const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];

@@ -152,6 +152,13 @@ export const ERRORS = {
       },
     },
   },
+  MemoryStoreError: {
+    module: "storage/memory/lifecycle.ts",
+    kinds: {
+      memory_bad_config: { meaning: "a memory store's options are not valid", fault: "program" },
+      memory_not_connected: { meaning: "a memory store was used before connect()", fault: "program" },
+    },
+  },
   SqliteStoreError: {
     module: "storage/sqlite/errors.ts",
     kinds: {
@@ -468,7 +475,7 @@ export const ERRORS = {
 
   // ── dashboards, simulators, cli ────────────────────────────────────────────────────────
   InterpolationError: {
-    module: "dashboards/interpolate.ts",
+    module: "test/support/grafana-interpolate.ts",
     kinds: {
       grafana_unresolved_variable: {
         meaning: "a dashboard query uses a variable or format Grafana would leave unresolved",

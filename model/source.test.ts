@@ -2,7 +2,7 @@
 // topics each device account may publish to.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_SITE } from "../ingest/profiles/fixtures.ts";
+import { EXAMPLE_SITE } from "../test/support/source-payloads.ts";
 import { hashSecret } from "./device-credentials.ts";
 import { SiteRegistry } from "./registry.ts";
 import { siteSchema } from "./site.ts";

@@ -7,9 +7,9 @@ import { DEFAULT_POLICY } from "../model/policy.ts";
 import { type Proposal, proposalSchema } from "../model/proposal.ts";
 import type { Tariff } from "../model/site.ts";
 import { verdictSchema } from "../model/verdict.ts";
+import { syntheticEvidence } from "../test/support/synthetic-evidence.ts";
 import { GuardError } from "./errors.ts";
 import { evaluateProposal } from "./evaluate.ts";
-import { syntheticEvidence } from "./test-support.ts";
 import { GUARD_VERSION } from "./version.ts";
 import { reevaluate } from "./watch.ts";
 

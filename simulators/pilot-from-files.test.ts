@@ -10,8 +10,8 @@ import { loadProposalFile } from "../guard/proposal-file.ts";
 import { createGuardService } from "../guard/service.ts";
 import { SiteRegistry } from "../model/registry.ts";
 import { loadSiteFile } from "../model/site-file.ts";
-import { createSqliteDecisionStore } from "../storage/sqlite/decision-store.ts";
-import { createSqliteTelemetryStore } from "../storage/sqlite/telemetry-store.ts";
+import { createMemoryDecisionStore } from "../storage/memory/decision-store.ts";
+import { createMemoryTelemetryStore } from "../storage/memory/telemetry-store.ts";
 import {
   makePilotFiles,
   PILOT_FILE_NAMES,
@@ -27,8 +27,8 @@ import {
  */
 async function pilotFilesVerdict(now = new Date("2026-07-02T08:00:00Z")) {
   const made = await makePilotFiles();
-  const telemetry = createSqliteTelemetryStore({ path: ":memory:", timeZone: made.site.timezone });
-  const decisions = createSqliteDecisionStore({ path: ":memory:" });
+  const telemetry = createMemoryTelemetryStore({ timeZone: made.site.timezone });
+  const decisions = createMemoryDecisionStore();
   await telemetry.connect();
   await decisions.connect();
   try {

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SiteRegistry } from "../model/registry.ts";
-import { freePort } from "../test/services/ports.ts";
+import { freePort } from "../test/support/ports.ts";
 import { runBackfill, runLive } from "./publisher.ts";
 import { generateReadings } from "./readings.ts";
 import { generateSite } from "./site-generator.ts";

@@ -18,15 +18,17 @@ function sourceFiles(dir = ROOT): string[] {
   });
 }
 
-/** Test code: test files, the test folder, and the contract suites adapters run. */
+/** Test code: the test files, and their helpers, which all live in test/support/. */
 function isTestCode(file: string): boolean {
-  return (
-    file.endsWith(".test.ts") ||
-    file.startsWith("test/") ||
-    file.includes("/test/") ||
-    file.endsWith(".contract.ts")
-  );
+  return file.endsWith(".test.ts") || file.startsWith("test/");
 }
+
+/** What runs: the CLI, the benchmarks, the scripts and the dashboards' generator. */
+const ENTRY_POINTS = /^(cli\/main|bench\/[^/]+|scripts\/[^/]+|dashboards\/generate)\.ts$/;
+/** What ships for other adapters' authors without running: the ports' suites and the
+ * reference implementations beside them. */
+const SHIPPED_FOR_ADAPTERS = /^storage\/(contract|memory)\//;
+const TEST_RUNNERS = new Set(["vitest", "node:test", "@jest/globals", "mocha"]);
 
 /** The table "folder | may import" under "## Dependency direction". */
 function declaredLayers(): Map<string, Set<string>> {
@@ -42,11 +44,16 @@ function declaredLayers(): Map<string, Set<string>> {
   return layers;
 }
 
-/** The repository files a file imports (relative specifiers only), normalised from the root. */
+/** Every specifier a file imports (static and dynamic), as written. */
+function specifiersOf(file: string): string[] {
+  return ts
+    .preProcessFile(readFileSync(join(ROOT, file), "utf8"), true, true)
+    .importedFiles.map((f) => f.fileName);
+}
+
+/** The repository files a file imports, normalised from the root. */
 function importsOf(file: string): string[] {
-  const info = ts.preProcessFile(readFileSync(join(ROOT, file), "utf8"), true, true);
-  return info.importedFiles
-    .map((f) => f.fileName)
+  return specifiersOf(file)
     .filter((spec) => spec.startsWith("."))
     .map((spec) => normalize(join(dirname(file), spec)));
 }
@@ -83,7 +90,30 @@ describe("the dependency direction stated in docs/ARCHITECTURE.md", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("keeps cli/ to its entry points and bench/ out of the tests", () => {
+  it("keeps test helpers in test/support/: every other file runs or ships for adapters", () => {
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const target of importsOf(file)) visit(target);
+    };
+    for (const file of production)
+      if (ENTRY_POINTS.test(file) || SHIPPED_FOR_ADAPTERS.test(file)) visit(file);
+    expect(production.filter((file) => !reached.has(file))).toEqual([]);
+  });
+
+  it("has contract suites that take the test runner from their caller", () => {
+    const runners = production
+      .filter((file) => file.startsWith("storage/contract/"))
+      .flatMap((file) =>
+        specifiersOf(file)
+          .filter((spec) => TEST_RUNNERS.has(spec))
+          .map((spec) => `${file} → ${spec}`),
+      );
+    expect(runners).toEqual([]);
+  });
+
+  it("keeps bench/ out of the tests", () => {
     const wrong: string[] = [];
     for (const file of files.filter(isTestCode)) {
       for (const target of importsOf(file)) {

@@ -6,7 +6,7 @@ import { buildingAlerts, lastNights } from "../../alerts/building-alerts.ts";
 import type { Reading } from "../../model/reading.ts";
 import { siteSchema } from "../../model/site.ts";
 import { zoneOffset } from "../../model/time-zone.ts";
-import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
+import { createMemoryTelemetryStore } from "../../storage/memory/telemetry-store.ts";
 import { summariseBuilding } from "./summary.ts";
 
 const sensors = [
@@ -64,7 +64,7 @@ function scripted(): Reading[] {
   return out;
 }
 
-const store = createSqliteTelemetryStore({ path: ":memory:" });
+const store = createMemoryTelemetryStore();
 beforeAll(async () => {
   await store.connect();
   await store.write(scripted());
@@ -123,7 +123,7 @@ describe("building summary", () => {
 
 describe("building summary of a tropical site", () => {
   const MARTINIQUE = { timezone: "America/Martinique", climate: "tropical" } as const;
-  const tropical = createSqliteTelemetryStore({ path: ":memory:", timeZone: MARTINIQUE.timezone });
+  const tropical = createMemoryTelemetryStore({ timeZone: MARTINIQUE.timezone });
   afterAll(async () => tropical.close());
 
   it("normalises electricity by cooling degree-days (base 22 °C) on the site's days", async () => {

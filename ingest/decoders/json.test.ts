@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accept, NOW, reasons } from "./fixtures.ts";
+import { accept, NOW, reasons } from "../../test/support/payloads.ts";
 import { decodeJsonObject } from "./json.ts";
 
 const T = "telemetry/b1/d1/t";

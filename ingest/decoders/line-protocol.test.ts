@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accept, NOW, ODD_BUILDING, ODD_SENSOR, ODD_SPACE, reasons } from "./fixtures.ts";
+import { accept, NOW, ODD_BUILDING, ODD_SENSOR, ODD_SPACE, reasons } from "../../test/support/payloads.ts";
 
 const T = "telemetry/b1/d1/t";
 const SPACE = "telemetry/b1/d1";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accept, NOW, reasons } from "./fixtures.ts";
+import { accept, NOW, reasons } from "../../test/support/payloads.ts";
 import { decodeSenml } from "./senml.ts";
 
 const CTX = { receivedAt: NOW, maxReadings: 1000 };

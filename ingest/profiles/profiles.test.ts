@@ -5,8 +5,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deadLetterSchema } from "../../model/dead-letter.ts";
 import { readingSchema } from "../../model/reading.ts";
-import { acceptMessage } from "../accept.ts";
-import { ingestLimitsSchema } from "../limits.ts";
 import {
   AMBIANCE_EUI,
   cedresAir,
@@ -16,7 +14,9 @@ import {
   ttnUp,
   wmbusTelegram,
   zigbeeState,
-} from "./fixtures.ts";
+} from "../../test/support/source-payloads.ts";
+import { acceptMessage } from "../accept.ts";
+import { ingestLimitsSchema } from "../limits.ts";
 
 const registry = exampleRegistry();
 const LIMITS = ingestLimitsSchema.parse({});

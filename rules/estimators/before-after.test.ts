@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Claim } from "../../model/device.ts";
 import { DEFAULT_POLICY } from "../../model/policy.ts";
-import { syntheticEvidence } from "../test-support.ts";
+import { syntheticEvidence } from "../../test/support/synthetic-evidence.ts";
 import { estimateBeforeAfter } from "./before-after.ts";
 
 const claim: Claim = { quantity: "heating_energy", meter: "dwelling" };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { lcg, normal } from "../../test/support/synthetic-evidence.ts";
 import { ols } from "../regression.ts";
-import { lcg, normal } from "../test-support.ts";
 import {
   avoidedUse,
   BALANCE_POINTS_C,

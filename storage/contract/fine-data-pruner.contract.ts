@@ -1,6 +1,6 @@
 // The executable definition of the FineDataPruner port (personal-data retention), run by every
 // adapter's pruner with the telemetry store it prunes (SQLite in
-// storage/sqlite/consent-store.test.ts, InfluxDB in storage/influx/fine-data-pruner.services.test.ts):
+// storage/sqlite/consent-store.integration.test.ts, InfluxDB in storage/influx/fine-data-pruner.services.test.ts):
 // ten Paris days of 15-minute cold water indexes and temperatures in a dwelling without
 // consent, one with consent and the common areas; pruning before a cutoff removes the raw
 // points of the first only, keeps each series' last point before the cutoff, and leaves daily

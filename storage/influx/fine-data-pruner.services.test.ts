@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { vitestKit } from "../../test/support/contract-kit.ts";
+import { freshInfluxDatabases } from "../../test/support/influx-store.ts";
 import {
   CUTOFF,
   DAY,
@@ -13,14 +15,12 @@ import {
   START,
   tenDaysOf,
 } from "../contract/fine-data-pruner.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
 import { createInfluxClient } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { createInfluxFineDataPruner } from "./fine-data-pruner.ts";
 import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
-import { freshInfluxDatabases } from "./test-support.ts";
 
 /** The telemetry store, consents, pruner and rollup job of one fresh database. */
 function retentionParts(given: InfluxOptions) {

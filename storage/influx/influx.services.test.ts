@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
-import { type RunningInfluxd, startInfluxd } from "../../test/services/influxd.ts";
+import { type RunningInfluxd, startInfluxd } from "../../test/support/influxd.ts";
 import { createInfluxClient, type InfluxClient, InfluxError } from "./client.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import { quoteIdent, quoteString } from "./influxql.ts";

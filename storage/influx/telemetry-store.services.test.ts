@@ -2,14 +2,14 @@
 // written, and once with the rollup job run before every daily or monthly read, so that every
 // settled day is answered from its rollup and must agree with the raw answer to the point.
 import { afterAll, expect } from "vitest";
+import { vitestKit } from "../../test/support/contract-kit.ts";
+import { freshInfluxDatabases } from "../../test/support/influx-store.ts";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
 import { timeZoneContract } from "../contract/time-zone.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { createInfluxDailyRollup } from "./daily-rollup.ts";
 import type { InfluxOptions } from "./options.ts";
 import { createInfluxTelemetryStore } from "./telemetry-store.ts";
-import { freshInfluxDatabases } from "./test-support.ts";
 
 const fresh = freshInfluxDatabases("contract", createInfluxTelemetryStore);
 telemetryStoreContract(vitestKit, "influx", () => fresh());

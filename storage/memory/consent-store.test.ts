@@ -1,6 +1,7 @@
 // Runs the ConsentStore contract against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { consentStoreContract } from "../contract/consent-store.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryConsentStore } from "./consent-store.ts";
 
 consentStoreContract(vitestKit, "memory", async () => {

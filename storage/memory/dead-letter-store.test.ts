@@ -1,6 +1,7 @@
 // Runs the DeadLetterStore contract against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { deadLetterStoreContract } from "../contract/dead-letter-store.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryDeadLetterStore } from "./dead-letter-store.ts";
 
 deadLetterStoreContract(vitestKit, "memory", async () => {

@@ -1,6 +1,7 @@
 // Runs the DecisionStore contract against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { decisionStoreContract } from "../contract/decision-store.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryDecisionStore } from "./decision-store.ts";
 
 decisionStoreContract(vitestKit, "memory", async () => {

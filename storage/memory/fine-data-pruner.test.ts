@@ -1,7 +1,8 @@
 // Runs the FineDataPruner contract against the memory pruner, its memory telemetry store and
 // memory consents.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { fineDataPrunerContract } from "../contract/fine-data-pruner.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryConsentStore } from "./consent-store.ts";
 import { createMemoryFineDataPruner } from "./fine-data-pruner.ts";
 import { createMemoryTelemetryStore } from "./telemetry-store.ts";

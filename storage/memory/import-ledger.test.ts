@@ -1,6 +1,7 @@
 // Runs the ImportLedger contract against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { importLedgerContract } from "../contract/import-ledger.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryImportLedger } from "./import-ledger.ts";
 
 importLedgerContract(vitestKit, "memory", async () => {

@@ -3,18 +3,11 @@
 // store catches a missing connect as a real store would. What a store holds stays with the
 // object across close and connect, as a file's content stays on disk.
 
-export type MemoryStoreErrorCode = "memory_not_connected" | "memory_bad_config";
+import { type CodeOf, errorFamily } from "../../model/errors.ts";
 
-export class MemoryStoreError extends Error {
-  override readonly name = "MemoryStoreError";
+export type MemoryStoreErrorCode = CodeOf<"MemoryStoreError">;
 
-  constructor(
-    readonly code: MemoryStoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class MemoryStoreError extends errorFamily("MemoryStoreError") {}
 
 export interface Lifecycle {
   connect(): Promise<void>;

@@ -1,6 +1,7 @@
 // Runs the SignInCodeStore contract against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { signInCodeStoreContract } from "../contract/sign-in-code-store.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemorySignInCodeStore } from "./sign-in-code-store.ts";
 
 signInCodeStoreContract(vitestKit, "memory", async () => {

@@ -1,7 +1,8 @@
 // Runs the TelemetryStore contracts against the memory reference implementation.
+
+import { vitestKit } from "../../test/support/contract-kit.ts";
 import { telemetryStoreContract } from "../contract/telemetry-store.contract.ts";
 import { timeZoneContract } from "../contract/time-zone.contract.ts";
-import { vitestKit } from "../contract/vitest.ts";
 import { createMemoryTelemetryStore } from "./telemetry-store.ts";
 
 telemetryStoreContract(vitestKit, "memory", async () => {

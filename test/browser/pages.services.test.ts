@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrincipalClaims } from "../../api/auth/principal.ts";
-import { createPageFixture, MONTH, type PageFixture } from "./fixture.ts";
+import { createPageFixture, MONTH, type PageFixture } from "../support/browser.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "pages");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

@@ -9,7 +9,7 @@ import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { Quantity } from "../../model/quantities.ts";
 import { localMidnight } from "../../model/time-zone.ts";
 import { runBackfill } from "../../simulators/publisher.ts";
-import { startTestEmbedded } from "./embedded.ts";
+import { startTestEmbedded } from "../support/embedded.ts";
 
 const FROM = localMidnight(2025, 1, 1, "Europe/Paris");
 const TO = localMidnight(2025, 1, 31, "Europe/Paris");

@@ -17,7 +17,7 @@ import type { MeteredQuantity } from "../../simulators/dwelling-model.ts";
 import { runBackfill } from "../../simulators/publisher.ts";
 import { loadScenarioFile, type Scenario } from "../../simulators/scenario.ts";
 import { SiteSimulation } from "../../simulators/site-simulation.ts";
-import { startTestEmbedded } from "./embedded.ts";
+import { startTestEmbedded } from "../support/embedded.ts";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
 // The README's window: a year before the first installation (lighting, 1 April 2025) and a

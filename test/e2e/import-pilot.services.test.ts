@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../production/cli-process.ts";
-import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
+import { REPO_ROOT } from "../support/cli-process.ts";
+import { type RunningInfluxd, startInfluxd } from "../support/influxd.ts";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "pilot-from-files");
 const FILES = [

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tcpAccepts } from "../faults/app.ts";
-import { freePort } from "../services/ports.ts";
-import { waitFor } from "../services/wait.ts";
+import { freePort } from "../support/ports.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../services/ports.ts";
-import { waitFor } from "../services/wait.ts";
+import { freePort } from "../support/ports.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

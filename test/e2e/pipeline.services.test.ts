@@ -13,9 +13,9 @@ import type { EmbeddedStack } from "../../cli/commands/start.ts";
 import type { RejectionReason } from "../../model/dead-letter.ts";
 import { localMidnight } from "../../model/time-zone.ts";
 import { generateSite } from "../../simulators/site-generator.ts";
-import { publishAll } from "../services/publish.ts";
-import { until } from "../services/wait.ts";
-import { startTestEmbedded } from "./embedded.ts";
+import { startTestEmbedded } from "../support/embedded.ts";
+import { publishAll } from "../support/publish.ts";
+import { until } from "../support/wait.ts";
 
 const site = generateSite({ seed: 1, buildings: 2, dwellingsPerBuilding: 10 });
 const building = site.buildings[0]!;

@@ -3,7 +3,7 @@
 // the first would orphan), so a SIGKILL kills exactly the app.
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "node:net";
-import { waitFor } from "../services/wait.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

@@ -4,10 +4,10 @@
 // messages) what it had acknowledged survives, but for at most that many of the last messages.
 // The old time-based autosave (every 30 s) lost all of them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shippedBrokerSettings } from "../services/mosquitto.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { shippedBrokerSettings } from "../support/mosquitto.ts";
 import { Publisher } from "./publisher.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 50;
 const READINGS = 30_000;

@@ -3,11 +3,11 @@
 // it had acknowledged but not yet delivered to ingest's persistent session; ingest reconnects
 // by itself. Every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
+import { ingestCounter } from "../support/fault-stores.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 import { Publisher } from "./publisher.ts";
-import { ingestCounter } from "./stores.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 50;
 const RESTARTS = 2;

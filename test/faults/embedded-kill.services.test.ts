@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../services/ports.ts";
-import { waitFor } from "../services/wait.ts";
+import { sqliteReadings } from "../support/fault-stores.ts";
+import { planStream, writeSite } from "../support/fault-stream.ts";
+import { freePort } from "../support/ports.ts";
+import { waitFor } from "../support/wait.ts";
 import { type AppProcess, spawnApp, tcpAccepts } from "./app.ts";
 import { Publisher } from "./publisher.ts";
-import { sqliteReadings } from "./stores.ts";
-import { planStream, writeSite } from "./stream.ts";
 
 const SPACES = 40;
 const READINGS = 20_000;

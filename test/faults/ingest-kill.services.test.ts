@@ -3,11 +3,11 @@
 // redelivers what ingest had not acknowledged, the journal replays what it had not stored:
 // every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
+import { ingestCounter } from "../support/fault-stores.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 import { Publisher } from "./publisher.ts";
-import { ingestCounter } from "./stores.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 100;
 const KILLS = 5;

@@ -5,10 +5,10 @@
 // max_packet_size sat just above ingest's limit and disconnected the device on every resend.
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture } from "./fixture.ts";
-import { influxDeadLetters, influxFingerprint } from "./stores.ts";
-import { BUILDING, SENSOR, totalOf } from "./stream.ts";
+import { influxDeadLetters, influxFingerprint } from "../support/fault-stores.ts";
+import { BUILDING, SENSOR, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture } from "../support/faults.ts";
+import { waitFor } from "../support/wait.ts";
 
 const VALID = 50;
 

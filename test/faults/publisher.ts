@@ -8,7 +8,7 @@
 // when the connection drops, the test calls reconnect() once the broker is back, and every
 // message without a PUBACK is published again, as a device that lost its broker would.
 import mqtt, { type MqttClient } from "mqtt";
-import type { StreamMessage } from "./stream.ts";
+import type { StreamMessage } from "../support/fault-stream.ts";
 
 export interface PublisherOptions {
   url: string;

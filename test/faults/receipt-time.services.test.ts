@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startTestEmbedded } from "../e2e/embedded.ts";
-import { sleep, waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
-import { ingestCounter, sqliteReadings } from "./stores.ts";
-import { BUILDING, type Fingerprint, SENSOR, writeSite } from "./stream.ts";
+import { startTestEmbedded } from "../support/embedded.ts";
+import { ingestCounter, sqliteReadings } from "../support/fault-stores.ts";
+import { BUILDING, type Fingerprint, SENSOR, writeSite } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 
 const SPACES = 50;
 const PER_SENSOR = 6;

@@ -4,11 +4,11 @@
 // one week) while it is away, then restarts it with the same client id and DATA_DIR and checks
 // that every published reading is stored, once.
 import { afterEach, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
+import { influxFingerprint, ingestCounter } from "../support/fault-stores.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 import { Publisher } from "./publisher.ts";
-import { influxFingerprint, ingestCounter } from "./stores.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 40;
 const READINGS = 20_000;

@@ -2,11 +2,11 @@
 // the same data. Ingest keeps taking messages into its journal (and acknowledging them) while
 // the store is down, then drains it: every published reading is stored, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../services/wait.ts";
-import { type FaultFixture, openFixture, settle } from "./fixture.ts";
+import { influxdPid, ingestCounter } from "../support/fault-stores.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, openFixture, settle } from "../support/faults.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 import { Publisher } from "./publisher.ts";
-import { influxdPid, ingestCounter } from "./stores.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 50;
 const OUTAGE_MS = 30_000;

@@ -5,11 +5,17 @@
 // again: stored = published, and not one reading made a dead letter.
 import { afterEach, describe, expect, it } from "vitest";
 import { createInfluxTelemetryStore } from "../../storage/influx/telemetry-store.ts";
-import { sleep } from "../services/wait.ts";
-import { type FaultFixture, type FixtureOptions, openFixture, settle } from "./fixture.ts";
+import {
+  type InfluxAuth,
+  influxDeadLetters,
+  influxQuery,
+  ingestCounter,
+  ingestReadiness,
+} from "../support/fault-stores.ts";
+import { fingerprintOf, planStream, totalOf } from "../support/fault-stream.ts";
+import { type FaultFixture, type FixtureOptions, openFixture, settle } from "../support/faults.ts";
+import { sleep } from "../support/wait.ts";
 import { Publisher } from "./publisher.ts";
-import { type InfluxAuth, influxDeadLetters, influxQuery, ingestCounter, ingestReadiness } from "./stores.ts";
-import { fingerprintOf, planStream, totalOf } from "./stream.ts";
 
 const SPACES = 50;
 const READINGS = 30_000;

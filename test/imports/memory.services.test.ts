@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticHistory } from "../../simulators/synthetic-history.ts";
-import { REPO_ROOT } from "../production/cli-process.ts";
+import { REPO_ROOT } from "../support/cli-process.ts";
 
 const BYTES = 250e6;
 

@@ -23,12 +23,12 @@ import { createInfluxTelemetryStore } from "../../storage/influx/telemetry-store
 import { createSqliteDeadLetterStore } from "../../storage/sqlite/dead-letter-store.ts";
 import { createSqliteTelemetryStore } from "../../storage/sqlite/telemetry-store.ts";
 import type { TelemetryStore } from "../../storage/telemetry-store.ts";
-import { type RunningInfluxd, startInfluxd } from "../services/influxd.ts";
-import { type Mosquitto, startMosquitto } from "../services/mosquitto.ts";
-import { freePort } from "../services/ports.ts";
-import { publishAll } from "../services/publish.ts";
-import { until } from "../services/wait.ts";
-import { type CliProcess, startCli } from "./cli-process.ts";
+import { type CliProcess, startCli } from "../support/cli-process.ts";
+import { type RunningInfluxd, startInfluxd } from "../support/influxd.ts";
+import { type Mosquitto, startMosquitto } from "../support/mosquitto.ts";
+import { freePort } from "../support/ports.ts";
+import { publishAll } from "../support/publish.ts";
+import { until } from "../support/wait.ts";
 
 const site = generateSite({ seed: 7, buildings: 2, dwellingsPerBuilding: 10 });
 const building = site.buildings[0]!;

@@ -6,10 +6,10 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmbeddedBrokerConfig } from "../../ingest/embedded-broker.ts";
-import { BUILDING, type IngestStack, openBrokerStack, testRegistry } from "../../ingest/test/stack.ts";
 import { hashSecret } from "../../model/device-credentials.ts";
 import { siteSchema } from "../../model/site.ts";
-import { sleep, waitFor } from "../services/wait.ts";
+import { BUILDING, type IngestStack, openBrokerStack, testRegistry } from "../support/ingest-stack.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -9,11 +9,11 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderMosquittoAuth } from "../../ingest/mosquitto-auth.ts";
 import { writeMosquittoAuthFiles } from "../../ingest/mosquitto-auth-files.ts";
-import { BUILDING, removeDir, testRegistry } from "../../ingest/test/stack.ts";
 import { hashSecret } from "../../model/device-credentials.ts";
 import { siteSchema } from "../../model/site.ts";
-import { type Mosquitto, shippedSessionSettings, startMosquitto } from "../services/mosquitto.ts";
-import { sleep, waitFor } from "../services/wait.ts";
+import { BUILDING, removeDir, testRegistry } from "../support/ingest-stack.ts";
+import { type Mosquitto, shippedSessionSettings, startMosquitto } from "../support/mosquitto.ts";
+import { sleep, waitFor } from "../support/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

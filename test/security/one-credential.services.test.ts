@@ -6,10 +6,10 @@ import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../model/device-credentials.ts";
-import { startTestEmbedded } from "../e2e/embedded.ts";
-import { type FaultFixture, openFixture } from "../faults/fixture.ts";
-import { influxDeadLetters, influxQuery } from "../faults/stores.ts";
-import { waitFor } from "../services/wait.ts";
+import { startTestEmbedded } from "../support/embedded.ts";
+import { influxDeadLetters, influxQuery } from "../support/fault-stores.ts";
+import { type FaultFixture, openFixture } from "../support/faults.ts";
+import { waitFor } from "../support/wait.ts";
 
 const SECRET = "meter-d1-secret-0123";
 
