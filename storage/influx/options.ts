@@ -36,12 +36,6 @@ export const influxOptionsSchema = z
     rollupDatabase: z.string().min(1).optional(),
     /** How far apart the clocks of the hosts writing and rolling may be (rollup-state.ts). */
     rollupClockMarginMs: z.number().int().min(0).default(10_000),
-    /** Told how each daily or monthly read split between rollups and raw points (metrics, tests). */
-    onSegments: z
-      .custom<(segments: readonly { from: number; to: number; source: "raw" | "rollup" }[]) => void>(
-        (v) => typeof v === "function",
-      )
-      .optional(),
     /** Points per /write request; larger writes are split. */
     batchSize: z.number().int().min(1).max(100_000).default(5000),
     timeoutMs: z.number().int().positive().default(30_000),

@@ -20,14 +20,12 @@ let rollupSegments = 0;
 
 function rolledBeforeEachRead(given: InfluxOptions): TelemetryStore {
   // One process writes and rolls here: one clock, no margin needed.
-  const options = {
-    ...given,
-    rollupClockMarginMs: 0,
-    onSegments: (segments: readonly { source: string }[]) => {
+  const options = { ...given, rollupClockMarginMs: 0 };
+  const store = createInfluxTelemetryStore(options, {
+    onSegments: (segments) => {
       rollupSegments += segments.filter((segment) => segment.source === "rollup").length;
     },
-  };
-  const store = createInfluxTelemetryStore(options);
+  });
   const rollup = createInfluxDailyRollup(options);
   const settle = async () => {
     rolledDays += (await rollup.runDue()).days;

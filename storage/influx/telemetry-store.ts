@@ -220,7 +220,15 @@ function dropSuperseded(readings: readonly Reading[], series: (Uint8Array | unde
   }
 }
 
-export function createInfluxTelemetryStore(options: InfluxOptions): TelemetryStore {
+/** Who wants to know how each daily or monthly read split between rollups and raw points. */
+export interface InfluxReadObserver {
+  onSegments?(segments: readonly { from: number; to: number; source: "raw" | "rollup" }[]): void;
+}
+
+export function createInfluxTelemetryStore(
+  options: InfluxOptions,
+  observer: InfluxReadObserver = {},
+): TelemetryStore {
   const config: InfluxConfig = parseInfluxOptions(options);
   const log: Logger | undefined = config.logger;
   const zone = config.timeZone;
@@ -273,7 +281,7 @@ export function createInfluxTelemetryStore(options: InfluxOptions): TelemetrySto
 
   async function segmentsOf(q: { from: number; to: number; every: Every }): Promise<Segment[]> {
     const segments = await plannedSegments(q);
-    config.onSegments?.(segments);
+    observer.onSegments?.(segments);
     return segments;
   }
 
