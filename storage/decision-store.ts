@@ -3,8 +3,8 @@
 // storage/contract/decision-store.contract.ts is its executable definition.
 import { z } from "zod";
 import { type CodeOf, errorFamily } from "../model/errors.ts";
-import type { Proposal } from "../model/proposal.ts";
-import type { Verdict } from "../model/verdict.ts";
+import { type Proposal, proposalSchema } from "../model/proposal.ts";
+import { type Verdict, verdictSchema } from "../model/verdict.ts";
 
 /** Why a verdict was written: a board asked for it, or the watch re-ran an approved proposal. */
 export const verdictSourceSchema = z.enum(["evaluation", "watch"]);
@@ -72,6 +72,27 @@ export interface NewFlag {
 export type DecisionStoreErrorCode = CodeOf<"DecisionStoreError">;
 
 export class DecisionStoreError extends errorFamily("DecisionStoreError") {}
+
+/** What every adapter checks at its edge before it stores anything: the records as the model
+ * defines them (`invalid_record` otherwise). */
+export const checkRecord = {
+  proposal: (proposal: Proposal): Proposal => parsed("proposal", proposalSchema.safeParse(proposal)),
+  verdict: (entry: NewVerdict): NewVerdict => ({
+    verdict: parsed("verdict", verdictSchema.safeParse(entry.verdict)),
+    source: parsed("verdict source", verdictSourceSchema.safeParse(entry.source)),
+    window: parsed("evidence window", evidenceWindowSchema.safeParse(entry.window)),
+  }),
+  flag: (entry: NewFlag): NewFlag => ({
+    ...entry,
+    flag: parsed("watch flag", watchFlagSchema.safeParse(entry.flag)),
+  }),
+};
+
+function parsed<T>(what: string, result: z.ZodSafeParseResult<T>): T {
+  if (result.success) return result.data;
+  const detail = result.error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
+  throw new DecisionStoreError("invalid_record", `not a valid ${what}: ${detail.join("; ")}`);
+}
 
 export interface DecisionStore {
   /** Opens the database and creates the tables when missing. Safe to call once. */

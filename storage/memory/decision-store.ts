@@ -2,17 +2,15 @@
 // write, and parsed again on every read, so what a caller does with an object it gave or got
 // never changes a record. Verdicts and flags are only ever appended.
 import { canonicalJson } from "../../domain/canonical.ts";
-import { type Proposal, proposalSchema } from "../../model/proposal.ts";
-import { currentShape, type Verdict, verdictSchema } from "../../model/verdict.ts";
+import type { Proposal } from "../../model/proposal.ts";
+import { currentShape, type Verdict } from "../../model/verdict.ts";
 import {
+  checkRecord,
   type DecisionStore,
   DecisionStoreError,
-  evidenceWindowSchema,
   type FlagRecord,
   type StoredProposal,
   type VerdictRecord,
-  verdictSourceSchema,
-  watchFlagSchema,
 } from "../decision-store.ts";
 import { lifecycle } from "./lifecycle.ts";
 
@@ -33,11 +31,6 @@ interface AppendedVerdict extends Omit<VerdictRecord, "verdict" | "recordedAt"> 
 interface RaisedFlag extends Omit<FlagRecord, "flag" | "raisedAt"> {
   body: string;
   raisedAt: number;
-}
-
-function invalid(what: string, error: { issues: { path: PropertyKey[]; message: string }[] }): never {
-  const detail = error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
-  throw new DecisionStoreError("invalid_record", `not a valid ${what}: ${detail.join("; ")}`);
 }
 
 const proposalOf = (p: SavedProposal): StoredProposal => ({
@@ -87,10 +80,9 @@ export function createMemoryDecisionStore(): DecisionStore {
 
     async saveProposal(proposal) {
       check();
-      const checked = proposalSchema.safeParse(proposal);
-      if (!checked.success) invalid("proposal", checked.error);
-      const { id, buildings } = checked.data;
-      const body = canonicalJson(checked.data);
+      const checked = checkRecord.proposal(proposal);
+      const { id, buildings } = checked;
+      const body = canonicalJson(checked);
       const existing = proposals.get(id);
       if (existing !== undefined) {
         if (existing.body !== body) {
@@ -121,13 +113,7 @@ export function createMemoryDecisionStore(): DecisionStore {
 
     async appendVerdict(entry) {
       check();
-      const verdict = verdictSchema.safeParse(entry.verdict);
-      if (!verdict.success) invalid("verdict", verdict.error);
-      const source = verdictSourceSchema.safeParse(entry.source);
-      if (!source.success) invalid("verdict source", source.error);
-      const window = evidenceWindowSchema.safeParse(entry.window);
-      if (!window.success) invalid("evidence window", window.error);
-      const v = verdict.data;
+      const { verdict: v, source, window } = checkRecord.verdict(entry);
       if (!proposals.has(v.proposalId)) {
         throw new DecisionStoreError(
           "proposal_not_found",
@@ -139,8 +125,8 @@ export function createMemoryDecisionStore(): DecisionStore {
       const appended: AppendedVerdict = {
         id: verdicts.size + 1,
         proposalId: v.proposalId,
-        source: source.data,
-        window: window.data,
+        source: source,
+        window: window,
         recordedAt: Date.now(),
         inputHash: v.inputHash,
         body: JSON.stringify(v),
@@ -170,8 +156,7 @@ export function createMemoryDecisionStore(): DecisionStore {
 
     async recordFlag(entry) {
       check();
-      const flag = watchFlagSchema.safeParse(entry.flag);
-      if (!flag.success) invalid("watch flag", flag.error);
+      const { flag } = checkRecord.flag(entry);
       const approved = verdicts.get(entry.approvedVerdictId);
       const current = verdicts.get(entry.verdictId);
       if (!approved || !current || approved.proposalId !== current.proposalId) {
@@ -190,7 +175,7 @@ export function createMemoryDecisionStore(): DecisionStore {
         approvedVerdictId: entry.approvedVerdictId,
         verdictId: entry.verdictId,
         raisedAt: Date.now(),
-        body: JSON.stringify(flag.data),
+        body: JSON.stringify(flag),
       };
       flags.set(added.id, added);
       return flagOf(added);

@@ -3,20 +3,18 @@
 // flags append-only and proposals immutable, whoever opens the file.
 import type Database from "better-sqlite3";
 import { canonicalJson } from "../../domain/canonical.ts";
-import { type Proposal, proposalSchema } from "../../model/proposal.ts";
-import { currentShape, type Verdict, verdictSchema } from "../../model/verdict.ts";
+import type { Proposal } from "../../model/proposal.ts";
+import { currentShape, type Verdict } from "../../model/verdict.ts";
 import {
+  checkRecord,
   type DecisionStore,
   DecisionStoreError,
-  evidenceWindowSchema,
   type FlagRecord,
   type NewFlag,
   type NewVerdict,
   type StoredProposal,
   type VerdictRecord,
   type VerdictSource,
-  verdictSourceSchema,
-  watchFlagSchema,
 } from "../decision-store.ts";
 import { openDatabase, sqliteOptionsSchema } from "./database.ts";
 
@@ -130,11 +128,6 @@ function toFlag(row: FlagRow): FlagRecord {
   };
 }
 
-function invalid(what: string, error: { issues: { path: PropertyKey[]; message: string }[] }): never {
-  const detail = error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
-  throw new DecisionStoreError("invalid_record", `not a valid ${what}: ${detail.join("; ")}`);
-}
-
 export function createSqliteDecisionStore(options: { path: string }): DecisionStore {
   const parsed = sqliteOptionsSchema.safeParse(options);
   if (!parsed.success) {
@@ -185,32 +178,31 @@ export function createSqliteDecisionStore(options: { path: string }): DecisionSt
 
     async saveProposal(proposal) {
       const d = connected();
-      const checked = proposalSchema.safeParse(proposal);
-      if (!checked.success) invalid("proposal", checked.error);
-      const body = canonicalJson(checked.data);
+      const checked = checkRecord.proposal(proposal);
+      const body = canonicalJson(checked);
       return d.transaction(() => {
-        const existing = d.prepare("SELECT body FROM proposals WHERE id = ?").get(checked.data.id) as
+        const existing = d.prepare("SELECT body FROM proposals WHERE id = ?").get(checked.id) as
           | { body: string }
           | undefined;
         if (existing) {
           if (existing.body !== body) {
             throw new DecisionStoreError(
               "proposal_conflict",
-              `a different proposal with id ${checked.data.id} is already saved; proposals never change once saved (verdicts refer to them): give the new version another id`,
+              `a different proposal with id ${checked.id} is already saved; proposals never change once saved (verdicts refer to them): give the new version another id`,
             );
           }
-          return checked.data.id;
+          return checked.id;
         }
         d.prepare("INSERT INTO proposals (id, body, saved_at) VALUES (?, ?, ?)").run(
-          checked.data.id,
+          checked.id,
           body,
           Date.now(),
         );
         const link = d.prepare(
           "INSERT OR IGNORE INTO proposal_buildings (building, proposal_id) VALUES (?, ?)",
         );
-        for (const b of checked.data.buildings) link.run(b, checked.data.id);
-        return checked.data.id;
+        for (const b of checked.buildings) link.run(b, checked.id);
+        return checked.id;
       })();
     },
 
@@ -237,13 +229,7 @@ export function createSqliteDecisionStore(options: { path: string }): DecisionSt
 
     async appendVerdict(entry: NewVerdict) {
       const d = connected();
-      const verdict = verdictSchema.safeParse(entry.verdict);
-      if (!verdict.success) invalid("verdict", verdict.error);
-      const source = verdictSourceSchema.safeParse(entry.source);
-      if (!source.success) invalid("verdict source", source.error);
-      const window = evidenceWindowSchema.safeParse(entry.window);
-      if (!window.success) invalid("evidence window", window.error);
-      const v = verdict.data;
+      const { verdict: v, source, window } = checkRecord.verdict(entry);
       return d.transaction(() => {
         if (!d.prepare("SELECT 1 FROM proposals WHERE id = ?").get(v.proposalId)) {
           throw new DecisionStoreError(
@@ -263,10 +249,10 @@ export function createSqliteDecisionStore(options: { path: string }): DecisionSt
           .run(
             v.proposalId,
             v.inputHash,
-            source.data,
+            source,
             v.decision,
-            window.data.from,
-            window.data.to,
+            window.from,
+            window.to,
             Date.now(),
             JSON.stringify(v),
           );
@@ -305,8 +291,7 @@ export function createSqliteDecisionStore(options: { path: string }): DecisionSt
 
     async recordFlag(entry: NewFlag) {
       const d = connected();
-      const flag = watchFlagSchema.safeParse(entry.flag);
-      if (!flag.success) invalid("watch flag", flag.error);
+      const { flag } = checkRecord.flag(entry);
       return d.transaction(() => {
         const approved = verdictById(d, entry.approvedVerdictId);
         const current = verdictById(d, entry.verdictId);
@@ -324,7 +309,7 @@ export function createSqliteDecisionStore(options: { path: string }): DecisionSt
           entry.approvedVerdictId,
           entry.verdictId,
           Date.now(),
-          JSON.stringify(flag.data),
+          JSON.stringify(flag),
         );
         const row = d
           .prepare(
