@@ -10,6 +10,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../model/reading.ts";
+import { BASE, meterPointArb, STEP, STEPS, windowArb } from "../../test/support/meter-arbitraries.ts";
 import { createSqliteConsentStore } from "../sqlite/consent-store.ts";
 import { createSqliteTelemetryStore } from "../sqlite/telemetry-store.ts";
 import type { Every, TelemetryStore } from "../telemetry-store.ts";
@@ -17,23 +18,7 @@ import { createMemoryConsentStore } from "./consent-store.ts";
 import { createMemoryFineDataPruner } from "./fine-data-pruner.ts";
 import { createMemoryTelemetryStore } from "./telemetry-store.ts";
 
-// Forty days around the spring change of 2024, so windows cross a 23-hour day and two months.
-const BASE = Date.parse("2024-03-10T00:00:00Z");
-const STEP = 5 * 60_000;
-const STEPS = 40 * 288;
-
-const pointArb = fc.record({
-  sensor: fc.constantFrom("m1", "m2", "m3", "c1"),
-  step: fc.integer({ min: 0, max: STEPS }),
-  // Mostly rising indexes; small values read as resets after large ones.
-  v: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 20 })),
-});
-
-const windowArb = fc.record({
-  from: fc.integer({ min: -STEPS * STEP * 0.1, max: STEPS * STEP }),
-  length: fc.integer({ min: 1, max: STEPS * STEP }),
-  every: fc.constantFrom<Every>("15m", "1h", "1d", "1mo"),
-});
+const pointArb = meterPointArb(["m1", "m2", "m3", "c1"]);
 
 const folder = mkdtempSync(join(tmpdir(), "memory-against-sqlite-"));
 let files = 0;

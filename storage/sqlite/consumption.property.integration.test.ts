@@ -8,26 +8,11 @@ import { describe, expect, it } from "vitest";
 import { windowStart } from "../../domain/calendar.ts";
 import { consumptionOfSeries } from "../../domain/consumption.ts";
 import type { Reading } from "../../model/reading.ts";
+import { BASE, meterPointArb, STEP, windowArb } from "../../test/support/meter-arbitraries.ts";
 import type { Every, WindowValue } from "../telemetry-store.ts";
 import { createSqliteTelemetryStore } from "./telemetry-store.ts";
 
-// Forty days around the spring change of 2024, so windows cross a 23-hour day and two months.
-const BASE = Date.parse("2024-03-10T00:00:00Z");
-const STEP = 5 * 60_000;
-const STEPS = 40 * 288;
-
-const pointArb = fc.record({
-  sensor: fc.constantFrom("m1", "m2", "m3"),
-  step: fc.integer({ min: 0, max: STEPS }),
-  // Mostly rising indexes; small values read as resets after large ones.
-  v: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 20 })),
-});
-
-const windowArb = fc.record({
-  from: fc.integer({ min: -STEPS * STEP * 0.1, max: STEPS * STEP }),
-  length: fc.integer({ min: 1, max: STEPS * STEP }),
-  every: fc.constantFrom<Every>("15m", "1h", "1d", "1mo"),
-});
+const pointArb = meterPointArb(["m1", "m2", "m3"]);
 
 const spaceOf = (sensor: string) => (sensor === "m3" ? "d2" : "d1");
 
