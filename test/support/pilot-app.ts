@@ -1,4 +1,4 @@
-// For tests: the API on real SQLite stores holding the simulated pilot of guard/test (three
+// For tests: the API on real SQLite stores holding the simulated pilot of test/support/pilot-site.ts (three
 // groups of a building, readings three times a day), and a token for any caller.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
