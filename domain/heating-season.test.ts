@@ -10,8 +10,9 @@ describe("the heating season", () => {
     expect(inHeatingSeason({ month: 7, day: 1 })).toBe(false);
   });
 
-  it("ends on 20 May for the alerts too, which used to say the end of May", () => {
-    // The alerts rounded the season to whole months; the simulators used the real dates.
+  it("ends on 20 May, not at the end of the month", () => {
+    // The alerts used to round the season to whole months (alerts/building-alerts.test.ts
+    // checks them on 20 and 21 May); the simulators used the real dates.
     expect(inHeatingSeason({ month: 5, day: 21 })).toBe(false);
     expect(inHeatingSeason({ month: 5, day: 31 })).toBe(false);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { conversionTo, convert } from "../model/units.ts";
 import { detectDecimal, detectDelimiter, detectEncoding } from "./sniff.ts";
-import { parseTime } from "./time.ts";
+import { parseTime, type TimeReading } from "./time.ts";
 import { headerKey, parseNumber } from "./values.ts";
 
-const paris = { zone: "Europe/Paris", dateIs: "end-of-day" } as const;
-const iso = (cell: string, how = paris) => {
+const paris: TimeReading = { zone: "Europe/Paris", dateIs: "end-of-day" };
+const iso = (cell: string, how: TimeReading = paris) => {
   const r = parseTime(cell, how);
   return r.ok ? new Date(r.t).toISOString() : r.detail;
 };

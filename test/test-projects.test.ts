@@ -1,9 +1,10 @@
 // Each test file is in the project its name says (vitest.config.ts): a `*.test.ts` file is a
-// unit test and touches nothing outside memory; what opens a database, writes files, runs the
-// fastify app, spawns a process or drives a browser is named `*.integration.test.ts` (or
-// `*.services.test.ts` when it starts servers).
+// unit test and touches nothing outside memory, nor do the helpers of test/support/ it uses;
+// what opens a database, writes files, runs the fastify app, spawns a process or drives a
+// browser is named `*.integration.test.ts` (or `*.services.test.ts` when it starts servers).
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, normalize, relative } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -29,6 +30,20 @@ const OUTSIDE_MEMORY: readonly [string, RegExp][] = [
   ["opens sockets", /node:net|createServer\(|mqtt\.connect|connectAsync\(/],
 ];
 
+/** A test file's source with that of every helper of test/support/ it reaches. */
+function sourceWithHelpers(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return "";
+  seen.add(file);
+  const source = readFileSync(join(ROOT, file), "utf8");
+  const helpers = ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map((f) => f.fileName)
+    .filter((spec) => spec.startsWith("."))
+    .map((spec) => normalize(join(dirname(file), spec)))
+    .filter((target) => target.startsWith("test/support/"));
+  return [source, ...helpers.map((helper) => sourceWithHelpers(helper, seen))].join("\n");
+}
+
 describe("test projects", () => {
   const unit = testFiles().filter((f) => !/\.(integration|services)\.test\.ts$/.test(f));
 
@@ -40,7 +55,7 @@ describe("test projects", () => {
     const wrong: string[] = [];
     for (const file of unit) {
       if (file === "test/test-projects.test.ts") continue;
-      const source = readFileSync(join(ROOT, file), "utf8");
+      const source = sourceWithHelpers(file);
       for (const [what, words] of OUTSIDE_MEMORY) {
         if (words.test(source)) wrong.push(`${file} ${what}: name it *.integration.test.ts`);
       }
