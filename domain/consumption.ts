@@ -12,6 +12,10 @@ import { type Every, type WindowValue, windowStart } from "./calendar.ts";
  * drop is a misread (a meter does not run backwards). */
 export const RESET_FRACTION = 0.1;
 
+/** Which rule stored consumption figures (daily rollups) were computed with: 1, every drop a
+ * reset; 2, this one. Stores recompute or stop trusting figures of an older rule. */
+export const CONSUMPTION_RULE_VERSION = 2;
+
 export type MeterStep = "rise" | "reset" | "backwards";
 
 /** What happened between two consecutive index values of one meter. */
@@ -30,6 +34,11 @@ export function increase(previous: number, current: number): number {
     case "backwards":
       return 0;
   }
+}
+
+/** The SQL condition of a misread between two numeric columns (for the SQLite adapter). */
+export function backwardsSql(previous: string, current: string): string {
+  return `(${current} < ${previous} AND ${current} >= ${previous} * ${RESET_FRACTION})`;
 }
 
 /** The same rule as an SQL expression over two numeric columns (for the SQLite adapter). */

@@ -15,7 +15,13 @@ import { writeLines } from "./batch-writer.ts";
 import { qualifiedMeasurement } from "./influxql.ts";
 import { decodeTagValue, encodePoint } from "./line-protocol.ts";
 import { clientFor, type InfluxOptions, parseInfluxOptions, rollupLocation } from "./options.ts";
-import { isSettled, readRollupState, rolledLines, rollupZoneGuard } from "./rollup-state.ts";
+import {
+  claimConsumptionRule,
+  isSettled,
+  readRollupState,
+  rolledLines,
+  rollupZoneGuard,
+} from "./rollup-state.ts";
 import {
   type Bucket,
   bucketWidth,
@@ -49,6 +55,12 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   // No I/O until the first request: the client holds no connection of its own.
   const client = clientFor(config);
   const checkZone = rollupZoneGuard(() => client, rollups, zone);
+  let ruleClaimed = false;
+  /** The zone checked, and this job's consumption rule recorded, before anything is rolled. */
+  const claim = async () => {
+    await checkZone();
+    if (!ruleClaimed) ruleClaimed = await claimConsumptionRule(client, rollups, Date.now());
+  };
 
   async function rollQuantity(quantity: Quantity, dayFrom: number, dayTo: number): Promise<string[]> {
     const raw = qualifiedMeasurement(quantity, config.retentionPolicy);
@@ -164,7 +176,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
   }
 
   async function rollDays(dayFrom: number, dayTo: number): Promise<number> {
-    await checkZone();
+    await claim();
     const startedAt = Date.now();
     let written = 0;
     for (const quantity of Object.keys(QUANTITIES) as Quantity[]) {
@@ -201,7 +213,7 @@ export function createInfluxDailyRollup(options: InfluxOptions): DailyRollup {
     },
 
     async runDue(now = Date.now()) {
-      await checkZone();
+      await claim();
       const { days: states } = await readRollupState(client, rollups, undefined, now);
       const due = [...states]
         .filter(([day, state]) => day < now && !isSettled(day, state, config.rollupClockMarginMs, zone))

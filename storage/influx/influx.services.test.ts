@@ -387,6 +387,52 @@ describe("daily rollups", () => {
     await store.close();
   });
 
+  it("rolled under an older consumption rule are read raw, then rolled again", async () => {
+    const options = {
+      url: influxd.url,
+      database: "older_rule",
+      createDatabase: true,
+      rawRetention: "INF",
+      rollupClockMarginMs: 0,
+    } as const;
+    const store = createInfluxTelemetryStore(options);
+    await store.connect();
+    const day = Date.parse("2024-01-14T23:00:00Z"); // 15 January 2024 in Paris
+    const meter = (hour: number, v: number): Reading => ({
+      building: "b",
+      space: "d",
+      sensor: "m",
+      quantity: "electricity",
+      t: day + hour * 3_600_000,
+      v,
+    });
+    // 1010 → 1009 is a misread (domain/consumption.ts): 13 in all, where rule 1 counted 1022.
+    await store.write([meter(9, 1000), meter(10, 1010), meter(11, 1009), meter(12, 1012)]);
+    const theDay = {
+      building: "b",
+      quantity: "electricity",
+      from: day,
+      to: day + 86_400_000,
+      every: "1d",
+    } as const;
+    expect(await createInfluxDailyRollup(options).runDue()).toEqual({ days: 1, points: 1 });
+    // As rollups of rule 1 were: the old figure, and no record of the rule.
+    await admin.write(`electricity,building=b,sensor=m,space=d consumption=1022 ${day}`, {
+      db: "older_rule_daily",
+      rp: "forever",
+      precision: "ms",
+    });
+    await admin.query('DROP MEASUREMENT "rollup_rule"', { db: "older_rule_daily" });
+    expect(await store.consumption(theDay)).toEqual([{ start: day, value: 13 }]);
+    expect(await createInfluxDailyRollup(options).runDue()).toEqual({ days: 1, points: 1 });
+    const [rolled] = await admin.query('SELECT "consumption" FROM "forever"."electricity"', {
+      db: "older_rule_daily",
+    });
+    expect(rolled?.series?.[0]?.values).toEqual([[day, 13]]);
+    expect(await store.consumption(theDay)).toEqual([{ start: day, value: 13 }]);
+    await store.close();
+  });
+
   it("keep days past the raw retention answering from rollups, in a database of their own", async () => {
     const options = {
       url: influxd.url,

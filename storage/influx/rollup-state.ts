@@ -20,8 +20,15 @@
 //
 // Measurement `rollup_zone` holds `zone`, the time zone the days are cut in (a database holds
 // one site). Rollups from before it was recorded hold Europe/Paris days.
+//
+// Measurement `rollup_rule` holds `since`, tagged with a version of the consumption rule
+// (domain/consumption.ts CONSUMPTION_RULE_VERSION): when the rollup job first rolled under it.
+// A day rolled before that holds figures of an older rule: it is not settled, so reads take its
+// raw points and the job rolls it again (a day before the pruned line keeps its old figures:
+// its raw points are gone).
 
 import { nextWindowStart } from "../../domain/calendar.ts";
+import { CONSUMPTION_RULE_VERSION } from "../../domain/consumption.ts";
 import { oneKindError } from "../../model/errors.ts";
 import { DEFAULT_TIME_ZONE } from "../../model/time-zone.ts";
 import { type InfluxClient, InfluxError, type StatementResult } from "./client.ts";
@@ -32,10 +39,13 @@ import { timeConditions, where } from "./series-query.ts";
 export const ROLLUP_STATE_MEASUREMENT = "rollup_day";
 export const PRUNE_STATE_MEASUREMENT = "prune_state";
 export const ZONE_MEASUREMENT = "rollup_zone";
+export const RULE_MEASUREMENT = "rollup_rule";
 
 export interface DayState {
   rolledAt?: number;
   dirtiedAt?: number;
+  /** Rolled under an older consumption rule. */
+  olderRule?: true;
 }
 
 export interface RollupLocation {
@@ -51,7 +61,7 @@ export function isSettled(
   clockMarginMs: number,
   zone: string,
 ): boolean {
-  if (state?.rolledAt === undefined) return false;
+  if (state?.rolledAt === undefined || state.olderRule) return false;
   if (state.rolledAt < nextWindowStart(day, "1d", zone) + clockMarginMs) return false;
   return state.dirtiedAt === undefined || state.dirtiedAt < state.rolledAt;
 }
@@ -119,13 +129,15 @@ export async function readRollupState(
   to: number | undefined,
 ): Promise<RollupState> {
   // Without GROUP BY, the rows of every writer's series come back merged in time order.
-  const [dayRows, pruned] = await client.query(
+  const [dayRows, pruned, rule] = await client.query(
     [
       `SELECT "rolled_at", "dirtied_at" FROM ${qualifiedMeasurement(ROLLUP_STATE_MEASUREMENT, at.rp)}${where(timeConditions(from, to))}`,
       `SELECT MAX("through") FROM ${qualifiedMeasurement(PRUNE_STATE_MEASUREMENT, at.rp)}`,
+      ruleSinceQuery(at),
     ].join("; "),
     { db: at.db },
   );
+  const ruleSince = firstNumber(rule);
   const days = new Map<number, DayState>();
   for (const [t, rolledAt, dirtiedAt] of (dayRows?.series?.[0]?.values ?? []) as [
     number,
@@ -140,8 +152,47 @@ export async function readRollupState(
     if (typeof rolledAt === "number") state.rolledAt = Math.max(state.rolledAt ?? rolledAt, rolledAt);
     if (typeof dirtiedAt === "number") state.dirtiedAt = Math.max(state.dirtiedAt ?? dirtiedAt, dirtiedAt);
   }
+  for (const state of days.values()) {
+    if (state.rolledAt !== undefined && (ruleSince === undefined || state.rolledAt < ruleSince)) {
+      state.olderRule = true;
+    }
+  }
   const through = pruned?.series?.[0]?.values[0]?.[1];
   return typeof through === "number" ? { days, prunedThrough: through } : { days };
+}
+
+function ruleSinceQuery(at: RollupLocation): string {
+  return `SELECT MIN("since") FROM ${qualifiedMeasurement(RULE_MEASUREMENT, at.rp)} WHERE "rule" = '${CONSUMPTION_RULE_VERSION}'`;
+}
+
+function firstNumber(result: StatementResult | undefined): number | undefined {
+  const value = result?.series?.[0]?.values[0]?.[1];
+  return typeof value === "number" ? value : undefined;
+}
+
+/** For the rollup job, before it rolls: records when it first rolled under this consumption
+ * rule, so the days it rolled before read as rolled under an older one. */
+export async function claimConsumptionRule(
+  client: InfluxClient,
+  at: RollupLocation,
+  now: number,
+): Promise<boolean> {
+  let rule: StatementResult | undefined;
+  try {
+    [rule] = await client.query(ruleSinceQuery(at), { db: at.db });
+  } catch (error) {
+    if (error instanceof InfluxError && /database not found/i.test(error.message)) return false;
+    throw error;
+  }
+  if (firstNumber(rule) !== undefined) return true;
+  const line = encodePoint({
+    measurement: RULE_MEASUREMENT,
+    tags: { rule: String(CONSUMPTION_RULE_VERSION) },
+    fields: { since: now },
+    time: 0,
+  });
+  await client.write(line, { db: at.db, rp: at.rp, precision: "ms" });
+  return true;
 }
 
 /** Records a prune up to `through`; reads take the largest ever recorded. */

@@ -1,6 +1,7 @@
 // The schema of the SQLite file, as an ordered list of migrations; PRAGMA user_version holds
 // how many have run. One list for the whole file so both stores may share it.
 import type Database from "better-sqlite3";
+import { backwardsSql } from "../../domain/consumption.ts";
 import { SqliteStoreError } from "./errors.ts";
 
 const MIGRATIONS: readonly string[] = [
@@ -59,6 +60,22 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   INSERT INTO settings (key, value) SELECT 'time_zone', 'Europe/Paris' WHERE EXISTS (SELECT 1 FROM daily);
+  `,
+  // Consumption rule 2 (domain/consumption.ts): a drop of the index by less than nine tenths is
+  // a misread counted as nothing, where rule 1 counted the new index as a reset. Each day's
+  // `inc` loses what rule 1 counted for its misreads, found from the points still stored.
+  `
+  WITH steps AS (
+    SELECT series_id, t, v, LAG(v) OVER (PARTITION BY series_id ORDER BY t) AS prev FROM points
+  ),
+  misreads AS (
+    SELECT series_id, (SELECT MAX(d.day) FROM daily d WHERE d.series_id = s.series_id AND d.day <= s.t) AS day,
+      TOTAL(v) AS counted
+    FROM steps s WHERE prev IS NOT NULL AND ${backwardsSql("prev", "v")}
+    GROUP BY 1, 2
+  )
+  UPDATE daily SET inc = inc - m.counted
+  FROM misreads m WHERE m.series_id = daily.series_id AND m.day = daily.day;
   `,
 ];
 

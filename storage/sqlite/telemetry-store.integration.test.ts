@@ -159,6 +159,45 @@ describe("SQLite telemetry store", () => {
     await paris.close();
   });
 
+  it("takes out of a file's daily consumption what the old rule counted for a misread", async () => {
+    const path = freshPath();
+    const meter = (t: string, v: number) => ({
+      building: "b1",
+      space: "d1",
+      sensor: "m1",
+      quantity: "electricity" as const,
+      t: Date.parse(t),
+      v,
+    });
+    const store = createSqliteTelemetryStore({ path });
+    await store.connect();
+    // 1010 → 1009 is a misread (rule 2); 1012 → 3 on the next day is a reset.
+    await store.write([
+      meter("2024-01-15T08:00:00Z", 1000),
+      meter("2024-01-15T09:00:00Z", 1010),
+      meter("2024-01-15T10:00:00Z", 1009),
+      meter("2024-01-15T11:00:00Z", 1012),
+      meter("2024-01-16T08:00:00Z", 3),
+    ]);
+    await store.close();
+    // As a file of schema 3 holds it: rule 1 counted the misread's 1009 in its day.
+    const db = new Database(path);
+    db.exec("UPDATE daily SET inc = inc + 1009 WHERE day = (SELECT MIN(day) FROM daily)");
+    db.pragma("user_version = 3");
+    db.close();
+    const reopened = createSqliteTelemetryStore({ path });
+    await reopened.connect();
+    const days = await reopened.consumption({
+      building: "b1",
+      quantity: "electricity",
+      from: Date.parse("2024-01-14T23:00:00Z"),
+      to: Date.parse("2024-01-16T23:00:00Z"),
+      every: "1d",
+    });
+    expect(days.map((d) => d.value)).toEqual([13, 3]);
+    await reopened.close();
+  });
+
   it("refuses a file written by a newer schema", async () => {
     const path = freshPath();
     const db = new Database(path);
