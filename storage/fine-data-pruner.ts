@@ -12,6 +12,10 @@ export interface FineDataPruner {
    * before the cutoff, so the first kept point still has the predecessor its consumption
    * needs; daily and monthly figures read afterwards are what they were. `series`: how many
    * series were candidates; `deleted`: how many points went.
+   *
+   * Not defined yet: a point written later into a pruned day. The memory reference keeps the
+   * day's figures as they were; SQLite folds a point after the day's last one into them but
+   * rebuilds the day from the points left for an earlier one, which loses what was pruned.
    */
   pruneFine(before: number, purpose: ConsentPurpose): Promise<{ series: number; deleted: number }>;
 }
