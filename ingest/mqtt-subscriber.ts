@@ -204,8 +204,10 @@ export class MqttSubscriber {
     // done. Then the callback: mqtt.js sends the PUBACK, which waits in the cork, and hands over
     // the next message at once. The write uncorks, so the turn's PUBACKs leave in one socket
     // write after the records they acknowledge; a failed write destroys the connection instead.
+    // Disconnected, mqtt.js would queue the PUBACK outside the cork: the message is written
+    // first, as while closing.
     const stream = client.stream;
-    if (packet.qos === 1 && !this.#closing) {
+    if (packet.qos === 1 && !this.#closing && client.connected) {
       if (pipeline.stage(packet.topic, payload, receivedAt)) {
         if (!this.#corked.has(stream)) {
           if (this.#corked.size === 0) pipeline.whenWritten(this.#release);
@@ -216,7 +218,7 @@ export class MqttSubscriber {
         return;
       }
     } else if (pipeline.handle(packet.topic, payload, receivedAt)) {
-      callback(); // written now (QoS 1 while closing), or QoS 0: nothing to acknowledge
+      callback(); // written now (QoS 1 while closing or disconnected), or QoS 0: nothing to acknowledge
       return;
     }
     // Journal full: hold the connection (mqtt.js handles one message at a time) until there is
