@@ -1,6 +1,10 @@
 // The embedded aedes broker with ingest inside it, against real SQLite files, with a real
 // mqtt.js publisher: every good reading stored exactly once, bad ones in dead letters.
+import { execFile } from "node:child_process";
+import { Writable } from "node:stream";
+import { promisify } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUILDING, DWELLINGS, type IngestStack, openStack, removeDir } from "../test/support/ingest-stack.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker.ts";
@@ -158,5 +162,108 @@ describe("embedded broker", () => {
     await broker.close();
     await broker.close();
     await closed;
+  });
+
+  it("stores a will on a telemetry topic, and dead-letters a bad one, once the client is gone", async () => {
+    const stack = await openStack();
+    cleanups.push(async () => {
+      await stack.close();
+      removeDir(stack.dir);
+    });
+    const broker = await start(stack);
+    const willing = (clientId: string, payload: string) =>
+      mqtt.connectAsync(broker.url, {
+        clientId,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        will: { topic: `telemetry/${BUILDING}/d1/t`, payload: Buffer.from(payload), qos: 1, retain: false },
+      });
+    const good = await willing("will-good", JSON.stringify({ t: base, v: 19.5 }));
+    const bad = await willing("will-bad", "not json");
+    // Gone without a DISCONNECT: the broker publishes their wills.
+    good.stream.destroy();
+    bad.stream.destroy();
+    const until = Date.now() + 5000;
+    while (stack.metrics.readingsAccepted < 1 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await stack.writer.flush()).toBe(true);
+    expect(await stack.store.readRaw(everything)).toMatchObject([
+      { space: "d1", sensor: "t", t: base, v: 19.5 },
+    ]);
+    const letters = await stack.deadLetters.list({ limit: 10 });
+    expect(letters.map((l) => [l.topic, l.payload])).toEqual([[`telemetry/${BUILDING}/d1/t`, "not json"]]);
+  });
+
+  it("refuses shared subscriptions with a failure code and says why, to mosquitto_sub and mqtt.js", async () => {
+    const stack = await openStack();
+    cleanups.push(async () => {
+      await stack.close();
+      removeDir(stack.dir);
+    });
+    const lines: string[] = [];
+    const logger = pino(
+      { level: "warn" },
+      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
+    );
+    const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
+    await broker.listen();
+    cleanups.push(() => broker.close());
+    const port = String(new URL(broker.url).port);
+    const sub = await promisify(execFile)("mosquitto_sub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      port,
+      "-q",
+      "1",
+      "-t",
+      "$share/ingest/telemetry/#",
+      "-C",
+      "1",
+      "-W",
+      "3",
+    ]).catch((error: { stderr?: string }) => error);
+    // mosquitto_sub 2.0 says so and gives up without waiting for a message.
+    expect(String(sub.stderr)).toMatch(/All subscription requests were denied/);
+    const client = await publisher(broker.url, "share-1");
+    const granted = await client
+      .subscribeAsync({ "$share/g/telemetry/#": { qos: 1 }, "telemetry/#": { qos: 1 } })
+      .catch((error: { packet?: { granted?: number[] } }) => error.packet?.granted);
+    // The plain subscription is granted; the shared one answers 0x80, failure.
+    expect(JSON.stringify(granted)).toMatch(/128/);
+    expect(lines.join("")).toMatch(/does not deliver \$share.*Mosquitto/);
+  });
+
+  it("refuses an MQTT 5 client and logs which protocol to use instead", async () => {
+    const stack = await openStack();
+    cleanups.push(async () => {
+      await stack.close();
+      removeDir(stack.dir);
+    });
+    const lines: string[] = [];
+    const logger = pino(
+      { level: "warn" },
+      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
+    );
+    const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
+    await broker.listen();
+    cleanups.push(() => broker.close());
+    const refused = await mqtt
+      .connectAsync(broker.url, {
+        clientId: "v5",
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      })
+      .then(
+        (c) => c.endAsync(true).then(() => "connected"),
+        (error: Error) => error.message,
+      );
+    expect(refused).not.toBe("connected");
+    const until = Date.now() + 3000;
+    while (!lines.join("").includes("MQTT 3.1.1 only") && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(lines.join("")).toMatch(/speaks MQTT 3\.1\.1 only.*mosquitto_pub -V mqttv311/);
   });
 });

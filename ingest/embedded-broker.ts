@@ -78,6 +78,18 @@ export interface EmbeddedBrokerDeps {
 
 export type EmbeddedBrokerErrorCode = CodeOf<"EmbeddedBrokerError">;
 
+/** aedes's error for a CONNECT of a protocol it does not speak (MQTT 5). */
+const UNACCEPTABLE_VERSION = "unacceptable protocol version";
+const REFUSED_VERSION =
+  "refused an MQTT 5 client: the embedded broker (aedes) speaks MQTT 3.1.1 only; connect with protocol 3.1.1 (mosquitto_pub -V mqttv311, mqtt.js protocolVersion: 4, paho MQTTv311), or run Mosquitto (docker compose) for MQTT 5";
+const REFUSED_SHARED =
+  "refused a shared subscription: the embedded broker (aedes) does not deliver $share/…; subscribe to the topic itself, or run Mosquitto (docker compose) to share a stream among several ingest workers";
+
+/** Whether `packet` is the will aedes publishes for `client` as it closes. */
+function isWill(client: Client, packet: PublishPacket): boolean {
+  return (client as Client & { will?: unknown }).will === packet;
+}
+
 export class EmbeddedBrokerError extends errorFamily("EmbeddedBrokerError") {}
 
 export class EmbeddedBroker {
@@ -151,24 +163,24 @@ export class EmbeddedBroker {
           password: Buffer | undefined,
           callback: (error: AuthenticateError | null, success: boolean | null) => void,
         ) => this.#authenticate(access, client, username, password, callback),
-        authorizeSubscribe: (
-          client: Client | null,
-          sub: Subscription,
-          callback: (error: Error | null, subscription?: Subscription | null) => void,
-        ) =>
-          callback(
-            null,
-            access.maySubscribe(client ? this.#identities.get(client) : undefined, sub.topic) ? sub : null,
-          ),
       }),
+      authorizeSubscribe: (
+        client: Client | null,
+        sub: Subscription,
+        callback: (error: Error | null, subscription?: Subscription | null) => void,
+      ) => callback(null, this.#maySubscribe(client, sub) ? sub : null),
     });
     aedes.on("clientReady", (client) => {
       this.#loggedIn(client);
       this.#release(client);
     });
-    aedes.on("clientError", (client, err) =>
-      logger.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
-    );
+    const clientError = (client: Client, err: Error) => {
+      if (err.message === UNACCEPTABLE_VERSION) {
+        logger.warn({ clientId: client.id }, REFUSED_VERSION);
+      } else logger.debug({ clientId: client.id, err: err.message }, "mqtt client error");
+    };
+    aedes.on("clientError", clientError);
+    aedes.on("connectionError", clientError);
     this.#aedes = aedes;
     const server = createServer((socket) => this.#accept(aedes, socket));
     this.#server = server;
@@ -324,6 +336,20 @@ export class EmbeddedBroker {
     );
   }
 
+  /** A shared subscription is refused (SUBACK failure) rather than granted and never served:
+   * aedes does not deliver `$share/…`. Otherwise the device access decides, when there is one. */
+  #maySubscribe(client: Client | null, sub: Subscription): boolean {
+    if (sub.topic.startsWith("$share/")) {
+      this.#deps.logger.warn({ clientId: client?.id, topic: sub.topic }, REFUSED_SHARED);
+      return false;
+    }
+    const { access } = this.#deps;
+    return (
+      access === undefined ||
+      access.maySubscribe(client ? this.#identities.get(client) : undefined, sub.topic)
+    );
+  }
+
   #authorizePublish(
     client: Client | null,
     packet: PublishPacket,
@@ -375,7 +401,8 @@ export class EmbeddedBroker {
     packet: PublishPacket,
     callback: (error?: Error | null) => void,
   ): void {
-    if (this.#closing || client?.closed) {
+    // A will is published by the broker once its client has gone: it is taken like any message.
+    if (this.#closing || (client?.closed && !isWill(client, packet))) {
       callback(new Error("broker closing"));
       return;
     }

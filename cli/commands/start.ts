@@ -120,7 +120,7 @@ function printBanner(o: { config: Config; registry: SiteRegistry; mqttUrl: strin
   const lines = [
     "",
     `Garde-charges is running: site "${registry.site.name}", ${registry.buildings.length} buildings, ${dwellings} dwellings, ${registry.sensorCount} sensors.`,
-    `  MQTT broker   ${mqttUrl}   topics telemetry/{building}/{space}/{sensor}`,
+    `  MQTT broker   ${mqttUrl}   MQTT 3.1.1 (for MQTT 5 or $share/, run Mosquitto: deploy/README.md)   topics telemetry/{building}/{space}/{sensor}`,
     `  API           ${apiUrl}`,
     `  API docs      ${apiUrl}/docs`,
     `  Data folder   ${config.DATA_DIR}`,
