@@ -30,6 +30,18 @@ async function publisher(url: string, clientId: string): Promise<MqttClient> {
   return client;
 }
 
+/** A logger keeping what is logged at warn and above. */
+function warnings() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: "warn" }, sink) };
+}
+
 const base = Date.now() - 3_600_000;
 const everything = {
   building: BUILDING,
@@ -201,11 +213,7 @@ describe("embedded broker", () => {
       await stack.close();
       removeDir(stack.dir);
     });
-    const lines: string[] = [];
-    const logger = pino(
-      { level: "warn" },
-      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
-    );
+    const { lines, logger } = warnings();
     const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
     await broker.listen();
     cleanups.push(() => broker.close());
@@ -241,11 +249,7 @@ describe("embedded broker", () => {
       await stack.close();
       removeDir(stack.dir);
     });
-    const lines: string[] = [];
-    const logger = pino(
-      { level: "warn" },
-      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
-    );
+    const { lines, logger } = warnings();
     const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
     await broker.listen();
     cleanups.push(() => broker.close());
