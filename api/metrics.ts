@@ -1,12 +1,11 @@
 // Prometheus metrics of the HTTP API: request durations by route pattern (never the URL,
-// which holds dwelling ids) and status, plus the process's default metrics. In the embedded
-// mode the same /metrics also carries ingest's registry.
+// which holds dwelling ids) and status. The process's own metrics and, in the embedded mode,
+// ingest's come as other registries from the wiring, each metric once.
 import type { FastifyInstance } from "fastify";
-import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Histogram, Registry } from "prom-client";
 
 export function createApiRegistry(): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "api_" });
   return registry;
 }
 

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
-import { Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { buildApp } from "../api/app.ts";
 import { createVerifierFromSettings } from "../api/auth/setup.ts";
 import { createRetentionJob } from "../api/retention.ts";
@@ -315,7 +315,19 @@ export function createSubscriber(
   );
 }
 
-/** Ingest's metrics and its store writes' histograms, for a /metrics. */
+let processRegistry: Registry | undefined;
+
+/** The process's own metrics (process_*, nodejs_*), under the names Node.js dashboards expect,
+ * collected once per process however many parts serve a /metrics. */
+export function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Ingest's metrics and its store writes' histograms, for a /metrics (without the process's). */
 export function ingestPrometheus(core: IngestCore, brokerConnected: () => boolean): Registry {
   return Registry.merge([
     createIngestRegistry(core.metrics, {
@@ -409,7 +421,7 @@ export async function openApiServer(
       logger,
       bodyLimit: config.API_BODY_LIMIT_BYTES,
       rateLimit: { max: config.API_RATE_LIMIT, windowMs: 60_000 },
-      extraMetrics,
+      extraMetrics: [processMetrics(), ...extraMetrics],
       publicUrl: config.PUBLIC_URL,
       verifyToken: createVerifierFromSettings({
         dataDir: config.DATA_DIR,

@@ -1,6 +1,6 @@
 // Prometheus exposition of ingest's counters (prom-client). The hot path only increments plain
 // numbers (metrics.ts); this module turns them into metrics when Prometheus scrapes.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { REJECTION_REASONS } from "../model/dead-letter.ts";
 import type { IngestMetrics } from "./metrics.ts";
 import type { StoreWriteObserver } from "./writer.ts";
@@ -59,7 +59,6 @@ export function createStoreWriteMetrics(): { registry: Registry; observer: Store
 
 export function createIngestRegistry(metrics: IngestMetrics, gauges: IngestGaugeSources): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   followingCounter(
     registry,
     "ingest_messages_total",

@@ -2,6 +2,7 @@
 // readings; serves /healthz, /readyz and /metrics on INGEST_HTTP_HOST:INGEST_HTTP_PORT.
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { z } from "zod";
 import { sendProblem } from "../../api/problem.ts";
 import { describeStoreFailure } from "../../ingest/writer.ts";
@@ -17,6 +18,7 @@ import {
   onShutdown,
   openIngestCore,
   openStores,
+  processMetrics,
 } from "../wiring.ts";
 
 export async function ingest(config: Config): Promise<void> {
@@ -27,7 +29,7 @@ export async function ingest(config: Config): Promise<void> {
   const subscriber = createSubscriber(config, registry, core, logger);
   await subscriber.connect();
 
-  const prometheus = ingestPrometheus(core, () => subscriber.connected);
+  const prometheus = Registry.merge([ingestPrometheus(core, () => subscriber.connected), processMetrics()]);
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),

@@ -96,6 +96,12 @@ describe("npm start", () => {
     expect(metrics).toContain("api_request_duration_seconds_bucket");
     expect(metrics).toMatch(/^ingest_store_write_seconds_count [1-9]/m);
     expect(metrics).toMatch(/^ingest_store_batch_readings_sum [1-9]/m);
+    // The process's metrics once, under the names Node.js dashboards expect.
+    expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+    expect(metrics).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(metrics).not.toMatch(/^api_process_|^api_nodejs_/m);
+    const declared = metrics.split("\n").filter((line) => line.startsWith("# TYPE "));
+    expect(declared.length).toBe(new Set(declared).size);
   });
 
   it("stores a reading published with mosquitto_pub, as the README shows", async () => {
