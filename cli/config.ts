@@ -26,7 +26,7 @@ export const configSchema = z
     SITE_BUILDINGS: positiveInt.max(1_000).default(2).describe("Buildings in the generated site"),
     SITE_DWELLINGS: positiveInt
       .max(2_000)
-      .default(10)
+      .default(12)
       .describe("Dwellings per building in the generated site"),
     MQTT_HOST: z.string().default("127.0.0.1").describe("Embedded broker: address to listen on"),
     MQTT_PORT: port.default(1883).describe("Embedded broker: port to listen on"),

@@ -83,8 +83,11 @@ function comparisonText(q: Quantity, lang: Lang): string {
 
 function periodLabel(key: "current" | "previousMonth" | "lastYear", usage: TenantUsage, lang: Lang): string {
   const t = STRINGS[lang].tenant;
+  const month = formatMonth(usage.periods[key].from.slice(0, 7), lang);
+  // "This month" only while it runs: a past month asked for is named by itself.
+  if (key === "current" && !usage.partial) return month.charAt(0).toUpperCase() + month.slice(1);
   const label = { current: t.thisMonth, previousMonth: t.previousMonth, lastYear: t.lastYear }[key];
-  return `${label} (${formatMonth(usage.periods[key].from.slice(0, 7), lang)})`;
+  return `${label} (${month})`;
 }
 
 function quantitySection(q: Quantity, usage: TenantUsage, lang: Lang, headingLevel: 2 | 3): Html {

@@ -135,6 +135,8 @@ describe("pages", () => {
     expect(res.headers["cache-control"]).toBe("no-store");
     expect(res.body).toContain('<html lang="fr">');
     expect(res.body).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    // A past month is named by itself, never "this month".
+    expect(res.body).not.toContain("Ce mois-ci");
   });
 
   it("answer a caller without a session with the sign-in page (401), and out-of-scope dwellings with 404", async () => {
