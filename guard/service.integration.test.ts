@@ -105,6 +105,13 @@ describe("guard service on simulated telemetry", () => {
     );
   });
 
+  it("saves nothing of a submission whose evaluation fails", async () => {
+    const guard = createGuardService(deps);
+    const elsewhere = { ...valves, id: "valves-elsewhere", buildings: ["nowhere"] };
+    await expect(guard.submit(elsewhere)).rejects.toMatchObject({ code: "unknown_building" });
+    expect(await decisions.getProposal("valves-elsewhere")).toBeUndefined();
+  });
+
   it("evaluating the same inputs again returns the recorded verdict, not a second one", async () => {
     const guard = createGuardService(deps);
     const again = await guard.evaluate(valves.id);

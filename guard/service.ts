@@ -9,7 +9,7 @@ import { DEFAULT_TIME_ZONE, localIsoDate } from "../model/time-zone.ts";
 import type { Verdict } from "../model/verdict.ts";
 import { evaluateProposal } from "../rules/evaluate.ts";
 import type { Evidence } from "../rules/evidence.ts";
-import type { DecisionStore, VerdictRecord } from "../storage/decision-store.ts";
+import { checkRecord, type DecisionStore, type VerdictRecord } from "../storage/decision-store.ts";
 import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { GuardServiceError } from "./errors.ts";
 import { type EvidenceWindow, gatherEvidence } from "./evidence.ts";
@@ -75,7 +75,8 @@ export interface GuardService {
   assess(proposal: Proposal, options?: AssessOptions): Promise<Assessment>;
   /** Evaluates a saved proposal from stored telemetry and appends the verdict. */
   evaluate(proposalId: string, options?: AssessOptions): Promise<Evaluation>;
-  /** Saves the proposal (see DecisionStore.saveProposal), then evaluates it. */
+  /** Evaluates the proposal, then saves it (see DecisionStore.saveProposal) with its verdict;
+   * nothing is saved when the evaluation fails. */
   submit(proposal: Proposal, options?: AssessOptions): Promise<Evaluation>;
 }
 
@@ -102,7 +103,10 @@ export function createGuardService(deps: GuardDeps): GuardService {
       );
     }
     const started = performance.now();
-    const assessment = await assess(stored.proposal, options);
+    return record(proposalId, await assess(stored.proposal, options), started);
+  }
+
+  async function record(proposalId: string, assessment: Assessment, started: number): Promise<Evaluation> {
     const { record, created } = await deps.decisions.appendVerdict({
       verdict: assessment.verdict,
       source: "evaluation",
@@ -127,8 +131,13 @@ export function createGuardService(deps: GuardDeps): GuardService {
     assess,
     evaluate,
     async submit(proposal, options) {
-      await deps.decisions.saveProposal(proposal);
-      return evaluate(proposal.id, options);
+      // Assessed first: a proposal whose evaluation fails (a window, a building the site does
+      // not have) is not saved.
+      const started = performance.now();
+      const checked = checkRecord.proposal(proposal);
+      const assessment = await assess(checked, options);
+      await deps.decisions.saveProposal(checked);
+      return record(checked.id, assessment, started);
     },
   };
 }
