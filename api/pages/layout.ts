@@ -15,6 +15,11 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** A house, in the page itself: browsers ask for /favicon.ico when a page names no icon. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 1 7h2v8h4v-5h2v5h4V7h2z" fill="#1d4f91"/></svg>',
+)}`;
+
 export interface NavLink {
   href: string;
   label: string;
@@ -47,6 +52,7 @@ export function layout(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
+<link rel="icon" href="${FAVICON}">
 ${o.refreshTo ? html`<meta http-equiv="refresh" content="0; url=${o.refreshTo}">` : ""}
 <title>${o.title}</title>
 <style>${raw(CSS)}</style>

@@ -135,6 +135,8 @@ describe("pages", () => {
     expect(res.headers["cache-control"]).toBe("no-store");
     expect(res.body).toContain('<html lang="fr">');
     expect(res.body).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    // An icon in the page itself, so no browser asks for /favicon.ico (a 404 on every page).
+    expect(res.body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     // A past month is named by itself, never "this month".
     expect(res.body).not.toContain("Ce mois-ci");
   });
