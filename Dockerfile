@@ -5,7 +5,7 @@
 
 # Stage 1: production dependencies. better-sqlite3 downloads a prebuilt binary when one matches;
 # the compilers are here for when none does, and stay out of the final image.
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -16,7 +16,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 # Stage 2: the bundle. All dependencies for esbuild, whichever section of package.json lists it;
 # install scripts are skipped (nothing native is needed to bundle, packages stay external).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -24,7 +24,7 @@ COPY . .
 RUN node scripts/build.mjs
 
 # Stage 3: the runtime, as the image's unprivileged "node" user (uid 1000).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/var/lib/charge-guard \
     API_HOST=0.0.0.0 \
