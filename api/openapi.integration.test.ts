@@ -10,7 +10,13 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALLERS, type CallerName, createTestApp, T0, type TestApp } from "../test/support/app.ts";
 import { routeAccessTable } from "./auth/access.ts";
-import { openapiPath } from "./openapi.ts";
+import { openapiPath, PROBLEM_SCHEMA } from "./openapi.ts";
+
+/** Checks a problem+json body against the shared schema's members. */
+function expectProblem(body: Record<string, unknown>, label: string) {
+  for (const key of PROBLEM_SCHEMA.required) expect(body, label).toHaveProperty([key]);
+  for (const key of Object.keys(body)) expect(Object.keys(PROBLEM_SCHEMA.properties), label).toContain(key);
+}
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** REDOCLY_BIN overrides where the linter is (a checkout whose node_modules is shared). */
@@ -126,6 +132,8 @@ describe("the OpenAPI document", () => {
               const type = String(response.headers["content-type"] ?? "").split(";")[0] ?? "";
               if (declared?.content && response.statusCode >= 400)
                 expect(Object.keys(declared.content), label).toContain(type);
+              if (type === "application/problem+json")
+                expectProblem(response.json() as Record<string, unknown>, label);
               seen.set(key, (seen.get(key) ?? new Set()).add(response.statusCode));
             }
           }
@@ -136,4 +144,25 @@ describe("the OpenAPI document", () => {
     const all = new Set([...seen.values()].flatMap((s) => [...s]));
     for (const status of [200, 400, 401, 403, 404, 413]) expect(all).toContain(status);
   }, 120_000);
+
+  it("names PUBLIC_URL as the server, and documents the 429 a flood gets", async () => {
+    const flooded = await createTestApp({
+      rateLimit: { max: 2, windowMs: 60_000 },
+      publicUrl: "https://guard.example.org",
+    });
+    try {
+      const served = (await flooded.app.inject({ url: "/docs/json" })).json() as Document;
+      expect(served.servers).toEqual([{ url: "https://guard.example.org" }]);
+      let response = await flooded.app.inject({ url: "/healthz" });
+      while (response.statusCode === 200) response = await flooded.app.inject({ url: "/healthz" });
+      expect(response.statusCode).toBe(429);
+      expect(served.paths["/healthz"]?.get?.responses["429"]?.content).toHaveProperty([
+        "application/problem+json",
+      ]);
+      expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expectProblem(response.json() as Record<string, unknown>, "429");
+    } finally {
+      await flooded.close();
+    }
+  });
 });

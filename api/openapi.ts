@@ -70,6 +70,7 @@ export const PROBLEM_SCHEMA = {
   type: "object",
   description: "An error, as RFC 9457 application/problem+json.",
   required: ["type", "title", "status", "detail", "instance", "code"],
+  additionalProperties: false,
   properties: {
     type: { type: "string", format: "uri", example: "urn:charge-guard:problem:not_found" },
     title: { type: "string", description: "The same for every problem of this code." },
@@ -96,6 +97,8 @@ export const PROBLEM_SCHEMA = {
         properties: { name: { type: "string" }, ok: { type: "boolean" } },
       },
     },
+    importId: { type: "string", description: "For an import stopped midway: the import to resume." },
+    resumeAfterLine: { type: "integer", description: "For an import stopped midway: the last line stored." },
   },
 } as const;
 
