@@ -19,6 +19,7 @@ import type { TelemetryStore } from "../storage/telemetry-store.ts";
 import { installAccessControl } from "./auth/access.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { createApiRegistry, installMetrics } from "./metrics.ts";
+import { completeDocument } from "./openapi.ts";
 import { sessionRoutes } from "./pages/session.ts";
 import { installProblemHandlers } from "./problem.ts";
 import { boardRoutes } from "./routes/boards.ts";
@@ -124,7 +125,6 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
     },
   });
   installAccessControl(app, { verify: options.verifyToken, publicPrefixes: [DOCS_PREFIX] });
-  installMetrics(app, createApiRegistry(), options.extraMetrics);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -133,12 +133,18 @@ export async function buildApp(deps: ApiDependencies, options: ApiOptions): Prom
         description:
           "Telemetry of social-housing buildings: buildings, series, ingest dead letters and operations. Errors are application/problem+json.",
         version: "0.1.0",
+        license: { name: "AGPL-3.0-or-later", url: "https://www.gnu.org/licenses/agpl-3.0.html" },
       },
+      servers: [{ url: options.publicUrl ?? "/" }],
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Error answers, operationIds and public routes' `security: []` (api/openapi.ts).
+    transformObject: completeDocument(app),
   });
+  // After @fastify/swagger, which documents only the routes registered after it.
+  installMetrics(app, createApiRegistry(), options.extraMetrics);
   await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
 
   await app.register(opsRoutes, deps);

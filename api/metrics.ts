@@ -3,6 +3,7 @@
 // ingest's come as other registries from the wiring, each metric once.
 import type { FastifyInstance } from "fastify";
 import { Histogram, Registry } from "prom-client";
+import { z } from "zod";
 
 export function createApiRegistry(): Registry {
   const registry = new Registry();
@@ -31,7 +32,19 @@ export function installMetrics(app: FastifyInstance, registry: Registry, extra: 
   const merged = extra.length > 0 ? Registry.merge([registry, ...extra]) : registry;
   app.get(
     "/metrics",
-    { config: { access: { scope: "public", roles: [] } }, schema: { hide: true } },
+    {
+      config: { access: { scope: "public", roles: [] } },
+      schema: {
+        tags: ["operations"],
+        summary: "Prometheus metrics of the API (and, embedded, of ingest), in the text exposition format",
+        response: {
+          200: {
+            description: "The metrics",
+            content: { "text/plain": { schema: z.string() } },
+          },
+        },
+      },
+    },
     async (_request, reply) => reply.type(merged.contentType).send(await merged.metrics()),
   );
 }
