@@ -42,6 +42,20 @@ function warnings() {
   return { lines, logger: pino({ level: "warn" }, sink) };
 }
 
+/** A broker on a fresh stack whose warnings are kept in `lines`. */
+async function startLogged(): Promise<{ broker: EmbeddedBroker; lines: string[] }> {
+  const stack = await openStack();
+  cleanups.push(async () => {
+    await stack.close();
+    removeDir(stack.dir);
+  });
+  const { lines, logger } = warnings();
+  const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
+  await broker.listen();
+  cleanups.push(() => broker.close());
+  return { broker, lines };
+}
+
 const base = Date.now() - 3_600_000;
 const everything = {
   building: BUILDING,
@@ -208,15 +222,7 @@ describe("embedded broker", () => {
   });
 
   it("refuses shared subscriptions with a failure code and says why, to mosquitto_sub and mqtt.js", async () => {
-    const stack = await openStack();
-    cleanups.push(async () => {
-      await stack.close();
-      removeDir(stack.dir);
-    });
-    const { lines, logger } = warnings();
-    const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
-    await broker.listen();
-    cleanups.push(() => broker.close());
+    const { broker, lines } = await startLogged();
     const port = String(new URL(broker.url).port);
     const sub = await promisify(execFile)("mosquitto_sub", [
       "-h",
@@ -244,15 +250,7 @@ describe("embedded broker", () => {
   });
 
   it("refuses an MQTT 5 client and logs which protocol to use instead", async () => {
-    const stack = await openStack();
-    cleanups.push(async () => {
-      await stack.close();
-      removeDir(stack.dir);
-    });
-    const { lines, logger } = warnings();
-    const broker = createEmbeddedBroker({ port: 0 }, { pipeline: stack.pipeline, logger });
-    await broker.listen();
-    cleanups.push(() => broker.close());
+    const { broker, lines } = await startLogged();
     const refused = await mqtt
       .connectAsync(broker.url, {
         clientId: "v5",
