@@ -43,7 +43,7 @@ export function backwardsSql(previous: string, current: string): string {
 
 /** The same rule as an SQL expression over two numeric columns (for the SQLite adapter). */
 export function increaseSql(previous: string, current: string): string {
-  return `CASE WHEN ${current} >= ${previous} THEN ${current} - ${previous} WHEN ${current} < ${previous} * ${RESET_FRACTION} THEN ${current} ELSE 0 END`;
+  return `CASE WHEN ${current} >= ${previous} THEN ${current} - ${previous} WHEN ${backwardsSql(previous, current)} THEN 0 ELSE ${current} END`;
 }
 
 /** Reference implementation over one sensor's points sorted by time: `before` is the last

@@ -1,4 +1,4 @@
-// Alerts and building summaries computed from a real SQLite store holding a scripted building:
+// Alerts and building summaries computed from the memory store holding a scripted building:
 // a leaking dwelling, an overheated one, a cold one, a silent sensor, a meter reset; heating
 // and degree-days this year and last.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -157,12 +157,17 @@ export async function readRollupState(
       state.olderRule = true;
     }
   }
-  const through = pruned?.series?.[0]?.values[0]?.[1];
-  return typeof through === "number" ? { days, prunedThrough: through } : { days };
+  const through = firstNumber(pruned);
+  return through === undefined ? { days } : { days, prunedThrough: through };
 }
 
 function ruleSinceQuery(at: RollupLocation): string {
   return `SELECT MIN("since") FROM ${qualifiedMeasurement(RULE_MEASUREMENT, at.rp)} WHERE "rule" = '${CONSUMPTION_RULE_VERSION}'`;
+}
+
+/** On /query a missing database is a statement's error, which names it. */
+function namesMissingDatabase(error: unknown): boolean {
+  return error instanceof InfluxError && /database not found/i.test(error.message);
 }
 
 function firstNumber(result: StatementResult | undefined): number | undefined {
@@ -181,7 +186,7 @@ export async function claimConsumptionRule(
   try {
     [rule] = await client.query(ruleSinceQuery(at), { db: at.db });
   } catch (error) {
-    if (error instanceof InfluxError && /database not found/i.test(error.message)) return false;
+    if (namesMissingDatabase(error)) return false;
     throw error;
   }
   if (firstNumber(rule) !== undefined) return true;
@@ -229,9 +234,9 @@ export async function claimRollupZone(
       { db: at.db },
     );
   } catch (error) {
-    // On /query a missing database is a statement's error; with several statements InfluxDB
-    // 1.6 answers only "not executed", so the database is looked for.
-    if (error instanceof InfluxError && /database not found/i.test(error.message)) return false;
+    // With several statements InfluxDB 1.6 answers a missing database only "not executed",
+    // so the database is looked for.
+    if (namesMissingDatabase(error)) return false;
     if (
       error instanceof InfluxError &&
       /not executed/.test(error.message) &&
